@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { decimalToMinor, formatMoney, minorToDecimal, minorToWholeMajor } from './money.js';
+
+describe('money', () => {
+  it('parses decimal strings into exact minor units per ISO 4217 exponent', () => {
+    expect(decimalToMinor('72100000.00', 'IDR')).toBe(7210000000);
+    expect(decimalToMinor('0.1', 'USD')).toBe(10);
+    expect(decimalToMinor('-15.5', 'IDR')).toBe(-1550);
+    expect(decimalToMinor('1500', 'JPY')).toBe(1500);
+    expect(decimalToMinor('1.234', 'KWD')).toBe(1234);
+  });
+
+  it('refuses to round away extra decimals or parse garbage', () => {
+    expect(() => decimalToMinor('1.005', 'IDR')).toThrow(/decimals/);
+    expect(() => decimalToMinor('1.5', 'JPY')).toThrow(/decimals/);
+    expect(() => decimalToMinor('1,000.00', 'IDR')).toThrow(/not a decimal/);
+    expect(() => decimalToMinor('99999999999999999', 'IDR')).toThrow(/too large/);
+  });
+
+  it('formats minor units back without float error', () => {
+    expect(minorToDecimal(7210000000, 'IDR')).toBe('72100000.00');
+    expect(minorToDecimal(-5, 'IDR')).toBe('-0.05');
+    expect(minorToDecimal(1500, 'JPY')).toBe('1500');
+    expect(formatMoney({ amountMinor: 123456789, currency: 'IDR' })).toBe('Rp1.234.567,89');
+    expect(formatMoney({ amountMinor: -100000, currency: 'IDR' })).toBe('-Rp1.000,00');
+  });
+
+  it('converts to whole provider amounts only when there is no fraction', () => {
+    expect(minorToWholeMajor(15000000, 'IDR')).toBe(150000);
+    expect(() => minorToWholeMajor(15000050, 'IDR')).toThrow(/whole/);
+  });
+});
