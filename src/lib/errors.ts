@@ -25,6 +25,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface FieldIssue {
   field: string;
   reason: string;
+  /** Where the field was: json body, query, path param, header. */
+  in?: string;
 }
 
 export interface AppErrorOptions {

@@ -1,0 +1,20 @@
+/**
+ * Every background job the hub runs, in one place: name → payload schema → handler → retry policy.
+ */
+import type { JobDefinition } from './define-job.js';
+import { maintenancePurgeJob } from './maintenance-purge.js';
+import { paymentsBatchJob } from './payments-batch.js';
+import { paymentsChargeJob } from './payments-charge.js';
+import { paymentsReconcileJob, paymentsReconcileOneJob } from './payments-reconcile.js';
+import { paymentsRecurringRunJob } from './payments-recurring-run.js';
+
+export const jobCatalog: JobDefinition[] = [
+  // maintenance
+  maintenancePurgeJob,
+  // payments
+  paymentsChargeJob,
+  paymentsBatchJob,
+  paymentsRecurringRunJob,
+  paymentsReconcileJob,
+  paymentsReconcileOneJob,
+];

@@ -1,0 +1,111 @@
+/**
+ * Agenda on the hub's own MongoDB, driven by the job catalog. Agenda's locking spreads jobs over several hub
+ * processes; a job locked by a process that died is picked up again after its lock lifetime.
+ */
+import { Agenda, type Job } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { AppError } from '../src/lib/errors.js';
+import type { Logger } from '../src/lib/logger.js';
+import type { Metrics } from '../src/lib/metrics.js';
+import type { EnqueueOptions, JobQueue } from '../src/services/job-queue.js';
+import type { Services } from '../src/services/registry.js';
+import type { JobDefinition } from './define-job.js';
+
+export interface JobSchedulerOptions {
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  pollMs: number;
+}
+
+/** A payload that does not match its schema will not match it on a retry either. */
+class MalformedJobError extends Error {}
+
+export class JobScheduler implements JobQueue {
+  readonly agenda: Agenda;
+  private readonly definitions = new Map<string, JobDefinition>();
+  private started = false;
+
+  constructor(private readonly options: JobSchedulerOptions) {
+    this.agenda = new Agenda({
+      backend: new MongoBackend({ mongo: options.db, collection: 'agendaJobs' }),
+      // A number: agenda reads strings through human-interval ("200 milliseconds" would become 200 s).
+      processEvery: options.pollMs,
+      maxConcurrency: 20,
+      defaultConcurrency: 5,
+    });
+    this.agenda.on('error', (err: Error) => options.logger.error({ err }, 'agenda error'));
+  }
+
+  /** Registers the handlers. Called once the services exist (they need this queue to be built first). */
+  define(catalog: JobDefinition[], services: Services): void {
+    for (const definition of catalog) {
+      this.definitions.set(definition.name, definition);
+      this.agenda.define(
+        definition.name,
+        async (job: Job) => {
+          const attempt = (job.attrs.failCount ?? 0) + 1;
+          const logger = this.options.logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt });
+          const parsed = definition.schema.safeParse(job.attrs.data ?? {});
+          if (!parsed.success) {
+            this.options.metrics.jobsRun.inc({ job: definition.name, result: 'malformed' });
+            throw new MalformedJobError(`malformed payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          }
+          try {
+            await definition.handler(parsed.data, { services, logger, attempt });
+            this.options.metrics.jobsRun.inc({ job: definition.name, result: 'success' });
+          } catch (err) {
+            this.options.metrics.jobsRun.inc({ job: definition.name, result: 'failure' });
+            logger.warn({ err }, 'job failed');
+            throw err;
+          }
+        },
+        {
+          concurrency: definition.concurrency ?? 5,
+          lockLifetime: definition.lockLifetimeMs ?? 10 * 60_000,
+          backoff: ({ attempt, error }) => {
+            if (error instanceof MalformedJobError) return null;
+            if (error instanceof AppError && !error.retryable) return null;
+            if (attempt > definition.retry.maxRetries) return null;
+            const exponential = definition.retry.baseDelayMs * 2 ** (attempt - 1);
+            const jitter = Math.random() * definition.retry.baseDelayMs;
+            return Math.min(definition.retry.maxDelayMs, exponential + jitter);
+          },
+        },
+      );
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.agenda.start();
+    this.started = true;
+    for (const definition of this.definitions.values()) {
+      if (definition.every === undefined) continue;
+      const interval = typeof definition.every === 'number' ? `${Math.round(definition.every / 1000)} seconds` : definition.every;
+      await this.agenda.every(interval, definition.name, {}, { timezone: 'Asia/Jakarta', skipImmediate: true });
+    }
+  }
+
+  async enqueue(name: string, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`unknown job ${name}`);
+    // Validate on the way in too: a bad payload should fail the caller, not sit in the queue.
+    definition.schema.parse(data);
+    const job = this.agenda.create(name, options.uniqueKey ? { ...data, uniqueKey: options.uniqueKey } : data);
+    if (options.uniqueKey) job.unique({ name, 'data.uniqueKey': options.uniqueKey }, { insertOnly: true });
+    job.schedule(options.runAt ?? new Date());
+    await job.save();
+  }
+
+  async cancel(name: string, uniqueKey: string): Promise<number> {
+    return this.agenda.cancel({ name, data: { uniqueKey } });
+  }
+
+  /** Graceful stop: let running jobs finish (up to the timeout), then release locks. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.agenda.drain(timeoutMs).catch(() => this.agenda.stop());
+  }
+}

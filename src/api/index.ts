@@ -1,0 +1,93 @@
+/**
+ * The whole REST surface, registered in one visible place. Each route lives in its own file under routes/.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Services } from '../services/registry.js';
+import { createApp } from './create-app.js';
+import { errorResponse } from './http-errors.js';
+import type { HubEnv } from './hub-env.js';
+import { requireAdmin, requireApiKey } from './middleware/auth.js';
+import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { requestContext } from './middleware/request-context.js';
+import { registerListAudit } from './routes/admin-audit-list.js';
+import { registerListWebhookEvents } from './routes/admin-webhooks-list.js';
+import { registerReplayWebhookEvent } from './routes/admin-webhooks-replay.js';
+import { registerListNotifications } from './routes/notifications-list.js';
+import { registerPaymentAnalytics } from './routes/payment-analytics.js';
+import { registerGetPaymentBatch } from './routes/payment-batch-get.js';
+import { registerSubmitPaymentBatch } from './routes/payment-batch-submit.js';
+import { registerCancelPayment } from './routes/payment-cancel.js';
+import { registerGetPayment } from './routes/payment-get.js';
+import { registerPaymentHistory } from './routes/payment-history.js';
+import { registerListPaymentMethods } from './routes/payment-methods-list.js';
+import { registerProcessPayment } from './routes/payment-process.js';
+import { registerCancelRecurringPayment } from './routes/payment-recurring-cancel.js';
+import { registerCreateRecurringPayment } from './routes/payment-recurring-create.js';
+import { registerListRecurringPayments } from './routes/payment-recurring-list.js';
+import { registerRefundPayment } from './routes/payment-refund.js';
+import { registerDocs } from './routes/ops-docs.js';
+import { registerHealth } from './routes/ops-health.js';
+import { registerMetrics } from './routes/ops-metrics.js';
+import { registerReady } from './routes/ops-ready.js';
+import { registerCreateUser } from './routes/users-create.js';
+import { registerGetUser } from './routes/users-get.js';
+import { registerGetMe } from './routes/users-me.js';
+
+export interface HttpAppDeps {
+  services: Services;
+  logger: Logger;
+  rateLimitPerMinute: number;
+  /** Extra registrations (webhooks, feature routes) that need the same middleware and error handling. */
+  extensions?: ((app: OpenAPIHono<HubEnv>) => void)[];
+}
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export function buildHttpApp(deps: HttpAppDeps): OpenAPIHono<HubEnv> {
+  const app = createApp();
+  app.use('*', requestContext({ services: deps.services, logger: deps.logger, metrics: deps.services.metrics }));
+  app.use('/api/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${JSON_BODY_LIMIT} bytes`); } }));
+  app.use('/api/*', requireApiKey, rateLimitPerKey(deps.rateLimitPerMinute));
+  app.use('/api/admin/*', requireAdmin);
+
+  // ops
+  registerHealth(app);
+  registerReady(app);
+  registerMetrics(app);
+  registerDocs(app);
+
+  // users
+  registerCreateUser(app);
+  registerGetMe(app);
+  registerGetUser(app);
+
+  // payments (fixed paths before /api/payment/{id})
+  registerListPaymentMethods(app);
+  registerProcessPayment(app);
+  registerPaymentHistory(app);
+  registerPaymentAnalytics(app);
+  registerSubmitPaymentBatch(app);
+  registerGetPaymentBatch(app);
+  registerCreateRecurringPayment(app);
+  registerListRecurringPayments(app);
+  registerCancelRecurringPayment(app);
+  registerGetPayment(app);
+  registerCancelPayment(app);
+  registerRefundPayment(app);
+
+  // notifications
+  registerListNotifications(app);
+
+  // admin
+  registerListAudit(app);
+  registerListWebhookEvents(app);
+  registerReplayWebhookEvent(app);
+
+  for (const extend of deps.extensions ?? []) extend(app);
+
+  app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)));
+  return app;
+}

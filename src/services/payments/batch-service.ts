@@ -1,0 +1,126 @@
+/**
+ * Batch payments (up to 1,000 items). The batch is stored whole in one document, then a job creates and charges
+ * one payment per item under a unique "batch:<id>:<index>" key. If the process dies midway, Agenda hands the job
+ * to another run; items already made are found by their key and charges already sent are not sent again.
+ */
+import { Types } from 'mongoose';
+import type { Models } from '../../db/models/index.js';
+import type { PaymentBatchDoc } from '../../db/models/payment-batch.js';
+import { AppError, isDuplicateKeyError, notFound, validationFailed, type FieldIssue } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { toJakartaIso } from '../../lib/time.js';
+import type { Actor } from '../actor.js';
+import type { AuditService } from '../audit.js';
+import type { JobQueue } from '../job-queue.js';
+import { hashRequest, type PaymentService } from './payment-service.js';
+import { PaymentRequestSchema, type PaymentRequest } from './schemas.js';
+
+export const BATCH_JOB = 'payments.batch';
+
+export class PaymentBatchService {
+  constructor(
+    private readonly deps: { models: Pick<Models, 'PaymentBatch' | 'Payment'>; payments: PaymentService; jobs: JobQueue; audit: AuditService; logger: Logger },
+  ) {}
+
+  async submit(actor: Actor, items: PaymentRequest[], idempotencyKey: string) {
+    const issues: FieldIssue[] = [];
+    items.forEach((item, index) => {
+      try {
+        this.deps.payments.validate(item);
+      } catch (err) {
+        const itemIssues = (err as AppError).details?.issues ?? [{ field: '', reason: (err as Error).message }];
+        for (const issue of itemIssues) issues.push({ field: `items.${index}.${issue.field}`, reason: issue.reason });
+      }
+    });
+    if (issues.length) throw validationFailed(issues);
+
+    const requestHash = hashRequest(items);
+    const dedupeKey = `idem:${actor.userId}:${idempotencyKey}`;
+    let batch: PaymentBatchDoc;
+    try {
+      batch = (
+        await this.deps.models.PaymentBatch.create({
+          userId: new Types.ObjectId(actor.userId),
+          status: 'queued',
+          // Stored as plain JSON so the job re-validates exactly what the user sent.
+          items: items.map((item) => JSON.parse(JSON.stringify(item))),
+          dedupeKey,
+          requestHash,
+        })
+      ).toObject() as PaymentBatchDoc;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await this.deps.models.PaymentBatch.findOne({ dedupeKey }).lean();
+      if (!existing || existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different batch');
+      return { batch: await this.view(existing), replayed: true };
+    }
+    await this.deps.jobs.enqueue(BATCH_JOB, { batchId: String(batch._id) }, { uniqueKey: String(batch._id) });
+    await this.deps.audit.record({ actor, action: 'payment.batch.submit', target: { type: 'paymentBatch', id: String(batch._id) }, metadata: { items: items.length } });
+    return { batch: await this.view(batch), replayed: false };
+  }
+
+  /** The job: idempotent per item, so running it twice (or after a crash) never adds or charges an item twice. */
+  async process(batchId: string): Promise<void> {
+    const batch = await this.deps.models.PaymentBatch.findOneAndUpdate(
+      { _id: new Types.ObjectId(batchId), status: { $in: ['queued', 'processing'] } },
+      { $set: { status: 'processing' } },
+      { new: true },
+    ).lean();
+    if (!batch) return;
+    const actor: Actor = { userId: String(batch.userId), role: 'user', channel: 'job' };
+    for (let index = 0; index < batch.items.length; index++) {
+      const request = PaymentRequestSchema.parse(batch.items[index]);
+      const { payment } = await this.deps.payments.create(actor, request, {
+        dedupeKey: `batch:${batchId}:${index}`,
+        origin: { kind: 'batch', batchId: batch._id, itemIndex: index },
+        chargeNow: false,
+        onDuplicate: 'return-existing',
+      });
+      if (payment.status !== 'pending') continue;
+      try {
+        await this.deps.payments.charge(payment.id);
+      } catch (err) {
+        // One item's failure is that item's result (recorded on the payment); the batch goes on.
+        this.deps.logger.warn({ err, batchId, index }, 'batch item charge failed');
+      }
+    }
+    await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, status: 'processing' }, { $set: { status: 'completed', completedAt: new Date() } });
+  }
+
+  async get(actor: Actor, batchId: string) {
+    if (!Types.ObjectId.isValid(batchId)) throw notFound('payment batch');
+    const filter: Record<string, unknown> = { _id: new Types.ObjectId(batchId) };
+    if (actor.role !== 'admin') filter.userId = new Types.ObjectId(actor.userId);
+    const batch = await this.deps.models.PaymentBatch.findOne(filter).lean();
+    if (!batch) throw notFound('payment batch');
+    return this.view(batch);
+  }
+
+  private async view(batch: PaymentBatchDoc) {
+    const payments = await this.deps.models.Payment.find({ 'origin.batchId': batch._id }, { status: 1, origin: 1, failureReason: 1 }).lean();
+    const byIndex = new Map(payments.map((p) => [p.origin.itemIndex, p]));
+    const counts: Record<string, number> = {};
+    const items = batch.items.map((item, index) => {
+      const payment = byIndex.get(index);
+      const status = payment?.status ?? 'queued';
+      counts[status] = (counts[status] ?? 0) + 1;
+      return {
+        index,
+        method: item.method as string,
+        amountMinor: item.amountMinor as number,
+        paymentId: payment ? String(payment._id) : null,
+        status,
+        failureReason: payment?.failureReason ?? null,
+      };
+    });
+    return {
+      id: String(batch._id),
+      status: batch.status,
+      total: batch.items.length,
+      counts,
+      items,
+      createdAt: toJakartaIso(batch.createdAt),
+      completedAt: batch.completedAt ? toJakartaIso(batch.completedAt) : null,
+    };
+  }
+}

@@ -1,0 +1,515 @@
+/**
+ * Payments: record first, then charge; state changes only through guarded atomic transitions; provider events
+ * and status polls feed the same transition function, so order and duplicates do not matter.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { Models } from '../../db/models/index.js';
+import type { PaymentDoc, StoredPaymentStatus, TransitionSource } from '../../db/models/payment.js';
+import type { FieldCipher } from '../../lib/crypto.js';
+import { AppError, isDuplicateKeyError, notFound, validationFailed, type FieldIssue } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { formatMoney } from '../../lib/money.js';
+import type { NormalizedPaymentEvent, PaymentProvider, PaymentProviderName, PaymentStatus } from '../../providers/payments/types.js';
+import type { Actor } from '../actor.js';
+import type { AuditService } from '../audit.js';
+import type { JobQueue } from '../job-queue.js';
+import type { NotificationService } from '../notifications.js';
+import { methodInfo, parseRouting } from './methods.js';
+import type { PaymentRequest } from './schemas.js';
+import { allowedFrom } from './state-machine.js';
+import { toPaymentView, type PaymentView } from './views.js';
+
+export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
+export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch';
+
+export interface PaymentServiceDeps {
+  models: Pick<Models, 'Payment'>;
+  providers: Map<PaymentProviderName, PaymentProvider>;
+  audit: AuditService;
+  notifications: NotificationService;
+  jobs: JobQueue;
+  cipher: FieldCipher;
+  logger: Logger;
+  /** PAYMENT_ROUTING from config. */
+  routing?: string;
+  now?: () => Date;
+}
+
+export interface Origin {
+  kind: 'api' | 'batch' | 'recurring' | 'chat';
+  batchId?: Types.ObjectId;
+  itemIndex?: number;
+  recurringId?: Types.ObjectId;
+  runIndex?: number;
+}
+
+export interface CreateOptions {
+  /** Unique origin key: a second create with the same key returns the first payment (or a conflict). */
+  dedupeKey: string;
+  origin: Origin;
+  /** Charge now (API) or leave it to the caller (jobs charge it themselves). Default true. */
+  chargeNow?: boolean;
+  /**
+   * What a repeated dedupe key means. `conflict-check` (API): compare the request and refuse a different one or
+   * one still in flight. `return-existing` (jobs re-running after a crash): hand back the first payment.
+   */
+  onDuplicate?: 'conflict-check' | 'return-existing';
+}
+
+export const CHARGE_JOB = 'payments.charge';
+export const RECONCILE_ONE_JOB = 'payments.reconcile-one';
+
+export class PaymentService {
+  private readonly routing: ReturnType<typeof parseRouting>;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: PaymentServiceDeps) {
+    this.routing = parseRouting(deps.routing);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Which provider takes a method: an explicit choice, then PAYMENT_ROUTING, then the catalog default. */
+  providerFor(method: PaymentRequest['method'], explicit?: PaymentProviderName): PaymentProvider {
+    const info = methodInfo(method);
+    const name = explicit ?? this.routing.get(method) ?? info.providers[0];
+    if (!info.providers.includes(name)) throw validationFailed([{ field: 'provider', reason: `${name} cannot take ${method}; use ${info.providers.join(' or ')}` }]);
+    const provider = this.deps.providers.get(name);
+    if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${name} is not configured`);
+    return provider;
+  }
+
+  /** Business rules beyond the schema: limits, whole rupiah, per-method requirements, schedule sanity. */
+  validate(request: PaymentRequest): void {
+    const info = methodInfo(request.method);
+    const issues: FieldIssue[] = [];
+    if (request.currency !== info.currency) issues.push({ field: 'currency', reason: `${request.method} takes ${info.currency} only` });
+    if (request.currency === 'IDR' && request.amountMinor % 100 !== 0) issues.push({ field: 'amountMinor', reason: 'IDR payments must be whole rupiah (a multiple of 100 minor units)' });
+    if (request.amountMinor < info.minAmountMinor || request.amountMinor > info.maxAmountMinor) {
+      issues.push({
+        field: 'amountMinor',
+        reason: `${info.label} takes ${formatMoney({ amountMinor: info.minAmountMinor, currency: info.currency })} to ${formatMoney({ amountMinor: info.maxAmountMinor, currency: info.currency })}`,
+      });
+    }
+    for (const field of info.requires ?? []) if (!request[field]) issues.push({ field, reason: `is required for ${request.method}` });
+    if (request.runAt && request.runAt.getTime() < this.now().getTime() - 60_000) issues.push({ field: 'runAt', reason: 'is in the past' });
+    if (request.runAt && request.runAt.getTime() > this.now().getTime() + 366 * 86_400_000) issues.push({ field: 'runAt', reason: 'is more than a year away' });
+    if (issues.length) throw validationFailed(issues);
+    this.providerFor(request.method, request.provider);
+  }
+
+  /**
+   * POST /api/payment/process: same Idempotency-Key and body → the same payment, never a second charge;
+   * same key with another body → 409.
+   */
+  async process(actor: Actor, request: PaymentRequest, idempotencyKey: string): Promise<{ payment: PaymentView; replayed: boolean }> {
+    return this.create(actor, request, { dedupeKey: `idem:${actor.userId}:${idempotencyKey}`, origin: { kind: actor.channel === 'api' ? 'api' : 'chat' } });
+  }
+
+  async create(actor: Actor, request: PaymentRequest, options: CreateOptions): Promise<{ payment: PaymentView; replayed: boolean }> {
+    this.validate(request);
+    const provider = this.providerFor(request.method, request.provider);
+    const requestHash = hashRequest(request);
+    const scheduled = request.runAt !== undefined && request.runAt.getTime() > this.now().getTime() + 1000;
+    const status: StoredPaymentStatus = scheduled ? 'scheduled' : 'pending';
+    const now = this.now();
+
+    let doc: PaymentDoc;
+    try {
+      doc = (
+        await this.deps.models.Payment.create({
+          userId: new Types.ObjectId(actor.userId),
+          orderId: newOrderId(),
+          provider: provider.name,
+          method: request.method,
+          amountMinor: request.amountMinor,
+          currency: request.currency,
+          description: request.description,
+          customer: request.customer,
+          items: request.items,
+          status,
+          chargeState: 'not_sent',
+          runAt: request.runAt,
+          expiresAt: request.expiresInMinutes ? new Date((request.runAt ?? now).getTime() + request.expiresInMinutes * 60_000) : undefined,
+          dedupeKey: options.dedupeKey,
+          requestHash,
+          origin: options.origin,
+          chargeSecrets: {
+            cardTokenEnc: request.cardToken ? this.deps.cipher.encrypt(request.cardToken) : undefined,
+            mobileNumber: request.mobileNumber,
+            redirectUrl: request.redirectUrl,
+          },
+          history: [{ from: status, to: status, at: now, source: sourceFor(options.origin), note: 'created' }],
+        })
+      ).toObject() as PaymentDoc;
+    } catch (err) {
+      if (!isDuplicateKeyError(err) || !err.keyPattern?.dedupeKey) throw err;
+      if (options.onDuplicate === 'return-existing') {
+        const existing = await this.deps.models.Payment.findOne({ dedupeKey: options.dedupeKey }).lean();
+        if (existing) return { payment: toPaymentView(existing), replayed: true };
+      }
+      return { payment: await this.replay(options.dedupeKey, requestHash), replayed: true };
+    }
+
+    await this.deps.audit.record({
+      actor,
+      action: 'payment.create',
+      target: { type: 'payment', id: String(doc._id) },
+      metadata: { method: doc.method, provider: doc.provider, amountMinor: doc.amountMinor, currency: doc.currency, scheduled },
+    });
+
+    if (scheduled) {
+      await this.deps.jobs.enqueue(CHARGE_JOB, { paymentId: String(doc._id) }, { runAt: request.runAt, uniqueKey: String(doc._id) });
+      return { payment: toPaymentView(doc), replayed: false };
+    }
+    if (options.chargeNow === false) return { payment: toPaymentView(doc), replayed: false };
+    return { payment: await this.charge(String(doc._id)), replayed: false };
+  }
+
+  private async replay(dedupeKey: string, requestHash: string): Promise<PaymentView> {
+    const existing = await this.deps.models.Payment.findOne({ dedupeKey }).lean();
+    if (!existing) throw new AppError('CONFLICT', 'a request with this Idempotency-Key is being processed; retry shortly', { retryAfterSeconds: 1 });
+    if (existing.requestHash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { details: { paymentId: String(existing._id) } });
+    }
+    if (existing.chargeState === 'not_sent' && existing.status === 'pending' && this.now().getTime() - existing.createdAt.getTime() < 60_000) {
+      // The first request is still talking to the provider; answering now would show a half-made payment.
+      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly', { retryAfterSeconds: 1 });
+    }
+    return toPaymentView(existing);
+  }
+
+  /**
+   * Makes the charge call for a recorded payment. Safe to call again: only a payment whose charge was never sent
+   * is charged; one whose outcome is unknown is looked up at the provider instead of charged twice.
+   */
+  async charge(paymentId: string): Promise<PaymentView> {
+    let doc = await this.deps.models.Payment.findById(paymentId).lean();
+    if (!doc) throw notFound('payment');
+    if (doc.status === 'scheduled') {
+      await this.transition(doc, 'pending', { source: 'job', note: 'scheduled time reached' });
+      doc = (await this.deps.models.Payment.findById(paymentId).lean())!;
+    }
+    if (doc.status !== 'pending') return toPaymentView(doc);
+    if (doc.chargeState === 'unknown') {
+      await this.reconcile(doc);
+      return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+    }
+    if (doc.chargeState !== 'not_sent') return toPaymentView(doc);
+
+    const provider = this.deps.providers.get(doc.provider);
+    if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${doc.provider} is not configured`, { retryable: true });
+    try {
+      const result = await provider.charge({
+        orderId: doc.orderId,
+        method: doc.method,
+        amount: { amountMinor: doc.amountMinor, currency: doc.currency },
+        description: doc.description,
+        customer: doc.customer,
+        items: doc.items?.length ? doc.items : undefined,
+        expiresAt: doc.expiresAt,
+        cardToken: doc.chargeSecrets?.cardTokenEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.cardTokenEnc) : undefined,
+        mobileNumber: doc.chargeSecrets?.mobileNumber,
+        redirectUrl: doc.chargeSecrets?.redirectUrl,
+      });
+      await this.deps.models.Payment.updateOne(
+        { _id: doc._id, chargeState: 'not_sent' },
+        {
+          $set: {
+            chargeState: 'accepted',
+            providerRef: result.providerRef,
+            providerStatus: result.providerStatus,
+            instructions: result.instructions,
+            ...(result.instructions.expiresAt ? { expiresAt: result.instructions.expiresAt } : {}),
+          },
+          // The card token has done its job; do not keep it.
+          $unset: { 'chargeSecrets.cardTokenEnc': 1 },
+        },
+      );
+      if (result.status !== 'pending') {
+        await this.transition({ ...doc, status: 'pending' }, result.status, { source: 'charge', providerStatus: result.providerStatus, settledAt: result.status === 'success' ? this.now() : undefined });
+      }
+    } catch (err) {
+      await this.recordChargeFailure(doc, err);
+      if (err instanceof AppError && err.code === 'CONFLICT') {
+        // The provider already has this order id: an earlier attempt reached it. Adopt its state.
+        await this.reconcile((await this.deps.models.Payment.findById(paymentId).lean())!);
+      } else if (!(err instanceof AppError) || err.code === 'PROVIDER_UNAVAILABLE') {
+        throw err instanceof AppError ? err : new AppError('PROVIDER_UNAVAILABLE', 'the payment provider did not answer', { retryable: true, cause: err });
+      } else {
+        throw err;
+      }
+    }
+    return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+  }
+
+  private async recordChargeFailure(doc: PaymentDoc, err: unknown): Promise<void> {
+    const appError = err instanceof AppError ? err : undefined;
+    if (appError?.code === 'CONFLICT') {
+      await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'not_sent' }, { $set: { chargeState: 'unknown' } });
+      return;
+    }
+    if (!appError || appError.code === 'PROVIDER_UNAVAILABLE') {
+      // Sent but unanswered: the provider may have the charge. Find out by polling, never by charging again.
+      await this.deps.models.Payment.updateOne(
+        { _id: doc._id, chargeState: 'not_sent' },
+        { $set: { chargeState: 'unknown', failureReason: appError?.message ?? 'no answer from the provider' } },
+      );
+      await this.deps.jobs.enqueue(RECONCILE_ONE_JOB, { paymentId: String(doc._id) }, { runAt: new Date(this.now().getTime() + 30_000), uniqueKey: `reconcile:${doc._id}` });
+      return;
+    }
+    await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'not_sent' }, { $set: { chargeState: 'rejected', failureReason: appError.message } });
+    await this.transition({ ...doc, status: 'pending' }, 'failed', { source: 'charge', note: appError.message });
+  }
+
+  /**
+   * The one way a payment changes state: an atomic update guarded by the states that may lead to `to`.
+   * A refund that does not raise the refunded total is a duplicate; a state that cannot follow is stale.
+   */
+  async transition(
+    doc: Pick<PaymentDoc, '_id' | 'status' | 'userId' | 'amountMinor' | 'currency' | 'orderId' | 'description'>,
+    to: StoredPaymentStatus,
+    context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId; note?: string; refundedAmountMinor?: number; settledAt?: Date; providerRef?: string },
+  ): Promise<TransitionOutcome> {
+    const now = this.now();
+    const isRefund = to === 'refunded' || to === 'partially_refunded';
+    const refunded = to === 'refunded' ? (context.refundedAmountMinor ?? doc.amountMinor) : context.refundedAmountMinor;
+    const guard: Record<string, unknown> = { _id: doc._id, status: { $in: allowedFrom(to) } };
+    if (isRefund && refunded !== undefined) guard.refundedAmountMinor = { $lt: refunded };
+
+    const set: Record<string, unknown> = { status: to };
+    if (context.providerStatus) set.providerStatus = context.providerStatus;
+    if (context.providerRef) set.providerRef = context.providerRef;
+    if (to === 'success') set.settledAt = context.settledAt ?? now;
+    if (isRefund && refunded !== undefined) set.refundedAmountMinor = refunded;
+
+    const updated = await this.deps.models.Payment.findOneAndUpdate(
+      guard,
+      {
+        $set: set,
+        $push: { history: { from: doc.status, to, at: now, source: context.source, providerStatus: context.providerStatus, eventId: context.eventId, note: context.note } },
+      },
+      { new: false, projection: { status: 1 } },
+    ).lean();
+
+    if (!updated) {
+      const current = await this.deps.models.Payment.findById(doc._id, { status: 1 }).lean();
+      return current?.status === to ? 'duplicate' : 'stale';
+    }
+    // `from` in the pushed entry is what the caller believed; fix it to what it really was if they differ.
+    if (updated.status !== doc.status) {
+      await this.deps.models.Payment.updateOne({ _id: doc._id, 'history.at': now, 'history.to': to }, { $set: { 'history.$.from': updated.status } });
+    }
+    await this.afterTransition(doc, updated.status, to, context.source);
+    return 'applied';
+  }
+
+  private async afterTransition(doc: Pick<PaymentDoc, '_id' | 'userId' | 'amountMinor' | 'currency' | 'description'>, from: StoredPaymentStatus, to: StoredPaymentStatus, source: TransitionSource) {
+    await this.deps.audit.record({
+      actor: { channel: source === 'webhook' ? 'webhook' : source === 'api' ? 'api' : 'job' },
+      action: 'payment.transition',
+      target: { type: 'payment', id: String(doc._id) },
+      metadata: { from, to, source },
+    });
+    const amount = formatMoney({ amountMinor: doc.amountMinor, currency: doc.currency });
+    const what = doc.description ? ` for "${doc.description}"` : '';
+    const messages: Partial<Record<StoredPaymentStatus, { title: string; body: string }>> = {
+      success: { title: 'Payment received', body: `Your payment of ${amount}${what} is settled.` },
+      failed: { title: 'Payment failed', body: `Your payment of ${amount}${what} failed.` },
+      expired: { title: 'Payment expired', body: `Your payment of ${amount}${what} expired before it was paid.` },
+      refunded: { title: 'Payment refunded', body: `Your payment of ${amount}${what} was refunded.` },
+    };
+    const message = messages[to];
+    if (message) {
+      await this.deps.notifications.notify({
+        userId: String(doc.userId),
+        kind: `payment.${to}`,
+        ...message,
+        data: { paymentId: String(doc._id) },
+        dedupeKey: `payment:${doc._id}:${to}`,
+      });
+    }
+  }
+
+  /** Applies a verified provider notification (from the inbox processor). */
+  async applyProviderEvent(event: NormalizedPaymentEvent, eventId?: Types.ObjectId): Promise<EventOutcome> {
+    const doc = await this.deps.models.Payment.findOne({ orderId: event.orderId }).lean();
+    if (!doc) return 'unknown-order';
+    if (doc.provider !== event.provider) return 'provider-mismatch';
+    if (event.status === 'success' && event.amount && (event.amount.amountMinor !== doc.amountMinor || event.amount.currency !== doc.currency)) {
+      this.deps.logger.warn({ paymentId: String(doc._id), expected: doc.amountMinor, got: event.amount.amountMinor }, 'settlement amount differs from the payment');
+      return 'amount-mismatch';
+    }
+    if (event.providerRef && !doc.providerRef) {
+      await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
+    }
+    if (event.status === 'pending') {
+      const current = doc.status;
+      return current === 'pending' || current === 'scheduled' ? 'duplicate' : 'stale';
+    }
+    return this.transition(doc, event.status, {
+      source: 'webhook',
+      providerStatus: event.providerStatus,
+      eventId,
+      refundedAmountMinor: event.refundedAmountMinor,
+      settledAt: event.status === 'success' ? event.occurredAt : undefined,
+    });
+  }
+
+  /** Asks the provider where a payment stands and applies the answer (reconciliation and unknown charges). */
+  async reconcile(doc: PaymentDoc): Promise<TransitionOutcome | 'unchanged' | 'not-at-provider'> {
+    const provider = this.deps.providers.get(doc.provider);
+    if (!provider) return 'unchanged';
+    let status;
+    try {
+      status = await provider.getStatus({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
+    } catch (err) {
+      if (doc.chargeState === 'unknown' && err instanceof AppError && (err.code === 'PROVIDER_REJECTED' || err.code === 'NOT_FOUND') && isNotFoundAtProvider(err)) {
+        // The charge never reached the provider: nothing to pay, nothing charged.
+        await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'unknown' }, { $set: { chargeState: 'rejected', failureReason: 'the provider never received the charge' } });
+        await this.transition(doc, 'failed', { source: 'poll', note: 'not found at the provider' });
+        return 'not-at-provider';
+      }
+      throw err;
+    }
+    await this.deps.models.Payment.updateOne(
+      { _id: doc._id },
+      { $set: { lastCheckedAt: this.now(), ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState === 'unknown' ? { chargeState: 'accepted' } : {}) } },
+    );
+    if (status.status === 'pending') return 'unchanged';
+    return this.transition(doc, status.status, {
+      source: 'poll',
+      providerStatus: status.providerStatus,
+      refundedAmountMinor: status.refundedAmountMinor,
+      settledAt: status.paidAt,
+    });
+  }
+
+  /** Reconciles one payment by id if it is still pending (the follow-up after a charge got no answer). */
+  async reconcileById(paymentId: string): Promise<void> {
+    const doc = await this.deps.models.Payment.findById(paymentId).lean();
+    if (doc?.status === 'pending' && doc.chargeState !== 'not_sent') await this.reconcile(doc);
+  }
+
+  /** Polls payments that should have an outcome by now (expired windows, unknown charges, quiet for long). */
+  async reconcileStale(limit = 100): Promise<{ checked: number; changed: number }> {
+    const now = this.now().getTime();
+    const candidates = await this.deps.models.Payment.find({
+      status: 'pending',
+      chargeState: { $in: ['accepted', 'unknown'] },
+      $or: [
+        { expiresAt: { $lt: new Date(now - 2 * 60_000) } },
+        { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) } },
+        { createdAt: { $lt: new Date(now - 30 * 60_000) }, $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - 15 * 60_000) } }] },
+      ],
+    })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean();
+    let changed = 0;
+    for (const doc of candidates) {
+      try {
+        const outcome = await this.reconcile(doc);
+        if (outcome === 'applied' || outcome === 'not-at-provider') changed++;
+      } catch (err) {
+        this.deps.logger.warn({ err, paymentId: String(doc._id) }, 'reconciliation poll failed; will try again');
+      }
+    }
+    return { checked: candidates.length, changed };
+  }
+
+  async cancel(actor: Actor, paymentId: string): Promise<PaymentView> {
+    const doc = await this.ownedPayment(actor, paymentId);
+    if (doc.status === 'scheduled') {
+      const outcome = await this.transition(doc, 'cancelled', { source: 'api', note: 'cancelled by the user before it ran' });
+      if (outcome === 'applied') await this.deps.jobs.cancel(CHARGE_JOB, String(doc._id));
+    } else if (doc.status === 'pending') {
+      const provider = this.deps.providers.get(doc.provider)!;
+      if (doc.chargeState === 'accepted') {
+        const status = await provider.cancel({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
+        await this.transition(doc, status.status === 'pending' ? 'cancelled' : status.status, { source: 'api', providerStatus: status.providerStatus });
+      } else {
+        throw new AppError('CONFLICT', 'this payment is being charged right now; try again in a moment');
+      }
+    } else {
+      throw new AppError('CONFLICT', `a ${doc.status} payment cannot be cancelled`);
+    }
+    await this.deps.audit.record({ actor, action: 'payment.cancel', target: { type: 'payment', id: paymentId } });
+    return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+  }
+
+  async refund(actor: Actor, paymentId: string, input: { amountMinor?: number; reason?: string }): Promise<PaymentView> {
+    const doc = await this.ownedPayment(actor, paymentId);
+    if (doc.status !== 'success' && doc.status !== 'partially_refunded') throw new AppError('CONFLICT', `a ${doc.status} payment cannot be refunded`);
+    const refundable = doc.amountMinor - doc.refundedAmountMinor;
+    const amountMinor = input.amountMinor ?? refundable;
+    if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
+    if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
+    const provider = this.deps.providers.get(doc.provider)!;
+    // Keyed on the refunded total so a retried refund request is the same refund at the provider.
+    const refundKey = `${doc.orderId}-r${doc.refundedAmountMinor + amountMinor}`;
+    const result = await provider.refund({
+      orderId: doc.orderId,
+      providerRef: doc.providerRef ?? '',
+      method: doc.method,
+      amount: { amountMinor, currency: doc.currency },
+      reason: input.reason,
+      refundKey,
+    });
+    if (result.status === 'failed') throw new AppError('PROVIDER_REJECTED', 'the provider refused the refund');
+    const total = result.refundedAmountMinor ?? doc.refundedAmountMinor + amountMinor;
+    if (result.status === 'success') {
+      await this.transition(doc, total >= doc.amountMinor ? 'refunded' : 'partially_refunded', { source: 'api', refundedAmountMinor: total, note: input.reason });
+    }
+    await this.deps.audit.record({ actor, action: 'payment.refund', target: { type: 'payment', id: paymentId }, metadata: { amountMinor, refundRef: result.refundRef, status: result.status } });
+    return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+  }
+
+  async get(actor: Actor, paymentId: string): Promise<PaymentView> {
+    return toPaymentView(await this.ownedPayment(actor, paymentId));
+  }
+
+  /** A user's own payment; anyone else's is "not found" (admins see all). */
+  async ownedPayment(actor: Actor, paymentId: string): Promise<PaymentDoc> {
+    if (!Types.ObjectId.isValid(paymentId)) throw notFound('payment');
+    const filter: Record<string, unknown> = { _id: new Types.ObjectId(paymentId) };
+    if (actor.role !== 'admin') filter.userId = new Types.ObjectId(actor.userId);
+    const doc = await this.deps.models.Payment.findOne(filter).lean();
+    if (!doc) throw notFound('payment');
+    return doc;
+  }
+}
+
+function sourceFor(origin: Origin): TransitionSource {
+  return origin.kind === 'api' || origin.kind === 'chat' ? 'api' : 'job';
+}
+
+/** Order ids are what providers see: short, unique, no personal data. */
+function newOrderId(): string {
+  return `SWH-${Date.now().toString(36).toUpperCase()}-${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+export function hashRequest(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+/** JSON with sorted keys, so the same request hashes the same whatever the key order. */
+function stableStringify(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isNotFoundAtProvider(err: AppError): boolean {
+  const status = (err.details as { providerStatusCode?: unknown; status?: unknown } | undefined)?.providerStatusCode ?? err.details?.status;
+  return err.code === 'NOT_FOUND' || String(status) === '404';
+}
+
+export type { PaymentStatus };

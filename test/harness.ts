@@ -1,0 +1,121 @@
+/**
+ * Boots the whole hub (real HTTP on port 0, the run's MongoDB, its own database name, its own DATA_DIR) once per
+ * test file, and gives tests a typed client plus helpers to create users.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { createHub, type Hub, type HubOptions } from '../src/app.js';
+import { loadConfig } from '../src/config/env.js';
+import { createLogger } from '../src/lib/logger.js';
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class ApiClient {
+  constructor(readonly baseUrl: string, private readonly apiKey?: string) {}
+
+  withKey(apiKey: string): ApiClient {
+    return new ApiClient(this.baseUrl, apiKey);
+  }
+
+  get<T = any>(path: string, headers: Record<string, string> = {}) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+
+  post<T = any>(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request<T>('POST', path, body, headers);
+  }
+
+  delete<T = any>(path: string, headers: Record<string, string> = {}) {
+    return this.request<T>('DELETE', path, undefined, headers);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+}
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  dataDir: string;
+  dbName: string;
+  /** Client authenticated as the administrator. */
+  admin: ApiClient;
+  /** Client with no key. */
+  anonymous: ApiClient;
+  createUser(name?: string, role?: 'user' | 'admin'): Promise<{ id: string; apiKey: string; client: ApiClient }>;
+  /** Stops the hub; keeps the database and DATA_DIR unless cleanup is true. */
+  stop(options?: { cleanup?: boolean }): Promise<void>;
+}
+
+export interface StartTestHubOptions {
+  env?: Record<string, string>;
+  runJobs?: boolean;
+  /** Reuse a database name and DATA_DIR (restart tests). */
+  dbName?: string;
+  dataDir?: string;
+  hubOptions?: Partial<HubOptions>;
+}
+
+export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'swh-test-')));
+  const dbName = options.dbName ?? `t_${randomBytes(6).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SANDBOX_SETTLE_MS: '0',
+    JOBS_POLL_MS: '100',
+    HOST: '127.0.0.1',
+    ...options.env,
+  });
+  const hub = await createHub({
+    config,
+    database: { uri: inject('mongoUri'), kind: inject('mongoKind') },
+    dbName,
+    logger: createLogger({ level: config.LOG_LEVEL }),
+    runJobs: options.runJobs ?? true,
+    ...options.hubOptions,
+  });
+  const { url } = await hub.listen(0, '127.0.0.1');
+  const anonymous = new ApiClient(url);
+  const admin = anonymous.withKey(hub.adminApiKey);
+  let counter = 0;
+  return {
+    hub,
+    url,
+    dataDir,
+    dbName,
+    admin,
+    anonymous,
+    async createUser(name = `user-${++counter}`, role = 'user') {
+      const res = await admin.post<{ id: string; apiKey: string }>('/api/users', { name, role });
+      if (res.status !== 201) throw new Error(`could not create user: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.id, apiKey: res.body.apiKey, client: anonymous.withKey(res.body.apiKey) };
+    },
+    async stop({ cleanup = true } = {}) {
+      if (cleanup) await hub.connection.dropDatabase().catch(() => {});
+      await hub.stop();
+      if (cleanup && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
