@@ -26,7 +26,7 @@ import { PaymentBatchService } from './services/payments/batch-service.js';
 import { PaymentQueries } from './services/payments/payment-queries.js';
 import { PaymentService } from './services/payments/payment-service.js';
 import { RecurringPaymentService } from './services/payments/recurring-service.js';
-import { WebhookInbox } from './services/webhook-inbox.js';
+import { DEFAULT_INBOX_POLICY, WebhookInbox } from './services/webhook-inbox.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import type { Services } from './services/registry.js';
 import { UserService } from './services/users.js';
@@ -55,6 +55,8 @@ export interface Hub {
   inboxProcessor: InboxProcessor;
   /** The local provider simulators, when no real credentials are configured. */
   sandboxes: PaymentProviderSetup['sandboxes'];
+  /** What incoming webhooks are verified with (tests sign with these; never logged or returned). */
+  webhookSecrets: PaymentProviderSetup['webhookSecrets'];
   adminApiKey: string;
   adminKeyIsLocal: boolean;
   /** Starts the HTTP server; port 0 picks a free one. */
@@ -102,7 +104,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     logger,
     routing: config.PAYMENT_ROUTING,
   });
-  const webhookInbox = new WebhookInbox(models, audit, metrics, logger);
+  const webhookInbox = new WebhookInbox(models, audit, metrics, logger, {
+    ...DEFAULT_INBOX_POLICY,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    baseDelayMs: config.WEBHOOK_RETRY_BASE_MS,
+  });
   const services: Services = {
     users,
     audit,
@@ -158,6 +164,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     databaseKind: database.kind,
     inboxProcessor,
     sandboxes: paymentProviders.sandboxes,
+    webhookSecrets: paymentProviders.webhookSecrets,
     adminApiKey: secrets.adminApiKey,
     adminKeyIsLocal: secrets.adminKeyIsLocal,
     listen: (port = config.PORT, host = config.HOST) =>

@@ -63,6 +63,10 @@ export const EnvSchema = z
     SANDBOX_SETTLE_MS: z.coerce.number().int().min(0).default(3000),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Attempts before a webhook event that keeps failing is parked as dead (then replayable by an admin). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** First retry delay for a failing webhook event; doubles each attempt, capped at 10 minutes. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
     /** How often Agenda polls for due jobs, in milliseconds. */
     JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
   })
