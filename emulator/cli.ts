@@ -1,0 +1,18 @@
+/**
+ * `npm run emulator -- [--port 27017] [--host 127.0.0.1] [--data ./data/emulator]`
+ */
+import { startEmulator } from './index.js';
+
+function arg(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+const emulator = await startEmulator({ port: Number(arg('port') ?? 27017), host: arg('host'), dataDir: arg('data') });
+process.stdout.write(`${emulator.uri}\n`);
+const stop = async () => {
+  await emulator.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,200 @@
+/**
+ * One collection: documents by _id, plus its indexes. Unique indexes keep a hash map from key to _id so a
+ * uniqueness check and an equality lookup cost the same at 100 documents or 100,000.
+ */
+import { ObjectId, type Document } from 'bson';
+import { Query } from 'mingo';
+import { MongoCommandError, errors } from './errors.js';
+import { displayValue, keyOf, valuesAt } from './values.js';
+
+export interface IndexSpec {
+  v?: number;
+  name: string;
+  key: Record<string, unknown>;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+  [option: string]: unknown;
+}
+
+interface IndexState {
+  spec: IndexSpec;
+  fields: string[];
+  /** unique key string → _id key string (unique indexes only). */
+  entries?: Map<string, string>;
+  partial?: Query;
+}
+
+export class Collection {
+  /** _id key → document, in insertion order (MongoDB's natural order for a fresh collection). */
+  readonly docs = new Map<string, Document>();
+  readonly indexes = new Map<string, IndexState>();
+  readonly createdAt = new Date();
+
+  constructor(readonly db: string, public name: string) {
+    this.indexes.set('_id_', { spec: { v: 2, key: { _id: 1 }, name: '_id_' }, fields: ['_id'] });
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  /** Creates an index; returns false when an identical one exists. Throws on conflicts and on existing duplicates. */
+  addIndex(spec: IndexSpec): boolean {
+    const existing = this.indexes.get(spec.name);
+    const sameKey = [...this.indexes.values()].find((i) => JSON.stringify(i.spec.key) === JSON.stringify(spec.key));
+    if (existing) {
+      if (JSON.stringify(existing.spec.key) !== JSON.stringify(spec.key)) {
+        throw errors.indexKeySpecsConflict(`An existing index has the same name as the requested index but a different key. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+      }
+      if (Boolean(existing.spec.unique) !== Boolean(spec.unique) || Boolean(existing.spec.sparse) !== Boolean(spec.sparse)) {
+        throw errors.indexOptionsConflict(`An equivalent index already exists with a different name or options: ${JSON.stringify(existing.spec)}`);
+      }
+      return false;
+    }
+    if (sameKey && name(sameKey) !== '_id_' && !spec.partialFilterExpression && !sameKey.spec.partialFilterExpression) {
+      if (Boolean(sameKey.spec.unique) === Boolean(spec.unique) && Boolean(sameKey.spec.sparse) === Boolean(spec.sparse)) {
+        throw errors.indexOptionsConflict(`Index already exists with a different name: ${sameKey.spec.name}`);
+      }
+      throw errors.indexOptionsConflict(`An existing index has the same key but different options: ${sameKey.spec.name}`);
+    }
+    if (spec.key._id !== undefined && Object.keys(spec.key).length === 1) return false;
+    const state: IndexState = {
+      spec: { v: 2, ...spec },
+      fields: Object.keys(spec.key),
+      entries: spec.unique ? new Map() : undefined,
+      partial: spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined,
+    };
+    if (state.entries) {
+      for (const [idKey, doc] of this.docs) {
+        for (const key of this.keysFor(state, doc) ?? []) {
+          if (state.entries.has(key)) throw this.duplicateError(state, doc, key);
+          state.entries.set(key, idKey);
+        }
+      }
+    }
+    this.indexes.set(spec.name, state);
+    return true;
+  }
+
+  dropIndex(indexName: string): void {
+    if (indexName === '_id_') throw errors.badValue('cannot drop _id index');
+    if (!this.indexes.delete(indexName)) throw errors.indexNotFound(`index not found with name [${indexName}]`);
+  }
+
+  /** Index keys for a document, or null when the index does not cover it (sparse or partial). */
+  private keysFor(index: IndexState, doc: Document): string[] | null {
+    if (index.partial && !index.partial.test(doc)) return null;
+    const perField = index.fields.map((f) => {
+      const values = valuesAt(doc, f).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
+      return values.length ? values : [undefined];
+    });
+    if (index.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return null;
+    // Cartesian product; MongoDB allows at most one array field per compound index, so this stays small.
+    let keys = [''];
+    for (const values of perField) keys = keys.flatMap((prefix) => [...new Set(values.map((v) => keyOf(v)))].map((k) => `${prefix}|${k}`));
+    return keys;
+  }
+
+  private duplicateError(index: IndexState, doc: Document, _key: string): MongoCommandError {
+    const keyValue: Document = {};
+    for (const field of index.fields) {
+      const values = valuesAt(doc, field);
+      keyValue[field] = values.length ? (Array.isArray(values[0]) ? values[0][0] : values[0]) : null;
+    }
+    const shown = Object.entries(keyValue)
+      .map(([k, v]) => `${k}: ${displayValue(v)}`)
+      .join(', ');
+    return new MongoCommandError(11000, 'DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: ${index.spec.name} dup key: { ${shown} }`, {
+      keyPattern: index.spec.key,
+      keyValue,
+    });
+  }
+
+  /** Throws E11000 if `doc` would collide with another document (other than the one with `selfIdKey`). */
+  checkUnique(doc: Document, selfIdKey?: string): void {
+    const idKey = keyOf(doc._id);
+    if (idKey !== selfIdKey && this.docs.has(idKey)) throw this.duplicateError(this.indexes.get('_id_')!, doc, idKey);
+    for (const index of this.indexes.values()) {
+      if (!index.entries) continue;
+      for (const key of this.keysFor(index, doc) ?? []) {
+        const owner = index.entries.get(key);
+        if (owner !== undefined && owner !== selfIdKey) throw this.duplicateError(index, doc, key);
+      }
+    }
+  }
+
+  insert(doc: Document): void {
+    if (doc._id === undefined) throw errors.badValue('document has no _id');
+    this.checkUnique(doc);
+    const idKey = keyOf(doc._id);
+    this.docs.set(idKey, doc);
+    this.indexAdd(idKey, doc);
+  }
+
+  /** Replaces the stored document with the same _id. */
+  replace(previous: Document, next: Document): void {
+    const idKey = keyOf(previous._id);
+    if (keyOf(next._id) !== idKey) throw errors.immutableField("Performing an update on the path '_id' would modify the immutable field '_id'");
+    this.checkUnique(next, idKey);
+    this.indexRemove(idKey, previous);
+    this.docs.set(idKey, next);
+    this.indexAdd(idKey, next);
+  }
+
+  remove(doc: Document): void {
+    const idKey = keyOf(doc._id);
+    if (!this.docs.delete(idKey)) return;
+    this.indexRemove(idKey, doc);
+  }
+
+  private indexAdd(idKey: string, doc: Document) {
+    for (const index of this.indexes.values()) if (index.entries) for (const key of this.keysFor(index, doc) ?? []) index.entries.set(key, idKey);
+  }
+
+  private indexRemove(idKey: string, doc: Document) {
+    for (const index of this.indexes.values()) {
+      if (!index.entries) continue;
+      for (const key of this.keysFor(index, doc) ?? []) if (index.entries.get(key) === idKey) index.entries.delete(key);
+    }
+  }
+
+  /**
+   * Documents that may match `filter`: through the _id map or a unique single-field index when the filter pins
+   * that field to a value, else every document. Callers still test each candidate against the full filter.
+   */
+  candidates(filter: Document | undefined): Document[] {
+    if (!filter) return [...this.docs.values()];
+    const pinned = (value: unknown): unknown[] | undefined => {
+      if (value === null || value === undefined) return undefined;
+      if (typeof value !== 'object' || value instanceof ObjectId || value instanceof Date) return [value];
+      const ops = value as Document;
+      const keys = Object.keys(ops);
+      if (keys.length === 1 && keys[0] === '$eq') return pinned(ops.$eq);
+      if (keys.length === 1 && keys[0] === '$in' && Array.isArray(ops.$in) && ops.$in.every((v) => pinned(v))) return ops.$in;
+      return undefined;
+    };
+    const byId = pinned(filter._id);
+    if (byId) return byId.map((id) => this.docs.get(keyOf(id))).filter((d): d is Document => d !== undefined);
+    for (const index of this.indexes.values()) {
+      if (!index.entries || index.fields.length !== 1 || index.partial || index.spec.sparse) continue;
+      const values = pinned(filter[index.fields[0]]);
+      if (!values) continue;
+      return values
+        .map((v) => index.entries!.get(`|${keyOf(v)}`))
+        .filter((k): k is string => k !== undefined)
+        .map((k) => this.docs.get(k)!)
+        .filter(Boolean);
+    }
+    return [...this.docs.values()];
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [...this.indexes.values()].map((i) => i.spec);
+  }
+}
+
+function name(index: IndexState): string {
+  return index.spec.name;
+}

@@ -1,0 +1,111 @@
+/**
+ * The TCP server: frames messages per connection, runs each command against the shared store, and never lets a
+ * bad message or a failing handler take the socket (or the process) down.
+ */
+import net from 'node:net';
+import { Long, type Document } from 'bson';
+import { runCommand, type ServerContext } from './commands.js';
+import type { Store } from './store.js';
+import { encodeReply, parseMessage } from './wire.js';
+
+const MAX_MESSAGE = 48_000_000;
+
+export class EmulatorServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private cursorCounter = 1n;
+  private connections = 0;
+  private readonly startedAt = new Date();
+  private ttlTimer?: NodeJS.Timeout;
+
+  constructor(private readonly store: Store, private readonly log: (message: string) => void) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve((this.server.address() as net.AddressInfo).port));
+      this.ttlTimer = setInterval(() => this.sweepExpired(), 60_000);
+      this.ttlTimer.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ttlTimer) clearInterval(this.ttlTimer);
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const connectionId = ++this.connections;
+    const cursors = new Map();
+    const ctx: ServerContext = {
+      store: this.store,
+      cursors,
+      connectionId,
+      startedAt: this.startedAt,
+      nextCursorId: () => Long.fromBigInt(this.cursorCounter++),
+    };
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      while (buffered.length >= 4) {
+        const length = buffered.readInt32LE(0);
+        if (length < 16 || length > MAX_MESSAGE) {
+          this.log(`emulator: dropping a connection that sent a bad message length (${length})`);
+          socket.destroy();
+          return;
+        }
+        if (buffered.length < length) break;
+        const message = buffered.subarray(0, length);
+        buffered = buffered.subarray(length);
+        this.handle(socket, message, ctx);
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private handle(socket: net.Socket, message: Buffer, ctx: ServerContext): void {
+    let parsed;
+    try {
+      parsed = parseMessage(message);
+    } catch (err) {
+      this.log(`emulator: unreadable message (${(err as Error).message}); closing the connection`);
+      socket.destroy();
+      return;
+    }
+    const reply: Document = runCommand(parsed.command, ctx);
+    if (parsed.moreToCome) return;
+    let encoded: Buffer;
+    try {
+      encoded = encodeReply(parsed, reply);
+    } catch (err) {
+      // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
+      encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+    }
+    if (!socket.destroyed) socket.write(encoded);
+  }
+
+  /** TTL indexes: removes documents whose indexed date is older than expireAfterSeconds (mongod sweeps every 60 s too). */
+  private sweepExpired(): void {
+    const now = Date.now();
+    for (const collections of this.store.dbs.values()) {
+      for (const coll of collections.values()) {
+        for (const spec of coll.indexSpecs()) {
+          if (typeof spec.expireAfterSeconds !== 'number') continue;
+          const field = Object.keys(spec.key)[0];
+          for (const doc of [...coll.docs.values()]) {
+            const value = doc[field];
+            const dates = (Array.isArray(value) ? value : [value]).filter((v): v is Date => v instanceof Date);
+            if (dates.length && Math.min(...dates.map((d) => d.getTime())) + spec.expireAfterSeconds * 1000 < now) this.store.remove(coll, doc);
+          }
+        }
+      }
+    }
+    this.store.commit();
+  }
+}
