@@ -223,7 +223,8 @@ export const commands: Record<string, Handler> = {
     (cmd.documents as Document[]).forEach((raw, index) => {
       if (ordered && writeErrors.length) return;
       try {
-        const doc = raw._id === undefined ? { _id: new ObjectId(), ...raw } : raw;
+        // mongod stores _id first whatever position the client gave it.
+        const doc = raw._id === undefined ? { _id: new ObjectId(), ...raw } : Object.keys(raw)[0] === '_id' ? raw : { _id: raw._id, ...raw };
         if (BSON.calculateObjectSize(doc) > MAX_BSON) throw errors.bsonTooLarge('object to insert exceeds 16MB');
         ctx.store.insert(c, doc);
         n++;

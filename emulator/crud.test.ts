@@ -1,0 +1,177 @@
+/**
+ * The emulator through the official driver, against MongoDB's documented behaviour.
+ */
+import { Decimal128, Double, Int32, Long, MongoClient, ObjectId, Binary, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from './index.js';
+
+let emulator: RunningEmulator;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ logger: () => {} });
+  client = await new MongoClient(emulator.uri).connect();
+  db = client.db('crud');
+});
+afterAll(async () => {
+  await client?.close();
+  await emulator?.stop();
+});
+
+describe('CRUD', () => {
+  it('inserts with generated _ids placed first and finds with filter, sort, skip, limit and projection', async () => {
+    const people = db.collection('people');
+    const { insertedIds } = await people.insertMany([
+      { name: 'Ani', age: 31, city: 'Jakarta' },
+      { name: 'Budi', age: 25, city: 'Bandung' },
+      { name: 'Citra', age: 40, city: 'Jakarta' },
+      { name: 'Dedi', age: 35, city: 'Surabaya' },
+    ]);
+    expect(Object.keys(insertedIds)).toHaveLength(4);
+    const raw = await people.findOne({ name: 'Ani' });
+    expect(Object.keys(raw!)[0]).toBe('_id');
+    const page = await people.find({ city: 'Jakarta' }, { projection: { _id: 0, name: 1 } }).sort({ age: -1 }).toArray();
+    expect(page).toEqual([{ name: 'Citra' }, { name: 'Ani' }]);
+    const skipped = await people.find({}).sort({ age: 1 }).skip(1).limit(2).toArray();
+    expect(skipped.map((p) => p.name)).toEqual(['Ani', 'Dedi']);
+    expect(await people.countDocuments({ age: { $gte: 31 } })).toBe(3);
+    expect(await people.estimatedDocumentCount()).toBe(4);
+    expect((await people.distinct('city')).sort()).toEqual(['Bandung', 'Jakarta', 'Surabaya']);
+  });
+
+  it('reports matched and modified counts like mongod, including a no-op $set', async () => {
+    const c = db.collection('counts');
+    await c.insertMany([{ k: 1, v: 'a' }, { k: 1, v: 'b' }]);
+    const same = await c.updateOne({ k: 1, v: 'a' }, { $set: { v: 'a' } });
+    expect(same).toMatchObject({ matchedCount: 1, modifiedCount: 0, upsertedCount: 0 });
+    const many = await c.updateMany({ k: 1 }, { $set: { v: 'z' } });
+    expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    const none = await c.updateOne({ k: 2 }, { $set: { v: 'x' } });
+    expect(none).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedId: null });
+    const upsert = await c.updateOne({ k: 3, tag: { $eq: 'new' } }, { $set: { v: 'u' }, $setOnInsert: { created: true } }, { upsert: true });
+    expect(upsert).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
+    expect(await c.findOne({ _id: upsert.upsertedId! }, { projection: { _id: 0 } })).toEqual({ k: 3, tag: 'new', v: 'u', created: true });
+    const again = await c.updateOne({ k: 3 }, { $set: { v: 'w' }, $setOnInsert: { created: false } }, { upsert: true });
+    expect(again).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    expect((await c.findOne({ k: 3 }))!.created).toBe(true);
+  });
+
+  it('applies array operators, positional $ and arrayFilters', async () => {
+    const c = db.collection('arrays');
+    await c.insertOne({ _id: 'cart' as never, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }], tags: ['x'] });
+    await c.updateOne({ _id: 'cart' as never, 'items.sku': 'a' }, { $inc: { 'items.$.qty': 2 }, $push: { tags: 'y' } });
+    await c.updateOne({ _id: 'cart' as never }, { $set: { 'items.$[big].flag': true } }, { arrayFilters: [{ 'big.qty': { $gt: 4 } }] });
+    await c.updateOne({ _id: 'cart' as never }, { $pull: { tags: 'x' } } as never);
+    await c.updateOne({ _id: 'cart' as never }, { $addToSet: { tags: 'y' } } as never);
+    // Two operators on one path in one update is a conflict for mongod too.
+    await expect(c.updateOne({ _id: 'cart' as never }, { $pull: { tags: 'x' }, $addToSet: { tags: 'y' } } as never)).rejects.toMatchObject({ code: 40 });
+    expect(await c.findOne({ _id: 'cart' as never })).toEqual({ _id: 'cart', items: [{ sku: 'a', qty: 3 }, { sku: 'b', qty: 5, flag: true }], tags: ['y'] });
+  });
+
+  it('runs findOneAndUpdate with sort, before/after, upsert and remove', async () => {
+    const c = db.collection('queue');
+    await c.insertMany([{ n: 2, state: 'ready' }, { n: 1, state: 'ready' }]);
+    const before = await c.findOneAndUpdate({ state: 'ready' }, { $set: { state: 'taken' } }, { sort: { n: 1 }, returnDocument: 'before' });
+    expect(before).toMatchObject({ n: 1, state: 'ready' });
+    const after = await c.findOneAndUpdate({ state: 'ready' }, { $set: { state: 'taken' } }, { sort: { n: 1 }, returnDocument: 'after' });
+    expect(after).toMatchObject({ n: 2, state: 'taken' });
+    expect(await c.findOneAndUpdate({ state: 'ready' }, { $set: { state: 'x' } })).toBeNull();
+    const upserted = await c.findOneAndUpdate({ n: 9 }, { $setOnInsert: { state: 'new' } }, { upsert: true, returnDocument: 'after' });
+    expect(upserted).toMatchObject({ n: 9, state: 'new' });
+    const removed = await c.findOneAndDelete({ n: 9 });
+    expect(removed).toMatchObject({ n: 9 });
+    expect(await c.countDocuments({ n: 9 })).toBe(0);
+  });
+
+  it('deletes one or many', async () => {
+    const c = db.collection('deletes');
+    await c.insertMany([{ g: 1 }, { g: 1 }, { g: 2 }]);
+    expect((await c.deleteOne({ g: 1 })).deletedCount).toBe(1);
+    expect((await c.deleteMany({})).deletedCount).toBe(2);
+  });
+
+  it('aggregates with $match, $group, $sort, $facet, $lookup and $dateToString in a time zone', async () => {
+    const orders = db.collection('orders');
+    const users = db.collection('users');
+    await users.insertMany([{ _id: 1 as never, name: 'Ani' }, { _id: 2 as never, name: 'Budi' }]);
+    await orders.insertMany([
+      { user: 1, total: 100, at: new Date('2026-01-01T18:00:00Z') },
+      { user: 1, total: 50, at: new Date('2026-01-02T01:00:00Z') },
+      { user: 2, total: 70, at: new Date('2026-01-02T02:00:00Z') },
+    ]);
+    const [result] = await orders
+      .aggregate([
+        { $match: { total: { $gte: 50 } } },
+        {
+          $facet: {
+            byUser: [{ $group: { _id: '$user', sum: { $sum: '$total' } } }, { $sort: { _id: 1 } }, { $lookup: { from: 'users', localField: '_id', foreignField: '_id', as: 'u' } }],
+            byDay: [{ $group: { _id: { $dateToString: { format: '%Y-%m-%d', date: '$at', timezone: 'Asia/Jakarta' } }, n: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+          },
+        },
+      ])
+      .toArray();
+    expect(result.byUser.map((r: { sum: number; u: { name: string }[] }) => [r.sum, r.u[0].name])).toEqual([[150, 'Ani'], [70, 'Budi']]);
+    // 18:00Z on Jan 1 is already Jan 2 in Jakarta (UTC+7).
+    expect(result.byDay).toEqual([{ _id: '2026-01-02', n: 3 }]);
+  });
+
+  it('pages a large result through getMore in batches, and survives results larger than one reply', async () => {
+    const c = db.collection('big');
+    await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ i })));
+    const cursor = c.find({}).batchSize(100);
+    let seen = 0;
+    for await (const doc of cursor) {
+      expect(doc.i).toBe(seen);
+      seen++;
+    }
+    expect(seen).toBe(5000);
+    const blob = 'x'.repeat(1024 * 1024);
+    await db.collection('blobs').insertMany(Array.from({ length: 20 }, (_, i) => ({ i, blob })));
+    const all = await db.collection('blobs').find({}).toArray();
+    expect(all).toHaveLength(20);
+  });
+
+  it('round-trips BSON types: ObjectId, Date, Binary, Decimal128, big Long, null vs missing', async () => {
+    const c = db.collection('types');
+    const id = new ObjectId();
+    const big = Long.fromString('9007199254740993');
+    await c.insertOne({ _id: id, when: new Date('2026-11-25T00:00:00Z'), bin: new Binary(Buffer.from([1, 2, 3])), dec: Decimal128.fromString('10.25'), big, nothing: null });
+    const back = await c.findOne({ _id: id }, { promoteLongs: false });
+    expect(back!._id.equals(id)).toBe(true);
+    expect(back!.when).toEqual(new Date('2026-11-25T00:00:00Z'));
+    expect(Buffer.from((back!.bin as Binary).buffer)).toEqual(Buffer.from([1, 2, 3]));
+    expect((back!.dec as Decimal128).toString()).toBe('10.25');
+    expect((back!.big as Long).toString()).toBe('9007199254740993');
+    expect(back!.nothing).toBeNull();
+    expect('missing' in back!).toBe(false);
+    expect(await c.countDocuments({ nothing: null })).toBe(1);
+    expect(await c.countDocuments({ missing: null })).toBe(1);
+    expect(await c.countDocuments({ missing: { $exists: true } })).toBe(0);
+    // Number wrappers the driver sends are stored as numbers; see README for the fidelity limits.
+    await c.insertOne({ i: new Int32(5), d: new Double(2.5) });
+    expect(await c.countDocuments({ i: 5, d: 2.5 })).toBe(1);
+  });
+});
+
+describe('errors mongod would give', () => {
+  it('refuses to change _id, conflicting paths and $inc on a string', async () => {
+    const c = db.collection('errs');
+    await c.insertOne({ _id: 1 as never, name: 'x' });
+    await expect(c.updateOne({ _id: 1 as never }, { $set: { _id: 2 as never } })).rejects.toMatchObject({ code: 66 });
+    await expect(c.updateOne({ _id: 1 as never }, { $set: { a: 1 }, $inc: { a: 1 } })).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 1 as never }, { $inc: { name: 1 } } as never)).rejects.toMatchObject({ code: 14 });
+  });
+
+  it.each([
+    ['a transaction', () => db.command({ insert: 'tx', documents: [{ a: 1 }], txnNumber: Long.fromNumber(1), startTransaction: true, autocommit: false }), /Transaction numbers are only allowed/],
+    ['commitTransaction', () => client.db('admin').command({ commitTransaction: 1 }), /no transactions/],
+    ['$text', () => db.collection('people').find({ $text: { $search: 'Ani' } }).toArray(), /\$text/],
+    ['a geo query', () => db.collection('people').find({ loc: { $near: [0, 0] } } as never).toArray(), /geo/],
+    ['a change stream', () => db.collection('people').watch().tryNext(), /change streams/],
+    ['$out', () => db.collection('people').aggregate([{ $out: 'copy' }]).toArray(), /\$out/],
+    ['an unknown command', () => db.command({ frobnicate: 1 }), /no such command: 'frobnicate'/],
+  ])('fails loudly on %s', async (_name, attempt, message) => {
+    await expect(attempt()).rejects.toThrow(message);
+  });
+});
