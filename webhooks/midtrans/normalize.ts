@@ -1,0 +1,60 @@
+/**
+ * Midtrans HTTP notification → the provider-neutral payment event the inbox stores.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { AppError } from '../../src/lib/errors.js';
+import { decimalToMinor } from '../../src/lib/money.js';
+import { mapMidtransTransactionStatus } from '../../src/providers/payments/midtrans.js';
+import type { NormalizedPaymentEvent } from '../../src/providers/payments/types.js';
+
+const decimalString = z.string().regex(/^\d+(\.\d{1,2})?$/, 'must be a decimal amount like "150000.00"');
+
+const NotificationSchema = z.object({
+  order_id: z.string().min(1).max(100),
+  status_code: z.string().regex(/^\d{3}$/),
+  gross_amount: decimalString,
+  transaction_status: z.enum(['capture', 'settlement', 'pending', 'deny', 'cancel', 'expire', 'failure', 'refund', 'partial_refund', 'authorize']),
+  transaction_id: z.string().optional(),
+  transaction_time: z.string().optional(),
+  settlement_time: z.string().optional(),
+  fraud_status: z.string().optional(),
+  currency: z.string().length(3).optional(),
+  refund_amount: decimalString.optional(),
+  refunds: z.array(z.object({ refund_key: z.string().optional(), refund_amount: decimalString.optional() }).passthrough()).optional(),
+});
+
+/** "2026-11-25 10:00:05" in Midtrans's GMT+7 → a UTC Date. */
+function parseMidtransTime(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const parsed = DateTime.fromFormat(value, 'yyyy-MM-dd HH:mm:ss', { zone: 'Asia/Jakarta' });
+  return parsed.isValid ? parsed.toJSDate() : undefined;
+}
+
+export function normalizeMidtransNotification(body: unknown): NormalizedPaymentEvent {
+  const parsed = NotificationSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
+    throw new AppError('VALIDATION_FAILED', `not a Midtrans notification: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { details: { issues } });
+  }
+  const n = parsed.data;
+  const currency = n.currency ?? 'IDR';
+  const refundedMinor =
+    n.refund_amount !== undefined
+      ? decimalToMinor(n.refund_amount, currency)
+      : n.refunds?.reduce((sum, r) => sum + (r.refund_amount ? decimalToMinor(r.refund_amount, currency) : 0), 0);
+  const isRefund = n.transaction_status === 'refund' || n.transaction_status === 'partial_refund';
+  const lastRefundKey = n.refunds?.at(-1)?.refund_key;
+  return {
+    provider: 'midtrans',
+    // One event per status of an order; each refund is its own event (two partial refunds are two events).
+    eventKey: ['midtrans', n.order_id, n.transaction_status, n.status_code, ...(isRefund ? [lastRefundKey ?? String(refundedMinor ?? '')] : [])].join(':'),
+    orderId: n.order_id,
+    providerRef: n.transaction_id,
+    status: mapMidtransTransactionStatus(n.transaction_status, n.fraud_status),
+    providerStatus: n.transaction_status,
+    amount: { amountMinor: decimalToMinor(n.gross_amount, currency), currency },
+    refundedAmountMinor: isRefund ? refundedMinor : undefined,
+    occurredAt: parseMidtransTime(n.settlement_time) ?? parseMidtransTime(n.transaction_time) ?? new Date(),
+  };
+}
