@@ -60,7 +60,7 @@ describe('CRUD', () => {
   it('applies array operators, positional $ and arrayFilters', async () => {
     const c = db.collection('arrays');
     await c.insertOne({ _id: 'cart' as never, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }], tags: ['x'] });
-    await c.updateOne({ _id: 'cart' as never, 'items.sku': 'a' }, { $inc: { 'items.$.qty': 2 }, $push: { tags: 'y' } });
+    await c.updateOne({ _id: 'cart' as never, 'items.sku': 'a' }, { $inc: { 'items.$.qty': 2 }, $push: { tags: 'y' } } as never);
     await c.updateOne({ _id: 'cart' as never }, { $set: { 'items.$[big].flag': true } }, { arrayFilters: [{ 'big.qty': { $gt: 4 } }] });
     await c.updateOne({ _id: 'cart' as never }, { $pull: { tags: 'x' } } as never);
     await c.updateOne({ _id: 'cart' as never }, { $addToSet: { tags: 'y' } } as never);

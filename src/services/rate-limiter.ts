@@ -40,12 +40,12 @@ export class RateLimiter {
   private async increment(subject: string, windowStart: Date, expiresAt: Date): Promise<number> {
     const update = { $inc: { count: 1 }, $setOnInsert: { expiresAt } };
     try {
-      const doc = await this.models.RateLimitWindow.findOneAndUpdate({ subject, windowStart }, update, { upsert: true, new: true }).lean();
+      const doc = await this.models.RateLimitWindow.findOneAndUpdate({ subject, windowStart }, update, { upsert: true, returnDocument: 'after' }).lean();
       return doc!.count;
     } catch (err) {
       // Two first requests of a window raced on the upsert; the loser's document now exists, so a plain update wins.
       if (!isDuplicateKeyError(err)) throw err;
-      const doc = await this.models.RateLimitWindow.findOneAndUpdate({ subject, windowStart }, { $inc: { count: 1 } }, { new: true }).lean();
+      const doc = await this.models.RateLimitWindow.findOneAndUpdate({ subject, windowStart }, { $inc: { count: 1 } }, { returnDocument: 'after' }).lean();
       return doc!.count;
     }
   }

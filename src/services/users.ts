@@ -40,7 +40,7 @@ export class UserService {
     const admin = await this.models.User.findOneAndUpdate(
       { systemKey: ADMIN_SYSTEM_KEY },
       { $setOnInsert: { name: 'Administrator', role: 'admin', systemKey: ADMIN_SYSTEM_KEY } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).catch(async (err) => {
       if ((err as { code?: number }).code === 11000) return this.models.User.findOne({ systemKey: ADMIN_SYSTEM_KEY });
       throw err;

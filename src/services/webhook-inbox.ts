@@ -71,7 +71,7 @@ export class WebhookInbox {
       const existing = await this.models.WebhookEvent.findOneAndUpdate(
         { provider: input.provider, eventKey: input.eventKey },
         { $inc: { deliveries: 1 } },
-        { new: true, projection: { _id: 1 } },
+        { returnDocument: 'after', projection: { _id: 1 } },
       ).lean();
       this.metrics.webhooksReceived.inc({ provider: input.provider, outcome: 'duplicate' });
       return { id: String(existing?._id), duplicate: true };
@@ -101,7 +101,7 @@ export class WebhookInbox {
         ],
       },
       { $set: { status: 'processing', lockedUntil: new Date(now.getTime() + this.policy.claimMs) }, $inc: { attempts: 1 } },
-      { sort: { nextAttemptAt: 1 }, new: true },
+      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
     ).lean();
   }
 
@@ -145,7 +145,7 @@ export class WebhookInbox {
     const updated = await this.models.WebhookEvent.findOneAndUpdate(
       { _id: new Types.ObjectId(eventId), status: { $ne: 'processing' } },
       { $set: { status: 'received', attempts: 0, nextAttemptAt: new Date() }, $unset: { lockedUntil: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!updated) {
       const exists = await this.models.WebhookEvent.exists({ _id: new Types.ObjectId(eventId) });

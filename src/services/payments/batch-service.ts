@@ -64,7 +64,7 @@ export class PaymentBatchService {
     const batch = await this.deps.models.PaymentBatch.findOneAndUpdate(
       { _id: new Types.ObjectId(batchId), status: { $in: ['queued', 'processing'] } },
       { $set: { status: 'processing' } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!batch) return;
     const actor: Actor = { userId: String(batch.userId), role: 'user', channel: 'job' };

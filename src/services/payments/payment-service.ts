@@ -289,7 +289,7 @@ export class PaymentService {
         $set: set,
         $push: { history: { from: doc.status, to, at: now, source: context.source, providerStatus: context.providerStatus, eventId: context.eventId, note: context.note } },
       },
-      { new: false, projection: { status: 1 } },
+      { returnDocument: 'before', projection: { status: 1 } },
     ).lean();
 
     if (!updated) {
@@ -364,9 +364,9 @@ export class PaymentService {
     try {
       status = await provider.getStatus({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
     } catch (err) {
-      if (doc.chargeState === 'unknown' && err instanceof AppError && (err.code === 'PROVIDER_REJECTED' || err.code === 'NOT_FOUND') && isNotFoundAtProvider(err)) {
+      if (doc.chargeState !== 'accepted' && err instanceof AppError && (err.code === 'PROVIDER_REJECTED' || err.code === 'NOT_FOUND') && isNotFoundAtProvider(err)) {
         // The charge never reached the provider: nothing to pay, nothing charged.
-        await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'unknown' }, { $set: { chargeState: 'rejected', failureReason: 'the provider never received the charge' } });
+        await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: doc.chargeState }, { $set: { chargeState: 'rejected', failureReason: 'the provider never received the charge' } });
         await this.transition(doc, 'failed', { source: 'poll', note: 'not found at the provider' });
         return 'not-at-provider';
       }
@@ -374,7 +374,7 @@ export class PaymentService {
     }
     await this.deps.models.Payment.updateOne(
       { _id: doc._id },
-      { $set: { lastCheckedAt: this.now(), ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState === 'unknown' ? { chargeState: 'accepted' } : {}) } },
+      { $set: { lastCheckedAt: this.now(), ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState !== 'accepted' ? { chargeState: 'accepted' } : {}) } },
     );
     if (status.status === 'pending') return 'unchanged';
     return this.transition(doc, status.status, {
@@ -396,11 +396,12 @@ export class PaymentService {
     const now = this.now().getTime();
     const candidates = await this.deps.models.Payment.find({
       status: 'pending',
-      chargeState: { $in: ['accepted', 'unknown'] },
       $or: [
-        { expiresAt: { $lt: new Date(now - 2 * 60_000) } },
+        // Recorded but the process died before (or while) charging: ask the provider what it has.
+        { chargeState: 'not_sent', createdAt: { $lt: new Date(now - 2 * 60_000) } },
+        { chargeState: 'accepted', expiresAt: { $lt: new Date(now - 2 * 60_000) } },
         { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) } },
-        { createdAt: { $lt: new Date(now - 30 * 60_000) }, $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - 15 * 60_000) } }] },
+        { chargeState: 'accepted', createdAt: { $lt: new Date(now - 30 * 60_000) }, $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - 15 * 60_000) } }] },
       ],
     })
       .sort({ createdAt: 1 })

@@ -106,7 +106,7 @@ export class RecurringPaymentService {
     const updated = await this.deps.models.RecurringPayment.findOneAndUpdate(
       { _id: doc._id, status: 'active' },
       { $set: { status: 'cancelled', cancelledAt: this.now() }, $unset: { nextRunAt: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!updated) throw new AppError('CONFLICT', `this recurring payment is already ${doc.status}`);
     // The scheduled run is removed; a run already in progress sees the cancelled status and makes nothing new.

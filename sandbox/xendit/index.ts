@@ -1,0 +1,1 @@
+export { startXenditSandbox, type XenditSandbox, type XenditSandboxOptions, type XenditPayment, type XenditFaultMode } from './server.js';
