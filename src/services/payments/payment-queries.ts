@@ -80,8 +80,9 @@ export class PaymentQueries {
       totalAmountMinor: { $sum: '$amountMinor' },
       settledAmountMinor: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, '$amountMinor', 0] } },
       refundedAmountMinor: { $sum: { $ifNull: ['$refundedAmountMinor', 0] } },
-      settlementMsTotal: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, { $gt: ['$settledAt', null] }] }, { $subtract: ['$settledAt', '$createdAt'] }, 0] } },
-      settlementCount: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, { $gt: ['$settledAt', null] }] }, 1, 0] } },
+      // $and treats a present date as true and a missing field as false, on MongoDB and on the emulator alike.
+      settlementMsTotal: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, { $subtract: ['$settledAt', '$createdAt'] }, 0] } },
+      settlementCount: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, 1, 0] } },
     };
     const groupBy = (key: unknown) => [{ $group: { _id: { key, currency: '$currency' }, ...summarize } }, { $sort: { '_id.key': 1 as const, '_id.currency': 1 as const } }];
 
