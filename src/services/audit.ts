@@ -7,6 +7,7 @@ import type { AuditChannel } from '../db/models/audit-entry.js';
 import type { Models } from '../db/models/index.js';
 import { afterCursorDesc, pageOf } from '../lib/cursor.js';
 import type { Logger } from '../lib/logger.js';
+import { toJakartaIso } from '../lib/time.js';
 import type { Actor } from './actor.js';
 
 export interface AuditRecord {
@@ -58,7 +59,7 @@ export class AuditService {
     return {
       entries: page.map((d) => ({
         id: String(d._id),
-        at: d.at.toISOString(),
+        at: toJakartaIso(d.at),
         actorUserId: d.actorUserId ? String(d.actorUserId) : null,
         actorRole: d.actorRole ?? null,
         channel: d.channel,

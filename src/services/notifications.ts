@@ -6,6 +6,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../db/models/index.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import { afterCursorDesc, pageOf } from '../lib/cursor.js';
+import { toJakartaIso } from '../lib/time.js';
 
 export interface NewNotification {
   userId: string;
@@ -39,7 +40,7 @@ export class NotificationService {
         title: n.title,
         body: n.body,
         data: n.data ?? null,
-        createdAt: n.createdAt.toISOString(),
+        createdAt: toJakartaIso(n.createdAt),
         delivered: Boolean(n.deliveredAt),
       })),
       nextCursor,

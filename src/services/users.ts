@@ -7,6 +7,7 @@ import type { Models } from '../db/models/index.js';
 import type { UserRole } from '../db/models/user.js';
 import { generateApiKey, hashApiKey } from '../lib/crypto.js';
 import { AppError, notFound } from '../lib/errors.js';
+import { toJakartaIso } from '../lib/time.js';
 import type { Actor } from './actor.js';
 import type { AuditService } from './audit.js';
 
@@ -97,5 +98,5 @@ export class UserService {
 }
 
 function toPublicUser(user: { _id: unknown; name: string; role: UserRole; createdAt: Date }): PublicUser {
-  return { id: String(user._id), name: user.name, role: user.role, createdAt: user.createdAt.toISOString() };
+  return { id: String(user._id), name: user.name, role: user.role, createdAt: toJakartaIso(user.createdAt) };
 }
