@@ -23,7 +23,7 @@ export interface MidtransSandboxOptions {
   log?: (message: string, data?: object) => void;
 }
 
-export type MidtransFaultMode = 'timeout' | 'http500' | 'http503' | 'bad_json';
+export type MidtransFaultMode = 'timeout' | 'http500' | 'http503' | 'bad_json' | 'decline';
 
 export interface MidtransTransaction {
   order_id: string;
@@ -164,6 +164,8 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
       if (faults.mode === 'http500') return json(c, 500, { status_code: '500', status_message: 'Sorry. Our system is recovering from unexpected issues. Please retry.' });
       if (faults.mode === 'http503') return json(c, 503, { status_code: '503', status_message: 'Service temporarily unavailable' });
       if (faults.mode === 'bad_json') return c.body('{"status_code": "20', 200, { 'content-type': 'application/json' });
+      // What a refusal looks like: HTTP 200 with the failure in the body, as Midtrans often answers.
+      if (faults.mode === 'decline') return json(c, 200, { status_code: '402', status_message: 'Payment channel is not activated for this merchant', id: randomUUID() });
     }
     if (!authorized(c.req.header('authorization'))) return json(c, 401, { status_code: '401', status_message: 'Unknown Merchant server_key/id', id: randomUUID() });
     await next();

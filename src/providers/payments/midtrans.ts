@@ -90,9 +90,10 @@ export function createMidtransProvider(options: MidtransOptions): PaymentProvide
   async function call(method: 'GET' | 'POST', path: string, body: unknown, idempotent: boolean, headers: Record<string, string> = {}): Promise<MidtransBody> {
     const res = await http.request<MidtransBody>({ method, path, body, idempotent, headers: { ...auth, ...headers } });
     const payload = (typeof res.body === 'object' && res.body ? res.body : {}) as MidtransBody;
-    // Midtrans often answers HTTP 200 with the real outcome in the body's status_code.
+    // Midtrans often answers HTTP 200 with the real outcome in the body's status_code. A body that carries a
+    // transaction_status is a transaction (an expired one has status_code 407), not an error.
     const code = Number(payload.status_code ?? res.status);
-    if (res.status >= 400 || code >= 300) throw toError(code || res.status, payload);
+    if (res.status >= 400 || (code >= 300 && !payload.transaction_status)) throw toError(code || res.status, payload);
     return payload;
   }
 
