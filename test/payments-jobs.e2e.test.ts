@@ -141,6 +141,30 @@ describe('recurring payments', () => {
     expect((await other.client.delete(`/api/payment/recurring/${res.body.id}`)).status).toBe(404);
   });
 
+  it('retries a failed run per its policy, then tells the user and moves on to the next run', async () => {
+    const res = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'qris', amountMinor: 2_000_000, description: 'Iuran RT' },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      maxRuns: 3,
+      retry: { maxRetries: 1, baseDelayMs: 1000 },
+    });
+    expect(res.status).toBe(201);
+    const midtrans = t.hub.sandboxes.midtrans!;
+    midtrans.injectFaults({ mode: 'decline', count: 2, paths: /charge/ });
+    // Attempt 1 fails and asks to be retried (the job's backoff takes it from there)…
+    await expect(t.hub.services.recurringPayments.run(res.body.id, 0, 1)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true });
+    // …attempt 2 fails too: the policy is spent, the user hears about it, and run 1 is scheduled.
+    await t.hub.services.recurringPayments.run(res.body.id, 0, 2);
+    const made = await t.hub.models.Payment.find({ 'origin.recurringId': res.body.id }).lean();
+    expect(made.map((p) => p.status)).toEqual(['failed', 'failed']);
+    const notes = await user.client.get('/api/notifications');
+    const failedRun = notes.body.notifications.find((n: { kind: string; data: { recurringId: string } }) => n.kind === 'payment.recurring.failed' && n.data.recurringId === res.body.id);
+    expect(failedRun.body).toMatch(/failed after 2 attempts/);
+    const after = (await user.client.get('/api/payment/recurring')).body.recurring.find((r: { id: string }) => r.id === res.body.id);
+    expect(after).toMatchObject({ runsMade: 1, status: 'active', lastRun: { status: 'failed' } });
+    expect(await t.hub.connection.db!.collection('agendaJobs').countDocuments({ name: 'payments.recurring-run', 'data.recurringId': res.body.id, 'data.runIndex': 1 })).toBe(1);
+  });
+
   it('rejects a bad schedule naming the field', async () => {
     const res = await user.client.post('/api/payment/recurring', {
       payment: { method: 'qris', amountMinor: 1_000_000 },
@@ -198,6 +222,36 @@ describe('inbox durability', () => {
     expect(settled.body.status).toBe('success');
     const audit = await t.admin.get('/api/admin/audit?action=webhook.replay');
     expect(audit.body.entries[0].target.id).toBe(id);
+  });
+});
+
+describe('provider outages', () => {
+  it('records the payment when Midtrans does not answer, says so, and settles the question by polling', async () => {
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'http503', count: 1, paths: /charge/ });
+    const headers = idem();
+    const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, headers);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('PROVIDER_UNAVAILABLE');
+    const recorded = await t.hub.models.Payment.findOne({ dedupeKey: `idem:${user.id}:${headers['idempotency-key']}` }).lean();
+    expect(recorded).toMatchObject({ status: 'pending', chargeState: 'unknown' });
+    // The retry with the same key shows the recorded payment; it is not charged a second time.
+    const retry = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: String(recorded!._id), chargeState: 'unknown' });
+    // The follow-up asks Midtrans, which never saw the charge: the payment fails cleanly.
+    await t.hub.services.payments.reconcileById(String(recorded!._id));
+    const after = await user.client.get(`/api/payment/${recorded!._id}`);
+    expect(after.body).toMatchObject({ status: 'failed', failureReason: 'the provider never received the charge' });
+    expect(t.hub.sandboxes.midtrans!.transactions.some((tx) => tx.order_id === recorded!.orderId)).toBe(false);
+  });
+
+  it('marks a refused charge as failed and answers 502', async () => {
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
+    const res = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 1_000_000 }, idem());
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'PROVIDER_REJECTED', message: expect.stringMatching(/not activated/) });
+    const failed = await t.hub.models.Payment.findOne({}, null, { sort: { createdAt: -1 } }).lean();
+    expect(failed).toMatchObject({ status: 'failed', chargeState: 'rejected' });
   });
 });
 
