@@ -5,7 +5,7 @@
 import { ObjectId, type Document } from 'bson';
 import { Query } from 'mingo';
 import { MongoCommandError, errors } from './errors.js';
-import { displayValue, keyOf, valuesAt } from './values.js';
+import { displayValue, joinTypes, keyOf, valuesAt, type TypeOverlay } from './values.js';
 
 export interface IndexSpec {
   v?: number;
@@ -30,6 +30,8 @@ export class Collection {
   /** _id key → document, in insertion order (MongoDB's natural order for a fresh collection). */
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, IndexState>();
+  /** _id key → the number types a document's plain view would lose (see values.ts); absent for most documents. */
+  private readonly overlays = new Map<string, TypeOverlay>();
   readonly createdAt = new Date();
 
   constructor(readonly db: string, public name: string) {
@@ -125,28 +127,45 @@ export class Collection {
     }
   }
 
-  insert(doc: Document): void {
+  insert(doc: Document, overlay?: TypeOverlay): void {
     if (doc._id === undefined) throw errors.badValue('document has no _id');
     this.checkUnique(doc);
     const idKey = keyOf(doc._id);
     this.docs.set(idKey, doc);
+    this.setOverlay(idKey, overlay);
     this.indexAdd(idKey, doc);
   }
 
   /** Replaces the stored document with the same _id. */
-  replace(previous: Document, next: Document): void {
+  replace(previous: Document, next: Document, overlay?: TypeOverlay): void {
     const idKey = keyOf(previous._id);
     if (keyOf(next._id) !== idKey) throw errors.immutableField("Performing an update on the path '_id' would modify the immutable field '_id'");
     this.checkUnique(next, idKey);
     this.indexRemove(idKey, previous);
     this.docs.set(idKey, next);
+    this.setOverlay(idKey, overlay);
     this.indexAdd(idKey, next);
   }
 
   remove(doc: Document): void {
     const idKey = keyOf(doc._id);
     if (!this.docs.delete(idKey)) return;
+    this.overlays.delete(idKey);
     this.indexRemove(idKey, doc);
+  }
+
+  overlayOf(doc: Document): TypeOverlay | undefined {
+    return this.overlays.get(keyOf(doc._id));
+  }
+
+  /** The stored document with its numbers back in the BSON types they were written with. */
+  typed(doc: Document): Document {
+    return joinTypes(doc, this.overlays.get(keyOf(doc._id)));
+  }
+
+  private setOverlay(idKey: string, overlay: TypeOverlay | undefined) {
+    if (overlay) this.overlays.set(idKey, overlay);
+    else this.overlays.delete(idKey);
   }
 
   private indexAdd(idKey: string, doc: Document) {

@@ -8,7 +8,7 @@ import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
 import { applyUpdate, buildUpsert } from './updates.js';
-import { sameDocument } from './values.js';
+import { joinTypes, overlayAfterUpdate, sameDocument, splitTypes, type TypeOverlay } from './values.js';
 
 const MAX_BSON = 16 * 1024 * 1024;
 /** Room for the reply envelope around a batch. */
@@ -29,7 +29,8 @@ export interface ServerContext {
   startedAt: Date;
 }
 
-type Handler = (cmd: Document, db: string, ctx: ServerContext) => Document;
+/** `raw` is the same command with numbers still in their BSON wrappers, for the types of stored documents. */
+type Handler = (cmd: Document, db: string, ctx: ServerContext, raw: Document) => Document;
 
 /** Features the emulator refuses loudly: checked before dispatch so no command half-runs them. */
 function refuseUnsupported(cmd: Document): void {
@@ -97,6 +98,31 @@ function takeBatch(docs: Document[], from: number, count: number): { batch: Docu
 function project(docs: Document[], projection: Document | undefined): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
   return new Query({}).find(docs, projection as never).all() as Document[];
+}
+
+/** Stores an updated document with the number types its update implies; false when nothing changed. */
+function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Document, rawSpec: Document | Document[] | undefined): boolean {
+  const before = c.overlayOf(doc);
+  const overlay = overlayAfterUpdate(next, { view: doc, overlay: before }, rawSpec);
+  if (sameDocument(doc, next) && sameOverlay(before, overlay)) return false;
+  ctx.store.replace(c, doc, next, overlay);
+  return true;
+}
+
+function sameOverlay(a: TypeOverlay | undefined, b: TypeOverlay | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+/** Projects each stored document and puts its numbers back in their BSON types. */
+function typedProjection(c: Collection | undefined, docs: Document[], projection: Document | undefined): Document[] {
+  if (!c) return docs;
+  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => c.typed(d));
+  return docs.map((d) => joinProjected(c, d, project([d], projection)[0]));
+}
+
+function joinProjected(c: Collection, stored: Document, projected: Document): Document {
+  return joinTypes(projected, c.overlayOf(stored));
 }
 
 function writeError(err: unknown, index: number): Document {
@@ -215,18 +241,19 @@ export const commands: Record<string, Handler> = {
     return { nIndexesWas: before, ok: 1 };
   },
 
-  insert: (cmd, db, ctx) => {
+  insert: (cmd, db, ctx, rawCmd) => {
     const c = ctx.store.ensureCollection(db, cmd.insert);
     const ordered = cmd.ordered !== false;
     const writeErrors: Document[] = [];
     let n = 0;
-    (cmd.documents as Document[]).forEach((raw, index) => {
+    (rawCmd.documents as Document[]).forEach((raw, index) => {
       if (ordered && writeErrors.length) return;
       try {
         // mongod stores _id first whatever position the client gave it.
-        const doc = raw._id === undefined ? { _id: new ObjectId(), ...raw } : Object.keys(raw)[0] === '_id' ? raw : { _id: raw._id, ...raw };
-        if (BSON.calculateObjectSize(doc) > MAX_BSON) throw errors.bsonTooLarge('object to insert exceeds 16MB');
-        ctx.store.insert(c, doc);
+        const typed = raw._id === undefined ? { _id: new ObjectId(), ...raw } : Object.keys(raw)[0] === '_id' ? raw : { _id: raw._id, ...raw };
+        if (BSON.calculateObjectSize(typed) > MAX_BSON) throw errors.bsonTooLarge('object to insert exceeds 16MB');
+        const { view, overlay } = splitTypes(typed);
+        ctx.store.insert(c, view, overlay);
         n++;
       } catch (err) {
         writeErrors.push(writeError(err, index));
@@ -235,7 +262,7 @@ export const commands: Record<string, Handler> = {
     return { n, ...(writeErrors.length ? { writeErrors } : {}), ok: 1 };
   },
 
-  update: (cmd, db, ctx) => {
+  update: (cmd, db, ctx, rawCmd) => {
     const ordered = cmd.ordered !== false;
     const writeErrors: Document[] = [];
     const upserted: Document[] = [];
@@ -247,19 +274,17 @@ export const commands: Record<string, Handler> = {
         const c = ctx.store.ensureCollection(db, cmd.update);
         const targets = matching(c, op.q);
         const chosen = op.multi ? targets : targets.slice(0, 1);
+        const rawSpec = (rawCmd.updates as Document[])[index]?.u;
         if (!chosen.length && op.upsert) {
           const doc = buildUpsert(op.q, op.u, op.arrayFilters);
-          ctx.store.insert(c, doc);
+          ctx.store.insert(c, doc, overlayAfterUpdate(doc, { view: {} }, rawSpec));
           upserted.push({ index, _id: doc._id });
           n++;
           return;
         }
         for (const doc of chosen) {
-          const next = applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters });
           n++;
-          if (sameDocument(doc, next)) continue;
-          ctx.store.replace(c, doc, next);
-          nModified++;
+          if (writeTyped(ctx, c, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec)) nModified++;
         }
       } catch (err) {
         writeErrors.push(writeError(err, index));
@@ -294,7 +319,7 @@ export const commands: Record<string, Handler> = {
     const skip = cmd.skip ?? 0;
     const limit = Math.abs(cmd.limit ?? 0);
     docs = docs.slice(skip, limit ? skip + limit : undefined);
-    docs = project(docs, cmd.projection);
+    docs = typedProjection(c, docs, cmd.projection);
     const singleBatch = Boolean(cmd.singleBatch) || (cmd.limit ?? 0) < 0;
     return cursorReply(ctx, `${db}.${cmd.find}`, docs, singleBatch && !cmd.batchSize ? docs.length : cmd.batchSize, singleBatch);
   },
@@ -318,24 +343,26 @@ export const commands: Record<string, Handler> = {
     return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
   },
 
-  findandmodify: (cmd, db, ctx) => {
+  findandmodify: (cmd, db, ctx, rawCmd) => {
     const c = ctx.store.ensureCollection(db, cmd.findAndModify);
     const [target] = sortDocs(matching(c, cmd.query), cmd.sort);
-    const shape = (doc: Document | null) => (doc && cmd.fields ? project([doc], cmd.fields)[0] : doc);
+    const shape = (doc: Document | null) => (doc ? typedProjection(c, [doc], cmd.fields)[0] : doc);
     if (cmd.remove) {
+      const value = shape(target ?? null);
       if (target) ctx.store.remove(c, target);
-      return { lastErrorObject: { n: target ? 1 : 0 }, value: shape(target ?? null), ok: 1 };
+      return { lastErrorObject: { n: target ? 1 : 0 }, value, ok: 1 };
     }
     if (!cmd.update) throw errors.failedToParse('Either an update or remove=true must be specified');
     if (!target) {
       if (!cmd.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const doc = buildUpsert(cmd.query, cmd.update, cmd.arrayFilters);
-      ctx.store.insert(c, doc);
+      ctx.store.insert(c, doc, overlayAfterUpdate(doc, { view: {} }, rawCmd.update));
       return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };
     }
+    const before = shape(target);
     const next = applyUpdate(target, cmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
-    if (!sameDocument(target, next)) ctx.store.replace(c, target, next);
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(cmd.new ? next : target), ok: 1 };
+    writeTyped(ctx, c, target, next, rawCmd.update);
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: cmd.new ? shape(next) : before, ok: 1 };
   },
 
   count: (cmd, db, ctx) => {
@@ -373,14 +400,14 @@ export const commands: Record<string, Handler> = {
 };
 
 /** Runs one command and always returns a reply document (errors become {ok: 0, …}). */
-export function runCommand(command: Document, ctx: ServerContext): Document {
+export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document {
   const name = Object.keys(command)[0] ?? '';
   const db = typeof command.$db === 'string' ? command.$db : 'admin';
   try {
     refuseUnsupported(command);
     const handler = commands[name.toLowerCase()] ?? commands[name];
     if (!handler) throw errors.commandNotFound(name);
-    const reply = handler(command, db, ctx);
+    const reply = handler(command, db, ctx, raw);
     ctx.store.commit();
     return reply;
   } catch (err) {

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { BSON, type Document } from 'bson';
-import { DESERIALIZE_OPTIONS } from './wire.js';
+import { RAW_OPTIONS } from './wire.js';
 
 export type JournalRecord =
   | { o: 'put'; d: string; c: string; doc: Document }
@@ -98,7 +98,7 @@ function readRecords(buf: Buffer, into: JournalRecord[]): number {
     const size = buf.readInt32LE(offset);
     if (size < 5 || offset + size > buf.length) break;
     try {
-      into.push(BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS) as JournalRecord);
+      into.push(BSON.deserialize(buf.subarray(offset, offset + size), RAW_OPTIONS) as JournalRecord);
     } catch {
       break;
     }

@@ -78,7 +78,7 @@ export class EmulatorServer {
       socket.destroy();
       return;
     }
-    const reply: Document = runCommand(parsed.command, ctx);
+    const reply: Document = runCommand(parsed.command, ctx, parsed.raw);
     if (parsed.moreToCome) return;
     let encoded: Buffer;
     try {

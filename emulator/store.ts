@@ -5,6 +5,7 @@ import type { Document } from 'bson';
 import { Collection, type IndexSpec } from './collection.js';
 import { errors } from './errors.js';
 import { Journal, type JournalRecord } from './journal.js';
+import { promote, splitTypes, type TypeOverlay } from './values.js';
 
 export class Store {
   readonly dbs = new Map<string, Map<string, Collection>>();
@@ -34,14 +35,14 @@ export class Store {
     return coll;
   }
 
-  insert(coll: Collection, doc: Document): void {
-    coll.insert(doc);
-    this.journal?.add({ o: 'put', d: coll.db, c: coll.name, doc });
+  insert(coll: Collection, doc: Document, overlay?: TypeOverlay): void {
+    coll.insert(doc, overlay);
+    this.journal?.add({ o: 'put', d: coll.db, c: coll.name, doc: coll.typed(doc) });
   }
 
-  replace(coll: Collection, previous: Document, next: Document): void {
-    coll.replace(previous, next);
-    this.journal?.add({ o: 'put', d: coll.db, c: coll.name, doc: next });
+  replace(coll: Collection, previous: Document, next: Document, overlay?: TypeOverlay): void {
+    coll.replace(previous, next, overlay);
+    this.journal?.add({ o: 'put', d: coll.db, c: coll.name, doc: coll.typed(next) });
   }
 
   remove(coll: Collection, doc: Document): void {
@@ -80,7 +81,7 @@ export class Store {
     this.dbs.get(db)!.delete(from);
     const target = this.ensureCollectionRaw(toDb, to);
     for (const spec of coll.indexSpecs()) if (spec.name !== '_id_') target.addIndex(spec);
-    for (const doc of coll.docs.values()) target.insert(doc);
+    for (const doc of coll.docs.values()) target.insert(doc, coll.overlayOf(doc));
     this.journal?.add({ o: 'rename', d: db, c: from, toDb, toColl: to });
   }
 
@@ -100,7 +101,7 @@ export class Store {
       for (const coll of collections.values()) {
         yield { o: 'createColl', d: db, c: coll.name };
         for (const spec of coll.indexSpecs()) if (spec.name !== '_id_') yield { o: 'createIndex', d: db, c: coll.name, spec };
-        for (const doc of coll.docs.values()) yield { o: 'put', d: db, c: coll.name, doc };
+        for (const doc of coll.docs.values()) yield { o: 'put', d: db, c: coll.name, doc: coll.typed(doc) };
       }
     }
   }
@@ -121,19 +122,20 @@ export class Store {
         break;
       case 'put': {
         const coll = this.ensureCollectionRaw(record.d, record.c);
-        const existing = coll.candidates({ _id: record.doc._id })[0];
-        if (existing) coll.replace(existing, record.doc);
-        else coll.insert(record.doc);
+        const { view, overlay } = splitTypes(record.doc);
+        const existing = coll.candidates({ _id: view._id })[0];
+        if (existing) coll.replace(existing, view, overlay);
+        else coll.insert(view, overlay);
         break;
       }
       case 'del': {
         const coll = this.collection(record.d, record.c);
-        const existing = coll?.candidates({ _id: record.id })[0];
+        const existing = coll?.candidates({ _id: promote(record.id) })[0];
         if (coll && existing) coll.remove(existing);
         break;
       }
       case 'createIndex':
-        this.ensureCollectionRaw(record.d, record.c).addIndex(record.spec as IndexSpec);
+        this.ensureCollectionRaw(record.d, record.c).addIndex(promote(record.spec) as IndexSpec);
         break;
       case 'dropIndex':
         if (this.collection(record.d, record.c)?.indexes.has(record.name)) this.collection(record.d, record.c)!.dropIndex(record.name);
@@ -151,7 +153,7 @@ export class Store {
         this.dbs.get(record.toDb)?.delete(record.toColl);
         const target = this.ensureCollectionRaw(record.toDb, record.toColl);
         for (const spec of coll.indexSpecs()) if (spec.name !== '_id_') target.addIndex(spec);
-        for (const doc of coll.docs.values()) target.insert(doc);
+        for (const doc of coll.docs.values()) target.insert(doc, coll.overlayOf(doc));
         break;
       }
     }

@@ -2,7 +2,7 @@
  * Applying update specifications the way MongoDB does: operator documents (through mingo), replacement
  * documents, pipeline updates, and upsert seeding from the query's equality predicates.
  */
-import { ObjectId, type Document } from 'bson';
+import { Long, ObjectId, type Document } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { errors, MongoCommandError } from './errors.js';
 import { clone, getPath, isPlainObject, keyOf, setPath } from './values.js';
@@ -36,6 +36,7 @@ export function applyUpdate(doc: Document, spec: UpdateSpec, options: { filter?:
   delete operators.$setOnInsert;
   if (options.inserting && setOnInsert) operators.$set = { ...(operators.$set as Document | undefined), ...setOnInsert };
   checkOperators(operators, doc);
+  moveLongArithmetic(operators, doc);
 
   const result = clone(doc);
   if (Object.keys(operators).length) {
@@ -47,6 +48,25 @@ export function applyUpdate(doc: Document, spec: UpdateSpec, options: { filter?:
   }
   if (keyOf(result._id) !== keyOf(doc._id)) throw errors.immutableField("Performing an update on the path '_id' would modify the immutable field '_id'");
   return result;
+}
+
+/**
+ * $inc with a Long beyond 2^53 on either side cannot be done in JS numbers without losing precision (mingo would
+ * leave the field unchanged): do it with BigInt here and hand mingo a $set of the result instead.
+ */
+function moveLongArithmetic(operators: Document, doc: Document): void {
+  const inc = operators.$inc as Document | undefined;
+  if (!inc) return;
+  for (const [path, by] of Object.entries(inc)) {
+    const current = getPath(doc, path);
+    if (!(current instanceof Long) && !(by instanceof Long)) continue;
+    const sum = BigInt(String(current ?? 0)) + BigInt(String(by));
+    const result = Long.fromBigInt(sum);
+    const safe = sum <= BigInt(Number.MAX_SAFE_INTEGER) && sum >= BigInt(Number.MIN_SAFE_INTEGER);
+    operators.$set = { ...(operators.$set as Document | undefined), [path]: safe ? Number(sum) : result };
+    delete inc[path];
+  }
+  if (Object.keys(inc).length === 0) delete operators.$inc;
 }
 
 /** The checks mongod makes that mingo does not: conflicting paths and arithmetic on non-numbers. */

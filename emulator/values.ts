@@ -1,7 +1,7 @@
 /**
  * Value helpers: comparison keys for indexes, dotted-path access, deep clones that keep BSON types.
  */
-import { BSON, EJSON, ObjectId, type Document } from 'bson';
+import { BSON, Double, EJSON, Long, ObjectId, type Document } from 'bson';
 import { DESERIALIZE_OPTIONS } from './wire.js';
 
 /**
@@ -82,3 +82,148 @@ export function displayValue(value: unknown): string {
   if (typeof value === 'object') return EJSON.stringify(value as Document, { relaxed: true });
   return String(value);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Number-type fidelity. Documents are matched and updated as plain JS numbers (what mingo understands), and the
+// BSON number types that plain numbers would lose are kept in a small per-document overlay: a whole-number Double
+// that would otherwise go back as Int32, and a Long within 2^53 that would go back as Int32 or Double. Everything
+// else already round-trips (Int32 as a small integer, Double with a fraction or beyond Int32, big Longs as Long
+// objects, Decimal128, dates, ids, binaries).
+// ---------------------------------------------------------------------------------------------------------------
+
+export type NumberType = 'int' | 'double' | 'long';
+/** dotted path → the BSON type a plain number at that path must be written back as. */
+export type TypeOverlay = Map<string, 'double' | 'long'>;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+const bsonType = (value: unknown): string | undefined => (value && typeof value === 'object' ? (value as { _bsontype?: string })._bsontype : undefined);
+
+/** The type the BSON serializer gives a plain JS number. */
+export function defaultNumberType(n: number): NumberType {
+  return Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX ? 'int' : 'double';
+}
+
+/** Number wrappers (from `promoteValues: false`) → plain numbers; a Long beyond 2^53 stays a Long. */
+export function promote(value: unknown): unknown {
+  const type = bsonType(value);
+  if (type === 'Int32' || type === 'Double') return (value as { value: number }).value;
+  if (type === 'Long') {
+    const long = value as Long;
+    return long.lessThanOrEqual(MAX_SAFE) && long.greaterThanOrEqual(MIN_SAFE) ? long.toNumber() : long;
+  }
+  if (Array.isArray(value)) return value.map(promote);
+  if (isPlainObject(value)) {
+    const out: Document = {};
+    for (const [k, v] of Object.entries(value)) out[k] = promote(v);
+    return out;
+  }
+  return value;
+}
+
+/** The type of a value as the client sent it, when it is a number. */
+export function numberTypeOf(raw: unknown): NumberType | undefined {
+  const type = bsonType(raw);
+  if (type === 'Int32') return 'int';
+  if (type === 'Double') return 'double';
+  if (type === 'Long') return 'long';
+  if (typeof raw === 'number') return defaultNumberType(raw);
+  return undefined;
+}
+
+/** Splits a document as received into its plain view and the overlay of types the view would lose. */
+export function splitTypes(raw: Document): { view: Document; overlay?: TypeOverlay } {
+  const overlay: TypeOverlay = new Map();
+  const walk = (value: unknown, path: string): unknown => {
+    const type = bsonType(value);
+    if (type === 'Int32' || type === 'Double' || type === 'Long') {
+      const plain = promote(value);
+      if (typeof plain === 'number') {
+        const wanted = numberTypeOf(value)!;
+        if (wanted !== defaultNumberType(plain) && wanted !== 'int') overlay.set(path, wanted);
+      }
+      return plain;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}.${i}`));
+    if (isPlainObject(value)) {
+      const out: Document = {};
+      for (const [k, v] of Object.entries(value)) out[k] = walk(v, path ? `${path}.${k}` : k);
+      return out;
+    }
+    return value;
+  };
+  const view = walk(raw, '') as Document;
+  return { view, overlay: overlay.size ? overlay : undefined };
+}
+
+/** The document to send or journal: the view with overlaid numbers wrapped back in their BSON types. */
+export function joinTypes(view: Document, overlay: TypeOverlay | undefined): Document {
+  if (!overlay) return view;
+  let out = view;
+  for (const [path, type] of overlay) {
+    const current = getPath(out, path);
+    if (typeof current !== 'number') continue;
+    if (out === view) out = clone(view);
+    setPathInPlace(out, path, type === 'double' ? new Double(current) : Long.fromNumber(current));
+  }
+  return out;
+}
+
+/**
+ * The overlay of a document after an update: for each number in the new view, the type its operator implies
+ * ($inc/$mul promote like mongod: double wins, then long, int overflowing to long), else the type of the
+ * operand that set it, else the type it had if it did not change.
+ */
+export function overlayAfterUpdate(
+  newView: Document,
+  before: { view: Document; overlay?: TypeOverlay },
+  rawSpec: Document | Document[] | undefined,
+): TypeOverlay | undefined {
+  const overlay: TypeOverlay = new Map();
+  const ops = rawSpec && !Array.isArray(rawSpec) ? rawSpec : {};
+  const replacement = rawSpec && !Array.isArray(rawSpec) && !Object.keys(rawSpec).some((k) => k.startsWith('$')) ? rawSpec : undefined;
+  const typeBefore = (path: string, value: number): NumberType => before.overlay?.get(path) ?? defaultNumberType(value);
+  const resolve = (path: string, value: number): NumberType | undefined => {
+    for (const op of ['$inc', '$mul'] as const) {
+      const operand = (ops[op] as Document | undefined)?.[path];
+      if (operand === undefined) continue;
+      const previous = getPath(before.view, path);
+      const a = typeof previous === 'number' ? typeBefore(path, previous) : 'int';
+      const b = numberTypeOf(operand) ?? 'int';
+      if (a === 'double' || b === 'double') return 'double';
+      if (a === 'long' || b === 'long') return 'long';
+      return value >= INT32_MIN && value <= INT32_MAX ? 'int' : 'long';
+    }
+    for (const source of [ops.$set, ops.$setOnInsert, replacement] as (Document | undefined)[]) {
+      if (!source) continue;
+      const operand = source === replacement ? getPath(source, path) : (source[path] ?? getPath(source, path));
+      const type = numberTypeOf(operand);
+      if (type && promote(operand) === value) return type;
+    }
+    const previous = getPath(before.view, path);
+    if (previous === value) return typeBefore(path, value);
+    return undefined;
+  };
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'number') {
+      const type = resolve(path, value);
+      if (type && type !== 'int' && type !== defaultNumberType(value)) overlay.set(path, type);
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}.${i}`));
+    else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(newView, '');
+  return overlay.size ? overlay : undefined;
+}
+
+function setPathInPlace(doc: Document, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let current: any = doc;
+  for (const part of parts.slice(0, -1)) current = current[part];
+  current[parts[parts.length - 1]] = value;
+}
+
+const MAX_SAFE = Long.fromNumber(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = Long.fromNumber(Number.MIN_SAFE_INTEGER);

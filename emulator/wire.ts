@@ -2,6 +2,7 @@
  * MongoDB wire framing: OP_MSG (2013) for everything, OP_QUERY (2004) → OP_REPLY (1) for the legacy handshake.
  */
 import { BSON, type Document } from 'bson';
+import { promote } from './values.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -11,6 +12,8 @@ export const MORE_TO_COME = 2;
 
 /** Numbers come back as JS numbers; a Long beyond 2^53 stays a Long so no precision is lost. */
 export const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+/** Every number keeps its wrapper (Int32, Double, Long), so the types the client sent are known. */
+export const RAW_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: false } as const;
 
 export interface Header {
   length: number;
@@ -21,8 +24,10 @@ export interface Header {
 
 export interface ParsedMessage {
   header: Header;
-  /** The command document with kind-1 sections merged in under their identifiers. */
+  /** The command document with kind-1 sections merged in under their identifiers; numbers as JS numbers. */
   command: Document;
+  /** The same command with every number still in its BSON wrapper (for type fidelity of stored documents). */
+  raw: Document;
   /** OP_MSG flag: the client expects no reply (w:0). */
   moreToCome: boolean;
   legacy: boolean;
@@ -45,7 +50,7 @@ export function parseMessage(buf: Buffer): ParsedMessage {
       offset += 1;
       if (kind === 0) {
         const size = buf.readInt32LE(offset);
-        command = BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+        command = BSON.deserialize(buf.subarray(offset, offset + size), RAW_OPTIONS);
         offset += size;
       } else if (kind === 1) {
         const size = buf.readInt32LE(offset);
@@ -57,7 +62,7 @@ export function parseMessage(buf: Buffer): ParsedMessage {
         const docs: Document[] = [];
         while (cursor < sectionEnd) {
           const docSize = buf.readInt32LE(cursor);
-          docs.push(BSON.deserialize(buf.subarray(cursor, cursor + docSize), DESERIALIZE_OPTIONS));
+          docs.push(BSON.deserialize(buf.subarray(cursor, cursor + docSize), RAW_OPTIONS));
           cursor += docSize;
         }
         sequences.push([identifier, docs]);
@@ -68,7 +73,7 @@ export function parseMessage(buf: Buffer): ParsedMessage {
     }
     if (!command) throw new Error('OP_MSG without a body section');
     for (const [identifier, docs] of sequences) command[identifier] = [...(command[identifier] ?? []), ...docs];
-    return { header, command, moreToCome: Boolean(flags & MORE_TO_COME), legacy: false };
+    return { header, command: promote(command) as Document, raw: command, moreToCome: Boolean(flags & MORE_TO_COME), legacy: false };
   }
   if (header.opCode === OP_QUERY) {
     let offset = 20;
@@ -76,11 +81,11 @@ export function parseMessage(buf: Buffer): ParsedMessage {
     const fullCollectionName = buf.toString('utf8', offset, nameEnd);
     offset = nameEnd + 1 + 8; // numberToSkip, numberToReturn
     const size = buf.readInt32LE(offset);
-    const query = BSON.deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+    const query = BSON.deserialize(buf.subarray(offset, offset + size), RAW_OPTIONS);
     // Legacy commands may wrap the command as {$query: {...}}.
-    const command = (query.$query as Document | undefined) ?? query;
-    command.$db ??= fullCollectionName.split('.')[0];
-    return { header, command, moreToCome: false, legacy: true };
+    const raw = (query.$query as Document | undefined) ?? query;
+    raw.$db ??= fullCollectionName.split('.')[0];
+    return { header, command: promote(raw) as Document, raw, moreToCome: false, legacy: true };
   }
   throw new Error(`unsupported opCode ${header.opCode}`);
 }
