@@ -28,7 +28,7 @@ export class Journal {
   private readonly journalPath: string;
   private readonly snapshotPath: string;
 
-  constructor(private readonly dir: string) {
+  constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
     this.journalPath = path.join(dir, 'journal.bson');
     this.snapshotPath = path.join(dir, 'snapshot.bson');

@@ -119,3 +119,13 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     },
   };
 }
+
+/** Polls `read` until `done` holds or the time runs out, and returns the last value (asynchronous effects). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() - started > timeoutMs) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

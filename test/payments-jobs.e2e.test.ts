@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type ApiClient, type TestHub } from './harness.js';
+import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
@@ -17,14 +17,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() - started > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const signed = (orderId: string, status: string, code: string, gross: string, key: string) => ({
   order_id: orderId,

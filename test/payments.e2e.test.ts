@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type ApiClient, type TestHub } from './harness.js';
+import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
@@ -17,15 +17,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const waitForStatus = (client: ApiClient, id: string, status: string) =>
   eventually(() => client.get(`/api/payment/${id}`), (r) => r.body.status === status);

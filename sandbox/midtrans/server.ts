@@ -5,11 +5,10 @@
  * deny, expire, cancel or refund from a small page at /_sandbox.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { DateTime } from 'luxon';
 import { deliverWithRetries, escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
+import { listen } from '../shared/listen.js';
 import { qrisString } from '../shared/qris.js';
 
 export interface MidtransSandboxOptions {
@@ -343,10 +342,8 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     },
   };
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));
-  });
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const server = await listen(app, options);
+  baseUrl = server.url;
 
   return {
     url: baseUrl,
@@ -354,7 +351,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
     setNotificationUrl(url) {
       notificationUrl = url;

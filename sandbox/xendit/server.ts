@@ -5,10 +5,9 @@
  * x-callback-token header, retrying after a non-2xx answer. Control page at /_sandbox.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { deliverWithRetries, escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
+import { listen } from '../shared/listen.js';
 import { qrisString } from '../shared/qris.js';
 
 export interface XenditSandboxOptions {
@@ -384,17 +383,15 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
   app.route('/_sandbox', control);
   app.onError((err, c) => c.json({ error_code: 'SERVER_ERROR', message: `sandbox error: ${err.message}` }, 500));
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: options.host ?? '127.0.0.1' }, () => resolve(s));
-  });
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const server = await listen(app, options);
+  baseUrl = server.url;
 
   return {
     url: baseUrl,
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
     setCallbackUrl(url) {
       callbackUrl = url;

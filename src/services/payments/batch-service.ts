@@ -6,11 +6,12 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../db/models/index.js';
 import type { PaymentBatchDoc } from '../../db/models/payment-batch.js';
-import { AppError, isDuplicateKeyError, notFound, validationFailed, type FieldIssue } from '../../lib/errors.js';
+import { AppError, isDuplicateKeyError, validationFailed, type FieldIssue } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { toJakartaIso } from '../../lib/time.js';
 import type { Actor } from '../actor.js';
 import type { AuditService } from '../audit.js';
+import { findOwned } from '../ownership.js';
 import type { JobQueue } from '../job-queue.js';
 import { hashRequest, type PaymentService } from './payment-service.js';
 import { PaymentRequestSchema, type PaymentRequest } from './schemas.js';
@@ -88,12 +89,7 @@ export class PaymentBatchService {
   }
 
   async get(actor: Actor, batchId: string) {
-    if (!Types.ObjectId.isValid(batchId)) throw notFound('payment batch');
-    const filter: Record<string, unknown> = { _id: new Types.ObjectId(batchId) };
-    if (actor.role !== 'admin') filter.userId = new Types.ObjectId(actor.userId);
-    const batch = await this.deps.models.PaymentBatch.findOne(filter).lean();
-    if (!batch) throw notFound('payment batch');
-    return this.view(batch);
+    return this.view(await findOwned<PaymentBatchDoc>(this.deps.models.PaymentBatch, actor, batchId, 'payment batch'));
   }
 
   private async view(batch: PaymentBatchDoc) {

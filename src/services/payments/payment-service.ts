@@ -13,6 +13,7 @@ import { formatMoney } from '../../lib/money.js';
 import type { NormalizedPaymentEvent, PaymentProvider, PaymentProviderName, PaymentStatus } from '../../providers/payments/types.js';
 import type { Actor } from '../actor.js';
 import type { AuditService } from '../audit.js';
+import { findOwned } from '../ownership.js';
 import type { JobQueue } from '../job-queue.js';
 import type { NotificationService } from '../notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
@@ -471,13 +472,8 @@ export class PaymentService {
   }
 
   /** A user's own payment; anyone else's is "not found" (admins see all). */
-  async ownedPayment(actor: Actor, paymentId: string): Promise<PaymentDoc> {
-    if (!Types.ObjectId.isValid(paymentId)) throw notFound('payment');
-    const filter: Record<string, unknown> = { _id: new Types.ObjectId(paymentId) };
-    if (actor.role !== 'admin') filter.userId = new Types.ObjectId(actor.userId);
-    const doc = await this.deps.models.Payment.findOne(filter).lean();
-    if (!doc) throw notFound('payment');
-    return doc;
+  ownedPayment(actor: Actor, paymentId: string): Promise<PaymentDoc> {
+    return findOwned<PaymentDoc>(this.deps.models.Payment, actor, paymentId, 'payment');
   }
 }
 

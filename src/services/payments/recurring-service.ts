@@ -8,12 +8,13 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import type { RecurringPaymentDoc } from '../../db/models/recurring-payment.js';
-import { AppError, isDuplicateKeyError, notFound, validationFailed } from '../../lib/errors.js';
+import { AppError, isDuplicateKeyError, validationFailed } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { formatMoney } from '../../lib/money.js';
 import { toJakartaIso } from '../../lib/time.js';
 import type { Actor } from '../actor.js';
 import type { AuditService } from '../audit.js';
+import { findOwned } from '../ownership.js';
 import type { JobQueue } from '../job-queue.js';
 import type { NotificationService } from '../notifications.js';
 import { hashRequest, type PaymentService } from './payment-service.js';
@@ -178,13 +179,8 @@ export class RecurringPaymentService {
     );
   }
 
-  private async owned(actor: Actor, id: string): Promise<RecurringPaymentDoc> {
-    if (!Types.ObjectId.isValid(id)) throw notFound('recurring payment');
-    const filter: Record<string, unknown> = { _id: new Types.ObjectId(id) };
-    if (actor.role !== 'admin') filter.userId = new Types.ObjectId(actor.userId);
-    const doc = await this.deps.models.RecurringPayment.findOne(filter).lean();
-    if (!doc) throw notFound('recurring payment');
-    return doc;
+  private owned(actor: Actor, id: string): Promise<RecurringPaymentDoc> {
+    return findOwned<RecurringPaymentDoc>(this.deps.models.RecurringPayment, actor, id, 'recurring payment');
   }
 
   private view(doc: RecurringPaymentDoc) {
