@@ -89,6 +89,17 @@ describe('batch payments', () => {
     expect(replay.body.id).toBe(res.body.id);
   });
 
+  it('sends a charge once even when two processes try to charge the same payment at the same moment', async () => {
+    const actor = { userId: user.id, role: 'user' as const, channel: 'job' as const };
+    const { payment } = await t.hub.services.payments.create(actor, { method: 'va_bca', amountMinor: 10_000_000, currency: 'IDR' }, { dedupeKey: `test:race:${Date.now()}`, origin: { kind: 'api' }, chargeNow: false });
+    const before = t.hub.sandboxes.midtrans!.chargeRequests;
+    const [a, b] = await Promise.all([t.hub.services.payments.charge(payment.id), t.hub.services.payments.charge(payment.id)]);
+    expect(t.hub.sandboxes.midtrans!.chargeRequests - before).toBe(1);
+    expect([a.status, b.status]).toEqual(['pending', 'pending']);
+    const stored = await t.hub.models.Payment.findById(payment.id).lean();
+    expect(stored).toMatchObject({ chargeState: 'accepted', instructions: { kind: 'virtual_account' } });
+  });
+
   it('refuses more than 1,000 items', async () => {
     const items = Array.from({ length: 1001 }, () => ({ method: 'qris', amountMinor: 1_000_000 }));
     const res = await user.client.post('/api/payment/batch', { items }, idem());

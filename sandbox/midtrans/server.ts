@@ -55,6 +55,8 @@ export interface MidtransSandbox {
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Every charge the simulator accepted, in order. */
   readonly transactions: MidtransTransaction[];
+  /** How many charge requests arrived, accepted or not (a repeated order id counts too). */
+  readonly chargeRequests: number;
   readonly notifications: DeliveryRecord[];
 }
 
@@ -77,6 +79,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   let delivery = { duplicate: false, outOfOrder: false };
   let stopped = false;
   let baseUrl = '';
+  let chargeRequests = 0;
 
   const expectedAuth = `Basic ${Buffer.from(`${options.serverKey}:`).toString('base64')}`;
   const authorized = (header: string | undefined) => {
@@ -171,6 +174,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   });
 
   app.post('/v2/charge', async (c) => {
+    chargeRequests++;
     let body: Record<string, any>;
     try {
       body = await c.req.json();
@@ -368,6 +372,9 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     },
     get notifications() {
       return notifications;
+    },
+    get chargeRequests() {
+      return chargeRequests;
     },
   };
 }

@@ -70,6 +70,8 @@ const paymentSchema = new Schema(
     chargeSecrets: { cardTokenEnc: String, mobileNumber: String, redirectUrl: String },
     history: { type: [transitionSchema], default: [] },
     lastCheckedAt: { type: Date },
+    /** Set when a process takes the charge call; only one process ever sends a given charge. */
+    chargeClaimedAt: { type: Date },
   },
   { timestamps: true, collection: 'paymentTransactions' },
 );
@@ -115,6 +117,7 @@ export interface PaymentDoc {
   chargeSecrets?: { cardTokenEnc?: string; mobileNumber?: string; redirectUrl?: string };
   history: PaymentTransition[];
   lastCheckedAt?: Date;
+  chargeClaimedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -198,6 +198,15 @@ export class PaymentService {
     }
     if (doc.chargeState !== 'not_sent') return toPaymentView(doc);
 
+    // Claim the call: of two processes (a job re-run, a retried request) only one sends the charge. A claim
+    // left by a process that died is never re-sent blindly; reconciliation asks the provider instead.
+    const claimed = await this.deps.models.Payment.findOneAndUpdate(
+      { _id: doc._id, status: 'pending', chargeState: 'not_sent', chargeClaimedAt: { $exists: false } },
+      { $set: { chargeClaimedAt: this.now() } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!claimed) return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+
     const provider = this.deps.providers.get(doc.provider);
     if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${doc.provider} is not configured`, { retryable: true });
     try {
