@@ -204,6 +204,23 @@ describe('webhooks', () => {
     expect(outcomes).toEqual(['applied:applied', 'ignored:stale', 'ignored:stale']);
   });
 
+  it('survives a provider that delivers every callback twice and then a late PENDING', async () => {
+    const xendit = t.hub.sandboxes.xendit!;
+    const pay = await user.client.post('/api/payment/process', { method: 'dana', amountMinor: 7_500_000 }, idem());
+    xendit.setDeliveryMode({ duplicate: true, outOfOrder: true });
+    try {
+      await xendit.complete(pay.body.orderId);
+    } finally {
+      xendit.setDeliveryMode({});
+    }
+    await t.hub.inboxProcessor.drain();
+    const after = await user.client.get(`/api/payment/${pay.body.id}`);
+    expect(after.body.status).toBe('success');
+    expect(after.body.history.filter((h: { to: string }) => h.to === 'success')).toHaveLength(1);
+    const events = await t.hub.models.WebhookEvent.find({ orderId: pay.body.orderId }).lean();
+    expect(events.map((e) => `${e.status}:${e.outcome}:${e.deliveries}`).sort()).toEqual(['applied:applied:2', 'ignored:stale:1']);
+  });
+
   it('keeps an event for an unknown order and flags it for an admin', async () => {
     const res = await t.anonymous.post('/webhooks/midtrans', settlementFor('SWH-NOT-OURS-1', '10000.00'));
     expect(res.status).toBe(200);
