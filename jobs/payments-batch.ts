@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { BATCH_JOB } from '../src/services/payments/batch-service.js';
 import { defineJob } from './define-job.js';
 
 export const paymentsBatchJob = defineJob({
-  name: 'payments.batch',
+  name: BATCH_JOB,
   schema: z.object({ batchId: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough(),
   retry: { maxRetries: 5, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 },
   concurrency: 2,

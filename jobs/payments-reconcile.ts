@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECONCILE_ONE_JOB } from '../src/services/payments/payment-service.js';
 import { defineJob } from './define-job.js';
 
 /** Polls providers for payments still pending past their expected time (missed or delayed webhooks). */
@@ -16,7 +17,7 @@ export const paymentsReconcileJob = defineJob({
 
 /** Looks one payment up at its provider soon after a charge got no answer. */
 export const paymentsReconcileOneJob = defineJob({
-  name: 'payments.reconcile-one',
+  name: RECONCILE_ONE_JOB,
   schema: z.object({ paymentId: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough(),
   retry: { maxRetries: 6, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
   handler: async ({ paymentId }, { services }) => {

@@ -10,8 +10,3 @@ export interface Actor {
   /** The API key used, when the channel is the REST API (rate limits are per key). */
   apiKeyId?: string;
 }
-
-export const systemActor = (channel: AuditChannel = 'system'): Omit<Actor, 'userId'> & { userId?: undefined } => ({
-  role: 'admin',
-  channel,
-});

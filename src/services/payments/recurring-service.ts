@@ -18,7 +18,7 @@ import { findOwned } from '../ownership.js';
 import type { JobQueue } from '../job-queue.js';
 import type { NotificationService } from '../notifications.js';
 import { hashRequest, type PaymentService } from './payment-service.js';
-import { describeRecurrence, nthRun, previewRuns, RecurrenceSchema, type Recurrence } from './recurrence.js';
+import { describeRecurrence, nthRun, RecurrenceSchema, type Recurrence } from './recurrence.js';
 import { PaymentRequestFields, PaymentRequestSchema, checkItemTotals } from './schemas.js';
 
 export const RECURRING_RUN_JOB = 'payments.recurring-run';
@@ -215,4 +215,3 @@ export class RecurringPaymentService {
   }
 }
 
-export { previewRuns };
