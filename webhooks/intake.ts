@@ -57,7 +57,7 @@ export async function handleIntake<Event extends { eventKey: string; orderId?: s
     kind: spec.kind,
     eventKey: event.eventKey,
     rawBody: raw,
-    normalized: JSON.parse(JSON.stringify(event)),
+    normalized: { ...event },
     orderId: event.orderId,
   });
   services.webhookProcessor?.kick();

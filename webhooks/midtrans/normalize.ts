@@ -1,11 +1,10 @@
 /**
  * Midtrans HTTP notification → the provider-neutral payment event the inbox stores.
  */
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError } from '../../src/lib/errors.js';
 import { decimalToMinor } from '../../src/lib/money.js';
-import { mapMidtransTransactionStatus } from '../../src/providers/payments/midtrans.js';
+import { mapMidtransTransactionStatus, parseMidtransTime } from '../../src/providers/payments/midtrans.js';
 import type { NormalizedPaymentEvent } from '../../src/providers/payments/types.js';
 
 const decimalString = z.string().regex(/^\d+(\.\d{1,2})?$/, 'must be a decimal amount like "150000.00"');
@@ -24,12 +23,6 @@ const NotificationSchema = z.object({
   refunds: z.array(z.object({ refund_key: z.string().optional(), refund_amount: decimalString.optional() }).passthrough()).optional(),
 });
 
-/** "2026-11-25 10:00:05" in Midtrans's GMT+7 → a UTC Date. */
-function parseMidtransTime(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  const parsed = DateTime.fromFormat(value, 'yyyy-MM-dd HH:mm:ss', { zone: 'Asia/Jakarta' });
-  return parsed.isValid ? parsed.toJSDate() : undefined;
-}
 
 export function normalizeMidtransNotification(body: unknown): NormalizedPaymentEvent {
   const parsed = NotificationSchema.safeParse(body);

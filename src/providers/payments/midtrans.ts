@@ -30,6 +30,16 @@ export interface MidtransOptions {
 const VA_BANKS: Partial<Record<PaymentMethod, string>> = { va_bca: 'bca', va_bni: 'bni', va_bri: 'bri', va_permata: 'permata', va_cimb: 'cimb' };
 const SUPPORTED: PaymentMethod[] = ['qris', 'gopay', 'shopeepay', 'va_bca', 'va_bni', 'va_bri', 'va_permata', 'va_cimb', 'va_mandiri', 'card', 'indomaret', 'alfamart'];
 
+/**
+ * "2026-11-25 10:00:05" → a UTC Date. Midtrans documents these times as GMT+7, a fixed offset by protocol, so
+ * they are read with "+07:00" directly (a time-zone database lookup per webhook costs more than the rest of it).
+ */
+export function parseMidtransTime(value: string | undefined): Date | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
+  const date = new Date(`${value.replace(' ', 'T')}+07:00`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 /** Midtrans transaction_status (+ fraud_status) → our payment status. */
 export function mapMidtransTransactionStatus(transactionStatus: string, fraudStatus?: string): PaymentStatus {
   switch (transactionStatus) {
@@ -182,8 +192,8 @@ function buildChargeBody(request: ChargeRequest): Record<string, unknown> {
 }
 
 function instructionsFrom(method: PaymentMethod, res: MidtransBody): PaymentInstructions {
-  const expiresAt = res.expiry_time ? DateTime.fromFormat(res.expiry_time, 'yyyy-MM-dd HH:mm:ss', { zone: 'Asia/Jakarta' }).toJSDate() : undefined;
-  const withExpiry = (i: PaymentInstructions): PaymentInstructions => (expiresAt && !Number.isNaN(expiresAt.getTime()) ? { ...i, expiresAt } : i);
+  const expiresAt = parseMidtransTime(res.expiry_time);
+  const withExpiry = (i: PaymentInstructions): PaymentInstructions => (expiresAt ? { ...i, expiresAt } : i);
   const action = (name: string) => res.actions?.find((a) => a.name === name)?.url;
   if (res.va_numbers?.length) return withExpiry({ kind: 'virtual_account', vaNumber: res.va_numbers[0].va_number, bank: res.va_numbers[0].bank });
   if (res.permata_va_number) return withExpiry({ kind: 'virtual_account', vaNumber: res.permata_va_number, bank: 'permata' });
@@ -197,7 +207,7 @@ function instructionsFrom(method: PaymentMethod, res: MidtransBody): PaymentInst
 
 function toStatus(res: MidtransBody): ProviderStatus {
   const currency = res.currency ?? 'IDR';
-  const parseTime = (t?: string) => (t ? DateTime.fromFormat(t, 'yyyy-MM-dd HH:mm:ss', { zone: 'Asia/Jakarta' }).toJSDate() : undefined);
+  const parseTime = parseMidtransTime;
   return {
     providerRef: res.transaction_id,
     status: mapMidtransTransactionStatus(res.transaction_status ?? 'pending', res.fraud_status),
