@@ -1,5 +1,5 @@
 /**
- * `npm run emulator -- [--port 27017] [--host 127.0.0.1] [--data ./data/emulator]`
+ * `npm run emulator -- [--port 27017] [--host 127.0.0.1] [--data ./data/emulator] [--compact-at-bytes N]`
  */
 import { startEmulator } from './index.js';
 
@@ -8,7 +8,7 @@ function arg(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-const emulator = await startEmulator({ port: Number(arg('port') ?? 27017), host: arg('host'), dataDir: arg('data') });
+const emulator = await startEmulator({ port: Number(arg('port') ?? 27017), host: arg('host'), dataDir: arg('data'), compactAtBytes: arg('compact-at-bytes') ? Number(arg('compact-at-bytes')) : undefined });
 process.stdout.write(`${emulator.uri}\n`);
 const stop = async () => {
   await emulator.stop();

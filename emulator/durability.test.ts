@@ -3,7 +3,7 @@
  * of writing never leaves a store it cannot open.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,7 +89,8 @@ describe('durability', () => {
   it('loses no acknowledged write when the process is killed while writing', async () => {
     const dataDir = await newDir();
     const tsx = path.resolve('node_modules/.bin/tsx');
-    const child = spawn(tsx, ['emulator/cli.ts', '--port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // A small compaction threshold makes the kill land in or between compactions too, not only in appends.
+    const child = spawn(tsx, ['emulator/cli.ts', '--port', '0', '--data', dataDir, '--compact-at-bytes', '60000'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const uri = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         const match = /mongodb:\/\/\S+/.exec(chunk.toString());
@@ -126,6 +127,95 @@ describe('durability', () => {
     } finally {
       await reader.close();
       await emulator.stop();
+    }
+  });
+
+  it('reopens after a kill between writing a compacted snapshot and retiring the old journal', async () => {
+    const dataDir = await newDir();
+    let emulator = await startEmulator({ dataDir, logger: () => {} });
+    let client = await new MongoClient(emulator.uri).connect();
+    const c = client.db('compact').collection('c');
+    await c.createIndex({ k: 1 }, { unique: true });
+    // Delete-then-reinsert of a unique key: replaying this journal over a snapshot that holds the end state
+    // would collide with itself.
+    await c.insertOne({ _id: 1 as never, k: 'x' });
+    await c.deleteOne({ _id: 1 as never });
+    await c.insertOne({ _id: 2 as never, k: 'x' });
+    await client.close();
+    await emulator.stop();
+    const oldJournal = path.join(dataDir, 'journal.bson');
+    copyFileSync(oldJournal, `${oldJournal}.saved`);
+
+    emulator = await startEmulator({ dataDir, logger: () => {}, compactAtBytes: 1 });
+    client = await new MongoClient(emulator.uri).connect();
+    await client.db('compact').collection('c').insertOne({ _id: 3 as never, k: 'y' });
+    await client.close();
+    await emulator.stop();
+    expect(existsSync(oldJournal)).toBe(false);
+
+    // The state a kill leaves after the snapshot rename: the old journal still there, the new one not yet made.
+    copyFileSync(`${oldJournal}.saved`, oldJournal);
+    rmSync(`${oldJournal}.saved`);
+    for (const name of ['journal.1.bson', 'journal.2.bson']) rmSync(path.join(dataDir, name), { force: true });
+    emulator = await startEmulator({ dataDir, logger: () => {} });
+    client = await new MongoClient(emulator.uri).connect();
+    try {
+      const docs = await client.db('compact').collection('c').find({}).sort({ _id: 1 }).toArray();
+      expect(docs).toEqual([{ _id: 2, k: 'x' }, { _id: 3, k: 'y' }]);
+      await expect(client.db('compact').collection('c').insertOne({ k: 'x' })).rejects.toMatchObject({ code: 11000 });
+      await client.db('compact').collection('c').insertOne({ _id: 4 as never, k: 'z' });
+    } finally {
+      await client.close();
+      await emulator.stop();
+    }
+    expect(existsSync(oldJournal)).toBe(false);
+  });
+
+  it('stops serving when a journal write fails, and a restart holds exactly the acknowledged writes', async () => {
+    const dataDir = await newDir();
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    // A 192 KB file-size limit on the emulator process: its journal write fails with EFBIG, as on a full disk.
+    const child = spawn('bash', ['-c', `ulimit -f 192; exec "${tsx}" emulator/cli.ts --port 0 --data "${dataDir}"`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const uri = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const match = /mongodb:\/\/\S+/.exec(chunk.toString());
+          if (match) resolve(match[0]);
+        });
+        child.once('exit', () => reject(new Error('emulator exited early')));
+      });
+      const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
+      const acknowledged: number[] = [];
+      let failure: unknown;
+      try {
+        for (let n = 0; n < 1000 && !failure; n++) {
+          try {
+            await client.db('full').collection('c').insertOne({ n, pad: 'x'.repeat(1000) });
+            acknowledged.push(n);
+          } catch (err) {
+            failure = err;
+          }
+        }
+        expect(String((failure as Error)?.message)).toMatch(/journal could not be written/);
+        expect(acknowledged.length).toBeGreaterThan(50);
+        await expect(client.db('full').collection('c').countDocuments()).rejects.toThrow(/stopped serving/);
+      } finally {
+        await client.close(true).catch(() => {});
+      }
+      child.kill('SIGKILL');
+
+      const emulator = await startEmulator({ dataDir, logger: () => {} });
+      const reader = await new MongoClient(emulator.uri).connect();
+      try {
+        const stored = (await reader.db('full').collection('c').find({}, { projection: { n: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n);
+        expect(stored).toEqual(acknowledged);
+        await reader.db('full').collection('c').insertOne({ n: -1 });
+      } finally {
+        await reader.close();
+        await emulator.stop();
+      }
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

@@ -1,10 +1,18 @@
 /**
  * Durability: an append-only journal of BSON records, fsynced before a write is acknowledged, plus a snapshot
- * that compaction rewrites (write to a temp file, fsync, rename). Replaying is idempotent, so a crash between the
- * snapshot rename and the journal truncation only replays records that are already in the snapshot. A torn last
- * record (a kill mid-write) is dropped on open and the file is cut back to the last whole record.
+ * that compaction rewrites (write to a temp file, fsync, rename, fsync the directory).
+ *
+ * Snapshot and journal carry a generation number: the snapshot's first record names it, and the journal that
+ * follows it is `journal.bson` for generation 0 and `journal.<n>.bson` after. Compaction writes generation n+1's
+ * snapshot, then starts journal n+1 and deletes journal n. On open only the snapshot's own journal is replayed, so
+ * a kill anywhere in compaction never replays records the snapshot already holds (replaying an old delete-then-
+ * reinsert on top of a newer snapshot would trip a unique index and leave a store that cannot open).
+ *
+ * A torn last record (a kill mid-write) is dropped on open and the file is cut back to the last whole record. A
+ * write that fails (a full disk) is cut back the same way at once, and the journal refuses every later write:
+ * appending after a torn record would put acknowledged writes where the next open cannot read them.
  */
-import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { BSON, type Document } from 'bson';
 import { RAW_OPTIONS } from './wire.js';
@@ -19,33 +27,52 @@ export type JournalRecord =
   | { o: 'dropIndex'; d: string; c: string; name: string }
   | { o: 'rename'; d: string; c: string; toDb: string; toColl: string };
 
+/** The first record of a snapshot: which journal continues it. */
+interface SnapshotHeader {
+  o: 'snapshot';
+  generation: number;
+}
+
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
+const JOURNAL_NAME = /^journal(?:\.(\d+))?\.bson$/;
+
+export class JournalFailedError extends Error {}
 
 export class Journal {
   private fd: number;
   private size: number;
+  private generation = 0;
   private pending: Buffer[] = [];
-  private readonly journalPath: string;
+  private failure?: Error;
   private readonly snapshotPath: string;
 
-  constructor(dir: string) {
+  constructor(private readonly dir: string, private readonly compactAtBytes = COMPACT_AT_BYTES) {
     mkdirSync(dir, { recursive: true });
-    this.journalPath = path.join(dir, 'journal.bson');
     this.snapshotPath = path.join(dir, 'snapshot.bson');
-    this.fd = openSync(this.journalPath, 'a+');
+    if (existsSync(this.snapshotPath)) this.generation = readHeader(readFileSync(this.snapshotPath))?.generation ?? 0;
+    this.fd = openSync(this.journalPath(this.generation), 'a+');
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Every record from the snapshot then the journal, cutting a torn tail off the journal. */
+  /** Every record from the snapshot then its journal, cutting a torn tail off the journal. */
   load(): JournalRecord[] {
     const records: JournalRecord[] = [];
-    if (existsSync(this.snapshotPath)) readRecords(readFileSync(this.snapshotPath), records);
-    const journal = readFileSync(this.journalPath);
-    const good = readRecords(journal, records);
+    if (existsSync(this.snapshotPath)) {
+      const snapshot = readFileSync(this.snapshotPath);
+      const all: Array<JournalRecord | SnapshotHeader> = [];
+      const good = readRecords(snapshot, all);
+      // A snapshot is renamed into place only after it was fsynced whole: a bad byte in it is damage, not a tear.
+      if (good < snapshot.length) throw new Error(`the emulator snapshot ${this.snapshotPath} is damaged at byte ${good}; refusing to open it`);
+      for (const record of all) if (record.o !== 'snapshot') records.push(record);
+    }
+    const journal = readFileSync(this.journalPath(this.generation));
+    const good = readRecords(journal, records as Array<JournalRecord | SnapshotHeader>);
     if (good < journal.length) {
       ftruncateSync(this.fd, good);
+      fdatasyncSync(this.fd);
       this.size = good;
     }
+    this.removeStaleJournals();
     return records;
   }
 
@@ -53,46 +80,113 @@ export class Journal {
     this.pending.push(Buffer.from(BSON.serialize(record)));
   }
 
+  /** Why the journal stopped taking writes, if it did. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   /** Writes everything added since the last commit in one write, then fsyncs: after this returns, it is durable. */
   commit(): void {
+    if (this.failure) {
+      this.pending = [];
+      throw new JournalFailedError(`the emulator journal stopped taking writes after an earlier failure (${this.failure.message})`);
+    }
     if (!this.pending.length) return;
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
-    let written = 0;
-    while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written);
-    fdatasyncSync(this.fd);
+    try {
+      let written = 0;
+      while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written);
+      fdatasyncSync(this.fd);
+    } catch (err) {
+      this.failure = err as Error;
+      try {
+        ftruncateSync(this.fd, this.size);
+        fdatasyncSync(this.fd);
+      } catch {
+        /* the torn tail is cut on the next open instead */
+      }
+      throw new JournalFailedError(`the emulator journal could not be written (${(err as Error).message})`);
+    }
     this.size += buf.length;
   }
 
   needsCompaction(): boolean {
-    return this.size > COMPACT_AT_BYTES;
+    return this.size > this.compactAtBytes;
   }
 
-  /** Replaces snapshot + journal by a snapshot of `state`. */
+  /** Replaces snapshot + journal by a snapshot of `state` and an empty journal of the next generation. */
   compact(state: Iterable<JournalRecord>): void {
+    const next = this.generation + 1;
     const tmp = `${this.snapshotPath}.tmp`;
     const fd = openSync(tmp, 'w');
-    for (const record of state) {
-      const body = Buffer.from(BSON.serialize(record));
-      let written = 0;
-      while (written < body.length) written += writeSync(fd, body, written, body.length - written);
+    try {
+      const write = (record: JournalRecord | SnapshotHeader) => {
+        const body = Buffer.from(BSON.serialize(record));
+        let written = 0;
+        while (written < body.length) written += writeSync(fd, body, written, body.length - written);
+      };
+      write({ o: 'snapshot', generation: next });
+      for (const record of state) write(record);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    fdatasyncSync(fd);
-    closeSync(fd);
     renameSync(tmp, this.snapshotPath);
-    ftruncateSync(this.fd, 0);
-    fdatasyncSync(this.fd);
+    syncDirectory(this.dir);
+    // From here the snapshot of generation `next` is what opens; journal `next` continues it.
+    const previous = this.journalPath(this.generation);
+    const nextFd = openSync(this.journalPath(next), 'w');
+    syncDirectory(this.dir);
+    closeSync(this.fd);
+    this.fd = nextFd;
     this.size = 0;
+    this.generation = next;
+    unlinkSync(previous);
   }
 
   close(): void {
-    this.commit();
-    closeSync(this.fd);
+    try {
+      this.commit();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  private journalPath(generation: number): string {
+    return path.join(this.dir, generation === 0 ? 'journal.bson' : `journal.${generation}.bson`);
+  }
+
+  /** Journals of other generations are leftovers of a compaction that was killed before it deleted them. */
+  private removeStaleJournals(): void {
+    for (const name of readdirSync(this.dir)) {
+      const match = JOURNAL_NAME.exec(name);
+      if (match && Number(match[1] ?? 0) !== this.generation) unlinkSync(path.join(this.dir, name));
+    }
+    if (existsSync(`${this.snapshotPath}.tmp`)) unlinkSync(`${this.snapshotPath}.tmp`);
+  }
+}
+
+function readHeader(snapshot: Buffer): SnapshotHeader | undefined {
+  const first: Array<JournalRecord | SnapshotHeader> = [];
+  if (snapshot.length < 5) return undefined;
+  const size = snapshot.readInt32LE(0);
+  readRecords(snapshot.subarray(0, Math.min(size, snapshot.length)), first);
+  return first[0]?.o === 'snapshot' ? (first[0] as SnapshotHeader) : undefined;
+}
+
+/** A rename is durable only once the directory that holds it is fsynced. */
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** Appends the whole records in `buf` to `into`; returns the byte offset after the last whole record. */
-function readRecords(buf: Buffer, into: JournalRecord[]): number {
+function readRecords(buf: Buffer, into: Array<JournalRecord | SnapshotHeader>): number {
   let offset = 0;
   while (offset + 5 <= buf.length) {
     const size = buf.readInt32LE(offset);

@@ -11,10 +11,15 @@ export class Store {
   readonly dbs = new Map<string, Map<string, Collection>>();
   private readonly journal?: Journal;
 
-  constructor(dataDir?: string) {
+  constructor(dataDir?: string, options: { compactAtBytes?: number } = {}) {
     if (!dataDir) return;
-    this.journal = new Journal(dataDir);
+    this.journal = new Journal(dataDir, options.compactAtBytes);
     for (const record of this.journal.load()) this.replay(record);
+  }
+
+  /** Set once the journal failed a write: memory may then hold changes the disk does not, so nothing more is served. */
+  get failure(): Error | undefined {
+    return this.journal?.failed;
   }
 
   collection(db: string, name: string): Collection | undefined {
