@@ -50,7 +50,7 @@ export class Collection {
       if (JSON.stringify(existing.spec.key) !== JSON.stringify(spec.key)) {
         throw errors.indexKeySpecsConflict(`An existing index has the same name as the requested index but a different key. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
       }
-      if (Boolean(existing.spec.unique) !== Boolean(spec.unique) || Boolean(existing.spec.sparse) !== Boolean(spec.sparse)) {
+      if (!sameIndexOptions(existing.spec, spec)) {
         throw errors.indexOptionsConflict(`An equivalent index already exists with a different name or options: ${JSON.stringify(existing.spec)}`);
       }
       return false;
@@ -194,17 +194,15 @@ export class Collection {
       if (keys.length === 1 && keys[0] === '$in' && Array.isArray(ops.$in) && ops.$in.every((v) => pinned(v))) return ops.$in;
       return undefined;
     };
+    // `$in: [x, x]`, or two values of one array hitting a multikey entry, must still yield the document once.
+    const byIdKeys = (idKeys: Iterable<string>) => [...new Set(idKeys)].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
     const byId = pinned(filter._id);
-    if (byId) return byId.map((id) => this.docs.get(keyOf(id))).filter((d): d is Document => d !== undefined);
+    if (byId) return byIdKeys(byId.map((id) => keyOf(id)));
     for (const index of this.indexes.values()) {
       if (!index.entries || index.fields.length !== 1 || index.partial || index.spec.sparse) continue;
       const values = pinned(filter[index.fields[0]]);
       if (!values) continue;
-      return values
-        .map((v) => index.entries!.get(`|${keyOf(v)}`))
-        .filter((k): k is string => k !== undefined)
-        .map((k) => this.docs.get(k)!)
-        .filter(Boolean);
+      return byIdKeys(values.map((v) => index.entries!.get(`|${keyOf(v)}`)).filter((k): k is string => k !== undefined));
     }
     return [...this.docs.values()];
   }
@@ -212,6 +210,16 @@ export class Collection {
   indexSpecs(): IndexSpec[] {
     return [...this.indexes.values()].map((i) => i.spec);
   }
+}
+
+/** Same name and key but different options is IndexOptionsConflict on mongod (85), never a silent success. */
+function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return (
+    Boolean(a.unique) === Boolean(b.unique) &&
+    Boolean(a.sparse) === Boolean(b.sparse) &&
+    a.expireAfterSeconds === b.expireAfterSeconds &&
+    JSON.stringify(a.partialFilterExpression ?? null) === JSON.stringify(b.partialFilterExpression ?? null)
+  );
 }
 
 function name(index: IndexState): string {

@@ -15,10 +15,12 @@ const MAX_BSON = 16 * 1024 * 1024;
 const BATCH_BYTES = MAX_BSON - 64 * 1024;
 const DEFAULT_FIRST_BATCH = 101;
 
-interface CursorState {
+export interface CursorState {
   ns: string;
   docs: Document[];
   position: number;
+  /** Date.now() of the last batch handed out; idle cursors are closed like mongod's cursor timeout. */
+  lastUsed: number;
 }
 
 export interface ServerContext {
@@ -32,17 +34,53 @@ export interface ServerContext {
 /** `raw` is the same command with numbers still in their BSON wrappers, for the types of stored documents. */
 type Handler = (cmd: Document, db: string, ctx: ServerContext, raw: Document) => Document;
 
+const GEO_OPERATORS = ['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$geoNear'];
+const REFUSED_OPERATORS = new Map<string, string>([
+  ['$text', '$text search'],
+  ['$changeStream', 'change streams ($changeStream)'],
+  ['$out', 'the $out stage'],
+  ['$merge', 'the $merge stage'],
+  ...GEO_OPERATORS.map((op): [string, string] => [op, `the geo operator ${op}`]),
+]);
+
+/** `$type` names mingo can test; others (objectId, binData, timestamp…) would silently match nothing. */
+const TESTABLE_TYPES = new Set<unknown>(['array', 'bool', 'boolean', 'date', 'number', 'int', 'long', 'double', 'decimal', 'null', 'object', 'regex', 'string', 1, 2, 3, 4, 8, 9, 10, 11, 16, 18, 19]);
+
+/** Why a filter or pipeline cannot run here: a refused operator used as a key anywhere (values are data). */
+function refusedFeatureIn(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = refusedFeatureIn(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (REFUSED_OPERATORS.has(key)) return REFUSED_OPERATORS.get(key);
+    if (key === '$type') {
+      const untestable = (Array.isArray(inner) ? inner : [inner]).find((t) => !TESTABLE_TYPES.has(t));
+      if (untestable !== undefined) return `$type ${JSON.stringify(untestable)}`;
+      continue;
+    }
+    const found = refusedFeatureIn(inner);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Features the emulator refuses loudly: checked before dispatch so no command half-runs them. */
 function refuseUnsupported(cmd: Document): void {
   if (cmd.startTransaction || cmd.autocommit === false) {
     throw errors.illegalOperation('Transaction numbers are only allowed on a replica set member or mongos (the SmartWealth MongoDB emulator has no transactions)');
   }
-  const text = JSON.stringify(cmd.filter ?? cmd.query ?? cmd.q ?? cmd.pipeline ?? {});
-  if (text.includes('"$text"')) throw errors.notSupported('$text search');
-  for (const geo of ['$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$geoNear']) if (text.includes(`"${geo}"`)) throw errors.notSupported(`the geo operator ${geo}`);
-  if (text.includes('"$changeStream"')) throw errors.notSupported('change streams ($changeStream)');
-  for (const stage of ['$out', '$merge']) if (Array.isArray(cmd.pipeline) && cmd.pipeline.some((s: Document) => stage in s)) throw errors.notSupported(`the ${stage} stage`);
+  const queries = [cmd.filter, cmd.query, cmd.pipeline, ...[cmd.updates, cmd.deletes].flatMap((ops) => (Array.isArray(ops) ? ops.map((op: Document) => op?.q) : []))];
+  const refused = refusedFeatureIn(queries);
+  if (refused) throw errors.notSupported(refused);
 }
+
+/** Commands still answered after the journal failed, so a client can connect and read the reason. */
+const HANDSHAKE = new Set(['hello', 'ismaster']);
 
 function coll(ctx: ServerContext, db: string, name: unknown): Collection | undefined {
   if (typeof name !== 'string') throw errors.badValue('collection name must be a string');
@@ -77,7 +115,7 @@ function cursorReply(ctx: ServerContext, ns: string, docs: Document[], batchSize
   let id = Long.ZERO;
   if (next < docs.length && !singleBatch) {
     id = ctx.nextCursorId();
-    ctx.cursors.set(id.toString(), { ns, docs, position: next });
+    ctx.cursors.set(id.toString(), { ns, docs, position: next, lastUsed: Date.now() });
   }
   return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
 }
@@ -219,10 +257,18 @@ export const commands: Record<string, Handler> = {
     const existed = Boolean(ctx.store.collection(db, cmd.createIndexes));
     const c = ctx.store.ensureCollection(db, cmd.createIndexes);
     const before = c.indexes.size;
-    for (const spec of (cmd.indexes ?? []) as IndexSpec[]) {
+    const specs = (cmd.indexes ?? []) as IndexSpec[];
+    for (const spec of specs) {
       if (!spec.name || !spec.key) throw errors.badValue('index specification needs a key and a name');
       if (Object.values(spec.key).some((v) => v === 'text' || v === '2dsphere' || v === '2d')) throw errors.notSupported(`${JSON.stringify(spec.key)} indexes`);
-      ctx.store.createIndex(c, spec);
+    }
+    // All or nothing, as mongod builds them: a later spec that fails takes back the ones this command made.
+    const created: string[] = [];
+    try {
+      for (const spec of specs) if (ctx.store.createIndex(c, spec)) created.push(spec.name);
+    } catch (err) {
+      for (const name of created) ctx.store.dropIndex(c, name);
+      throw err;
     }
     return { createdCollectionAutomatically: !existed, numIndexesBefore: before, numIndexesAfter: c.indexes.size, ok: 1 };
   },
@@ -271,11 +317,13 @@ export const commands: Record<string, Handler> = {
     (cmd.updates as Document[]).forEach((op, index) => {
       if (ordered && writeErrors.length) return;
       try {
-        const c = ctx.store.ensureCollection(db, cmd.update);
-        const targets = matching(c, op.q);
+        const existing = ctx.store.collection(db, cmd.update);
+        const targets = matching(existing, op.q);
         const chosen = op.multi ? targets : targets.slice(0, 1);
         const rawSpec = (rawCmd.updates as Document[])[index]?.u;
         if (!chosen.length && op.upsert) {
+          // Only an upsert creates the collection; an update that matches nothing leaves none behind (as mongod).
+          const c = existing ?? ctx.store.ensureCollection(db, cmd.update);
           const doc = buildUpsert(op.q, op.u, op.arrayFilters);
           ctx.store.insert(c, doc, overlayAfterUpdate(doc, { view: {} }, rawSpec));
           upserted.push({ index, _id: doc._id });
@@ -284,7 +332,7 @@ export const commands: Record<string, Handler> = {
         }
         for (const doc of chosen) {
           n++;
-          if (writeTyped(ctx, c, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec)) nModified++;
+          if (writeTyped(ctx, existing!, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec)) nModified++;
         }
       } catch (err) {
         writeErrors.push(writeError(err, index));
@@ -331,6 +379,7 @@ export const commands: Record<string, Handler> = {
     if (!cursor) throw errors.cursorNotFound(`cursor id ${key} not found`);
     const { batch, next } = takeBatch(cursor.docs, cursor.position, cmd.batchSize ?? 0);
     cursor.position = next;
+    cursor.lastUsed = Date.now();
     const done = next >= cursor.docs.length;
     if (done) ctx.cursors.delete(key);
     return { cursor: { nextBatch: batch, id: done ? Long.ZERO : Long.fromString(key), ns: cursor.ns }, ok: 1 };
@@ -344,24 +393,26 @@ export const commands: Record<string, Handler> = {
   },
 
   findandmodify: (cmd, db, ctx, rawCmd) => {
-    const c = ctx.store.ensureCollection(db, cmd.findAndModify);
-    const [target] = sortDocs(matching(c, cmd.query), cmd.sort);
+    const existing = ctx.store.collection(db, cmd.findAndModify);
+    const [target] = sortDocs(matching(existing, cmd.query), cmd.sort);
+    // Only an upsert creates the collection, as on mongod.
+    const c = existing ?? (cmd.upsert && !cmd.remove ? ctx.store.ensureCollection(db, cmd.findAndModify) : undefined);
     const shape = (doc: Document | null) => (doc ? typedProjection(c, [doc], cmd.fields)[0] : doc);
     if (cmd.remove) {
       const value = shape(target ?? null);
-      if (target) ctx.store.remove(c, target);
+      if (target) ctx.store.remove(c!, target);
       return { lastErrorObject: { n: target ? 1 : 0 }, value, ok: 1 };
     }
     if (!cmd.update) throw errors.failedToParse('Either an update or remove=true must be specified');
     if (!target) {
       if (!cmd.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const doc = buildUpsert(cmd.query, cmd.update, cmd.arrayFilters);
-      ctx.store.insert(c, doc, overlayAfterUpdate(doc, { view: {} }, rawCmd.update));
+      ctx.store.insert(c!, doc, overlayAfterUpdate(doc, { view: {} }, rawCmd.update));
       return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };
     }
     const before = shape(target);
     const next = applyUpdate(target, cmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
-    writeTyped(ctx, c, target, next, rawCmd.update);
+    writeTyped(ctx, c!, target, next, rawCmd.update);
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: cmd.new ? shape(next) : before, ok: 1 };
   },
 
@@ -403,6 +454,8 @@ export const commands: Record<string, Handler> = {
 export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document {
   const name = Object.keys(command)[0] ?? '';
   const db = typeof command.$db === 'string' ? command.$db : 'admin';
+  const failure = ctx.store.failure;
+  if (failure && !HANDSHAKE.has(name.toLowerCase())) return journalFailedReply(failure);
   try {
     refuseUnsupported(command);
     const handler = commands[name.toLowerCase()] ?? commands[name];
@@ -415,9 +468,19 @@ export function runCommand(command: Document, ctx: ServerContext, raw: Document 
     try {
       ctx.store.commit();
     } catch {
-      /* the reply below reports the original failure */
+      /* a journal failure is reported below, before the original error */
     }
+    if (ctx.store.failure) return journalFailedReply(ctx.store.failure);
     if (err instanceof MongoCommandError) return err.toReply();
     return { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
   }
+}
+
+function journalFailedReply(failure: Error): Document {
+  return {
+    ok: 0,
+    errmsg: `the SmartWealth MongoDB emulator stopped serving: its journal could not be written (${failure.message}); restart it to reopen the last durable state`,
+    code: 1,
+    codeName: 'InternalError',
+  };
 }

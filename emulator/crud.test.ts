@@ -170,8 +170,61 @@ describe('errors mongod would give', () => {
     ['a geo query', () => db.collection('people').find({ loc: { $near: [0, 0] } } as never).toArray(), /geo/],
     ['a change stream', () => db.collection('people').watch().tryNext(), /change streams/],
     ['$out', () => db.collection('people').aggregate([{ $out: 'copy' }]).toArray(), /\$out/],
+    ['$text inside an update filter', () => db.collection('people').updateMany({ $and: [{ $text: { $search: 'Ani' } }] }, { $set: { x: 1 } }), /\$text search is not supported/],
+    ['$geoWithin inside a delete filter', () => db.collection('people').deleteMany({ loc: { $geoWithin: { $box: [[0, 0], [1, 1]] } } } as never), /geo operator \$geoWithin/],
+    ['a $type it cannot test', () => db.collection('people').find({ _id: { $type: 'objectId' } }).toArray(), /\$type "objectId" is not supported/],
     ['an unknown command', () => db.command({ frobnicate: 1 }), /no such command: 'frobnicate'/],
   ])('fails loudly on %s', async (_name, attempt, message) => {
     await expect(attempt()).rejects.toThrow(message);
+  });
+
+  it('treats operator names inside values as data, not as refused operators', async () => {
+    const c = db.collection('operator_words');
+    await c.insertOne({ v: '$near', note: { words: ['$text', '$out'] } });
+    expect(await c.countDocuments({ v: '$near' })).toBe(1);
+    expect(await c.countDocuments({ 'note.words': '$text' })).toBe(1);
+  });
+});
+
+describe('semantics mongod has that are easy to miss', () => {
+  it('serves a getMore on a different connection from the one that opened the cursor', async () => {
+    const c = db.collection('shared_cursor');
+    await c.insertMany(Array.from({ length: 30 }, (_, i) => ({ i })));
+    const other = await new MongoClient(emulator.uri).connect();
+    try {
+      const first = await db.command({ find: 'shared_cursor', filter: {}, sort: { i: 1 }, batchSize: 10 });
+      const more = await other.db('crud').command({ getMore: first.cursor.id, collection: 'shared_cursor', batchSize: 50 });
+      expect(more.cursor.nextBatch.map((d: { i: number }) => d.i)).toEqual(Array.from({ length: 20 }, (_, i) => i + 10));
+      expect(more.cursor.id.toString()).toBe('0');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('matches each document once however often an $in names it', async () => {
+    const c = db.collection('in_dupes');
+    await c.createIndex({ tags: 1 }, { unique: true });
+    await c.insertMany([{ _id: 1 as never, tags: ['a', 'b'] }, { _id: 2 as never, tags: ['c'] }]);
+    expect(await c.find({ _id: { $in: [1, 1, 2] as never[] } }).toArray()).toHaveLength(2);
+    expect(await c.find({ tags: { $in: ['a', 'b'] } }).toArray()).toHaveLength(1);
+    expect((await c.updateMany({ _id: { $in: [1, 1] as never[] } }, { $inc: { n: 1 } })).modifiedCount).toBe(1);
+    expect((await c.findOne({ _id: 1 as never }))!.n).toBe(1);
+    expect((await c.deleteMany({ tags: { $in: ['a', 'b'] } })).deletedCount).toBe(1);
+  });
+
+  it('creates no collection for an update or findOneAndUpdate that matches nothing and does not upsert', async () => {
+    await db.collection('ghost').updateOne({ a: 1 }, { $set: { b: 2 } });
+    await db.collection('ghost2').findOneAndUpdate({ a: 1 }, { $set: { b: 2 } });
+    await db.collection('ghost3').findOneAndDelete({ a: 1 });
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names).not.toContain('ghost');
+    expect(names).not.toContain('ghost2');
+    expect(names).not.toContain('ghost3');
+  });
+
+  it('does not copy a regular-expression predicate into an upserted document', async () => {
+    const c = db.collection('upsert_regex');
+    await c.updateOne({ name: /ab/, code: 'X1' }, { $set: { seen: true } }, { upsert: true });
+    expect(await c.findOne({ code: 'X1' }, { projection: { _id: 0 } })).toEqual({ code: 'X1', seen: true });
   });
 });

@@ -4,16 +4,20 @@
  */
 import net from 'node:net';
 import { Long, type Document } from 'bson';
-import { runCommand, type ServerContext } from './commands.js';
+import { runCommand, type CursorState, type ServerContext } from './commands.js';
 import type { Store } from './store.js';
 import { encodeReply, parseMessage } from './wire.js';
 
 const MAX_MESSAGE = 48_000_000;
+/** mongod's default cursorTimeoutMillis: a cursor nobody asked for more of in 10 minutes is closed. */
+const CURSOR_IDLE_MS = 10 * 60_000;
 
 export class EmulatorServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private cursorCounter = 1n;
+  /** Open cursors of every connection: the driver may send a getMore on any connection of its pool. */
+  private readonly cursors = new Map<string, CursorState>();
   private connections = 0;
   private readonly startedAt = new Date();
   private ttlTimer?: NodeJS.Timeout;
@@ -26,7 +30,10 @@ export class EmulatorServer {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => resolve((this.server.address() as net.AddressInfo).port));
-      this.ttlTimer = setInterval(() => this.sweepExpired(), 60_000);
+      this.ttlTimer = setInterval(() => {
+        this.sweepExpired();
+        this.closeIdleCursors();
+      }, 60_000);
       this.ttlTimer.unref();
     });
   }
@@ -41,10 +48,9 @@ export class EmulatorServer {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const connectionId = ++this.connections;
-    const cursors = new Map();
     const ctx: ServerContext = {
       store: this.store,
-      cursors,
+      cursors: this.cursors,
       connectionId,
       startedAt: this.startedAt,
       nextCursorId: () => Long.fromBigInt(this.cursorCounter++),
@@ -90,8 +96,14 @@ export class EmulatorServer {
     if (!socket.destroyed) socket.write(encoded);
   }
 
+  private closeIdleCursors(): void {
+    const cutoff = Date.now() - CURSOR_IDLE_MS;
+    for (const [id, cursor] of this.cursors) if (cursor.lastUsed < cutoff) this.cursors.delete(id);
+  }
+
   /** TTL indexes: removes documents whose indexed date is older than expireAfterSeconds (mongod sweeps every 60 s too). */
   private sweepExpired(): void {
+    if (this.store.failure) return;
     const now = Date.now();
     for (const collections of this.store.dbs.values()) {
       for (const coll of collections.values()) {
@@ -106,6 +118,10 @@ export class EmulatorServer {
         }
       }
     }
-    this.store.commit();
+    try {
+      this.store.commit();
+    } catch (err) {
+      this.log(`emulator: ${(err as Error).message}`);
+    }
   }
 }

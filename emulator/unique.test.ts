@@ -85,6 +85,17 @@ describe('unique indexes', () => {
     await expect(db.collection('nope').listIndexes().toArray()).rejects.toMatchObject({ code: 26 });
   });
 
+  it('refuses the same index name with other options, and builds several indexes all or nothing', async () => {
+    const c = db.collection('options');
+    await c.createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds: 60 });
+    await expect(c.createIndex({ at: 1 }, { name: 'at_ttl', expireAfterSeconds: 120 })).rejects.toMatchObject({ code: 85 });
+    await c.createIndex({ k: 1 }, { name: 'k_partial', unique: true, partialFilterExpression: { live: true } });
+    await expect(c.createIndex({ k: 1 }, { name: 'k_partial', unique: true, partialFilterExpression: { live: false } })).rejects.toMatchObject({ code: 85 });
+    await c.insertMany([{ d: 1 }, { d: 1 }]);
+    await expect(c.createIndexes([{ key: { fresh: 1 }, name: 'fresh_1' }, { key: { d: 1 }, name: 'd_1', unique: true }])).rejects.toMatchObject({ code: 11000 });
+    expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'at_ttl', 'k_partial']);
+  });
+
   it('gives mongoose what its duplicate-key handling reads', async () => {
     const conn = await mongoose.createConnection(emulator.uri, { dbName: 'unique_mongoose' }).asPromise();
     try {

@@ -121,6 +121,8 @@ export function seedFromFilter(filter: Document | undefined): Document {
     for (const [key, value] of Object.entries(f)) {
       if (key === '$and' && Array.isArray(value)) value.forEach((part) => visit(part as Document));
       if (key.startsWith('$')) continue;
+      // A regular expression is a predicate, not a value: mongod does not copy it into the upserted document.
+      if (value instanceof RegExp || (value as { _bsontype?: string })?._bsontype === 'BSONRegExp') continue;
       if (isPlainObject(value)) {
         const ops = Object.keys(value);
         if (ops.length && ops.every((k) => k.startsWith('$'))) {

@@ -53,7 +53,7 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
   const emulator = await startEmulator({ dataDir, port: 0, logger: () => {} });
   log(
     `[mongo] using the built-in MongoDB emulator at ${emulator.uri}${dataDir ? ` (data in ${dataDir})` : ' (in memory)'}. ` +
-      'It is for tests and single-user local use only: no transactions, change streams, $text or TTL. Set MONGODB_URI for production.',
+      'It is for tests and single-user local use only: no transactions, change streams, $text or geo queries. Set MONGODB_URI for production.',
   );
   return { uri: emulator.uri, kind: 'emulator', stop: () => emulator.stop() };
 }
