@@ -68,6 +68,8 @@ export class JobScheduler implements JobQueue {
             if (error instanceof MalformedJobError) return null;
             if (error instanceof AppError && !error.retryable) return null;
             if (attempt > definition.retry.maxRetries) return null;
+            // A service that knows its own retry policy (a recurring payment's retry.baseDelayMs) says when.
+            if (error instanceof AppError && error.retryAfterSeconds !== undefined) return error.retryAfterSeconds * 1000;
             const exponential = definition.retry.baseDelayMs * 2 ** (attempt - 1);
             const jitter = Math.random() * definition.retry.baseDelayMs;
             return Math.min(definition.retry.maxDelayMs, exponential + jitter);

@@ -32,10 +32,21 @@ export function normalizeMidtransNotification(body: unknown): NormalizedPaymentE
   }
   const n = parsed.data;
   const currency = n.currency ?? 'IDR';
-  const refundedMinor =
-    n.refund_amount !== undefined
-      ? decimalToMinor(n.refund_amount, currency)
-      : n.refunds?.reduce((sum, r) => sum + (r.refund_amount ? decimalToMinor(r.refund_amount, currency) : 0), 0);
+  const toMinor = (field: string, value: string) => {
+    try {
+      return decimalToMinor(value, currency);
+    } catch (err) {
+      throw new AppError('VALIDATION_FAILED', `not a Midtrans notification: ${field}: ${(err as Error).message}`, { details: { issues: [{ field, reason: (err as Error).message }] } });
+    }
+  };
+  // The refunds list is the record of every refund so far; its sum is the refunded total whatever `refund_amount`
+  // means in a given notification. `refund_amount` is the fallback when no list came.
+  const listed = n.refunds?.filter((r) => r.refund_amount !== undefined);
+  const refundedMinor = listed?.length
+    ? listed.reduce((sum, r, i) => sum + toMinor(`refunds.${i}.refund_amount`, r.refund_amount!), 0)
+    : n.refund_amount !== undefined
+      ? toMinor('refund_amount', n.refund_amount)
+      : undefined;
   const isRefund = n.transaction_status === 'refund' || n.transaction_status === 'partial_refund';
   const lastRefundKey = n.refunds?.at(-1)?.refund_key;
   return {
@@ -46,7 +57,7 @@ export function normalizeMidtransNotification(body: unknown): NormalizedPaymentE
     providerRef: n.transaction_id,
     status: mapMidtransTransactionStatus(n.transaction_status, n.fraud_status),
     providerStatus: n.transaction_status,
-    amount: { amountMinor: decimalToMinor(n.gross_amount, currency), currency },
+    amount: { amountMinor: toMinor('gross_amount', n.gross_amount), currency },
     refundedAmountMinor: isRefund ? refundedMinor : undefined,
     occurredAt: parseMidtransTime(n.settlement_time) ?? parseMidtransTime(n.transaction_time) ?? new Date(),
   };

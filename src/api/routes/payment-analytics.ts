@@ -9,10 +9,15 @@ const GroupSchema = z.object({
   currency: z.string(),
   count: z.number().int(),
   successCount: z.number().int(),
-  successRate: z.number(),
+  /** Payments still waiting for an outcome (not counted in successRate). */
+  pendingCount: z.number().int(),
+  /** Settled ÷ payments with an outcome; null while none has one. */
+  successRate: z.number().nullable(),
   totalAmountMinor: z.number().int(),
   settledAmountMinor: z.number().int(),
   refundedAmountMinor: z.number().int(),
+  /** Settled minus refunded: what was really paid. */
+  netSettledAmountMinor: z.number().int(),
   averageSettlementSeconds: z.number().nullable(),
 });
 export const AnalyticsResponse = z.object({

@@ -13,6 +13,8 @@ const batchSchema = new Schema(
     requestHash: { type: String },
     runAt: { type: Date },
     completedAt: { type: Date },
+    /** Items that could not become a payment when the job reached them (index → reason). */
+    itemErrors: { type: [{ _id: false, index: Number, reason: String }], default: [] },
   },
   { timestamps: true, collection: 'paymentBatches' },
 );
@@ -26,6 +28,7 @@ export interface PaymentBatchDoc {
   requestHash?: string;
   runAt?: Date;
   completedAt?: Date;
+  itemErrors?: { index: number; reason: string }[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -66,8 +66,8 @@ const paymentSchema = new Schema(
       recurringId: { type: Schema.Types.ObjectId },
       runIndex: { type: Number },
     },
-    /** Card token and phone number are only needed for the charge call; the token is encrypted at rest. */
-    chargeSecrets: { cardTokenEnc: String, mobileNumber: String, redirectUrl: String },
+    /** Card token and phone number are only needed for the charge call: encrypted at rest, removed after it. */
+    chargeSecrets: { cardTokenEnc: String, mobileNumberEnc: String, redirectUrl: String },
     history: { type: [transitionSchema], default: [] },
     lastCheckedAt: { type: Date },
     /** Set when a process takes the charge call; only one process ever sends a given charge. */
@@ -114,7 +114,7 @@ export interface PaymentDoc {
   dedupeKey?: string;
   requestHash?: string;
   origin: { kind: 'api' | 'batch' | 'recurring' | 'chat'; batchId?: Types.ObjectId; itemIndex?: number; recurringId?: Types.ObjectId; runIndex?: number };
-  chargeSecrets?: { cardTokenEnc?: string; mobileNumber?: string; redirectUrl?: string };
+  chargeSecrets?: { cardTokenEnc?: string; mobileNumberEnc?: string; redirectUrl?: string };
   history: PaymentTransition[];
   lastCheckedAt?: Date;
   chargeClaimedAt?: Date;

@@ -69,19 +69,34 @@ export class PaymentBatchService {
     ).lean();
     if (!batch) return;
     const actor: Actor = { userId: String(batch.userId), role: 'user', channel: 'job' };
+    const failed = new Set((batch.itemErrors ?? []).map((e) => e.index));
     for (let index = 0; index < batch.items.length; index++) {
-      const request = PaymentRequestSchema.parse(batch.items[index]);
-      const { payment } = await this.deps.payments.create(actor, request, {
-        dedupeKey: `batch:${batchId}:${index}`,
-        origin: { kind: 'batch', batchId: batch._id, itemIndex: index },
-        chargeNow: false,
-        onDuplicate: 'return-existing',
-      });
+      if (failed.has(index)) continue;
+      // One item's failure is that item's result; the batch goes on. A charge failure is recorded on the
+      // payment; an item that cannot become a payment at all is recorded on the batch.
+      let payment;
+      try {
+        const request = PaymentRequestSchema.parse(batch.items[index]);
+        // A runAt that went by while the batch waited (a queue backlog, a takeover after a crash) means "now".
+        if (request.runAt && request.runAt.getTime() <= Date.now()) delete request.runAt;
+        ({ payment } = await this.deps.payments.create(actor, request, {
+          dedupeKey: `batch:${batchId}:${index}`,
+          origin: { kind: 'batch', batchId: batch._id, itemIndex: index },
+          chargeNow: false,
+          onDuplicate: 'return-existing',
+        }));
+      } catch (err) {
+        if (err instanceof AppError && !err.retryable && err.code !== 'SERVICE_UNAVAILABLE') {
+          await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, 'itemErrors.index': { $ne: index } }, { $push: { itemErrors: { index, reason: err.message } } });
+          this.deps.logger.warn({ err, batchId, index }, 'batch item could not be made');
+          continue;
+        }
+        throw err; // the database or a dependency is down: the job retries, and made items are found by key
+      }
       if (payment.status !== 'pending') continue;
       try {
         await this.deps.payments.charge(payment.id);
       } catch (err) {
-        // One item's failure is that item's result (recorded on the payment); the batch goes on.
         this.deps.logger.warn({ err, batchId, index }, 'batch item charge failed');
       }
     }
@@ -96,9 +111,10 @@ export class PaymentBatchService {
     const payments = await this.deps.models.Payment.find({ 'origin.batchId': batch._id }, { status: 1, origin: 1, failureReason: 1 }).lean();
     const byIndex = new Map(payments.map((p) => [p.origin.itemIndex, p]));
     const counts: Record<string, number> = {};
+    const itemErrors = new Map((batch.itemErrors ?? []).map((e) => [e.index, e.reason]));
     const items = batch.items.map((item, index) => {
       const payment = byIndex.get(index);
-      const status = payment?.status ?? 'queued';
+      const status = payment?.status ?? (itemErrors.has(index) ? 'rejected' : 'queued');
       counts[status] = (counts[status] ?? 0) + 1;
       return {
         index,
@@ -106,7 +122,7 @@ export class PaymentBatchService {
         amountMinor: item.amountMinor as number,
         paymentId: payment ? String(payment._id) : null,
         status,
-        failureReason: payment?.failureReason ?? null,
+        failureReason: payment?.failureReason ?? itemErrors.get(index) ?? null,
       };
     });
     return {

@@ -40,6 +40,7 @@ export const AnalyticsQuerySchema = z
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuerySchema>;
 
 const SETTLED = ['success', 'partially_refunded', 'refunded'];
+const FINISHED = [...SETTLED, 'failed', 'expired', 'cancelled'];
 
 export class PaymentQueries {
   constructor(private readonly models: Pick<Models, 'Payment'>) {}
@@ -77,6 +78,8 @@ export class PaymentQueries {
     const summarize = {
       count: { $sum: 1 },
       successCount: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, 1, 0] } },
+      // Payments with an outcome; the success rate is over these, so payments still open do not lower it.
+      finishedCount: { $sum: { $cond: [{ $in: ['$status', FINISHED] }, 1, 0] } },
       totalAmountMinor: { $sum: '$amountMinor' },
       settledAmountMinor: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, '$amountMinor', 0] } },
       refundedAmountMinor: { $sum: { $ifNull: ['$refundedAmountMinor', 0] } },
@@ -105,10 +108,12 @@ export class PaymentQueries {
         currency: r._id.currency,
         count: r.count,
         successCount: r.successCount,
-        successRate: r.count ? Math.round((r.successCount / r.count) * 10_000) / 10_000 : 0,
+        pendingCount: r.count - r.finishedCount,
+        successRate: r.finishedCount ? Math.round((r.successCount / r.finishedCount) * 10_000) / 10_000 : null,
         totalAmountMinor: r.totalAmountMinor,
         settledAmountMinor: r.settledAmountMinor,
         refundedAmountMinor: r.refundedAmountMinor,
+        netSettledAmountMinor: r.settledAmountMinor - r.refundedAmountMinor,
         averageSettlementSeconds: r.settlementCount ? Math.round(r.settlementMsTotal / r.settlementCount / 1000) : null,
       }));
     return {
@@ -129,6 +134,7 @@ interface GroupRow {
   _id: { key: string; currency: string };
   count: number;
   successCount: number;
+  finishedCount: number;
   totalAmountMinor: number;
   settledAmountMinor: number;
   refundedAmountMinor: number;

@@ -22,7 +22,11 @@ import { allowedFrom } from './state-machine.js';
 import { toPaymentView, type PaymentView } from './views.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
-export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch';
+/**
+ * `paid-after-final`: the provider says money moved on a payment we hold as failed, expired or cancelled. It is
+ * not applied (a final state stays final) but kept for a person, since the payer may be owed their money back.
+ */
+export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch' | 'paid-after-final';
 
 export interface PaymentServiceDeps {
   models: Pick<Models, 'Payment'>;
@@ -59,6 +63,8 @@ export interface CreateOptions {
 }
 
 export const CHARGE_JOB = 'payments.charge';
+/** Secrets only the charge call needs; removed once it has been made. */
+const CHARGE_SECRETS_UNSET = { 'chargeSecrets.cardTokenEnc': 1, 'chargeSecrets.mobileNumberEnc': 1 } as const;
 export const RECONCILE_ONE_JOB = 'payments.reconcile-one';
 
 export class PaymentService {
@@ -86,6 +92,10 @@ export class PaymentService {
     const issues: FieldIssue[] = [];
     if (request.currency !== info.currency) issues.push({ field: 'currency', reason: `${request.method} takes ${info.currency} only` });
     if (request.currency === 'IDR' && request.amountMinor % 100 !== 0) issues.push({ field: 'amountMinor', reason: 'IDR payments must be whole rupiah (a multiple of 100 minor units)' });
+    // Providers take item prices as integer rupiah too; a fractional price would fail at the provider, after recording.
+    request.items?.forEach((item, index) => {
+      if (request.currency === 'IDR' && item.priceMinor % 100 !== 0) issues.push({ field: `items.${index}.priceMinor`, reason: 'IDR prices must be whole rupiah (a multiple of 100 minor units)' });
+    });
     if (request.amountMinor < info.minAmountMinor || request.amountMinor > info.maxAmountMinor) {
       issues.push({
         field: 'amountMinor',
@@ -108,6 +118,12 @@ export class PaymentService {
   }
 
   async create(actor: Actor, request: PaymentRequest, options: CreateOptions): Promise<{ payment: PaymentView; replayed: boolean }> {
+    if (options.onDuplicate === 'return-existing') {
+      // A job re-running after a crash: what it made the first time stands, even if the request would no longer
+      // pass today's checks (a runAt that has since gone by, say).
+      const existing = await this.deps.models.Payment.findOne({ dedupeKey: options.dedupeKey }).lean();
+      if (existing) return { payment: toPaymentView(existing), replayed: true };
+    }
     this.validate(request);
     const provider = this.providerFor(request.method, request.provider);
     const requestHash = hashRequest(request);
@@ -137,7 +153,7 @@ export class PaymentService {
           origin: options.origin,
           chargeSecrets: {
             cardTokenEnc: request.cardToken ? this.deps.cipher.encrypt(request.cardToken) : undefined,
-            mobileNumber: request.mobileNumber,
+            mobileNumberEnc: request.mobileNumber ? this.deps.cipher.encrypt(request.mobileNumber) : undefined,
             redirectUrl: request.redirectUrl,
           },
           history: [{ from: status, to: status, at: now, source: sourceFor(options.origin), note: 'created' }],
@@ -173,9 +189,14 @@ export class PaymentService {
     if (existing.requestHash !== requestHash) {
       throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { details: { paymentId: String(existing._id) } });
     }
-    if (existing.chargeState === 'not_sent' && existing.status === 'pending' && this.now().getTime() - existing.createdAt.getTime() < 60_000) {
-      // The first request is still talking to the provider; answering now would show a half-made payment.
-      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly', { retryAfterSeconds: 1 });
+    if (existing.chargeState === 'not_sent' && existing.status === 'pending') {
+      if (this.now().getTime() - existing.createdAt.getTime() < 60_000) {
+        // The first request is still talking to the provider; answering now would show a half-made payment.
+        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly', { retryAfterSeconds: 1 });
+      }
+      // The first request died after recording and before charging: the retry finishes what it asked for. The
+      // charge claim keeps this to one call even if the first request was only slow.
+      if (!existing.chargeClaimedAt) return this.charge(String(existing._id));
     }
     return toPaymentView(existing);
   }
@@ -219,21 +240,22 @@ export class PaymentService {
         items: doc.items?.length ? doc.items : undefined,
         expiresAt: doc.expiresAt,
         cardToken: doc.chargeSecrets?.cardTokenEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.cardTokenEnc) : undefined,
-        mobileNumber: doc.chargeSecrets?.mobileNumber,
+        mobileNumber: doc.chargeSecrets?.mobileNumberEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.mobileNumberEnc) : undefined,
         redirectUrl: doc.chargeSecrets?.redirectUrl,
       });
+      // Guarded by our claim rather than by chargeState: Midtrans sends a `pending` notification as soon as it
+      // creates a VA or QRIS charge, and the processor may have marked the charge accepted before we get here.
       await this.deps.models.Payment.updateOne(
-        { _id: doc._id, chargeState: 'not_sent' },
+        { _id: doc._id, chargeClaimedAt: claimed.chargeClaimedAt },
         {
           $set: {
             chargeState: 'accepted',
             providerRef: result.providerRef,
-            providerStatus: result.providerStatus,
             instructions: result.instructions,
+            ...(result.status === 'pending' ? { providerStatus: result.providerStatus } : {}),
             ...(result.instructions.expiresAt ? { expiresAt: result.instructions.expiresAt } : {}),
           },
-          // The card token has done its job; do not keep it.
-          $unset: { 'chargeSecrets.cardTokenEnc': 1 },
+          $unset: CHARGE_SECRETS_UNSET,
         },
       );
       if (result.status !== 'pending') {
@@ -241,6 +263,9 @@ export class PaymentService {
       }
     } catch (err) {
       await this.recordChargeFailure(doc, err);
+      // A refused charge will not be sent again, and an unanswered one is only ever looked up: either way the
+      // card token and phone number have done their job.
+      await this.deps.models.Payment.updateOne({ _id: doc._id }, { $unset: CHARGE_SECRETS_UNSET });
       if (err instanceof AppError && err.code === 'CONFLICT') {
         // The provider already has this order id: an earlier attempt reached it. Adopt its state.
         await this.reconcile((await this.deps.models.Payment.findById(paymentId).lean())!);
@@ -357,13 +382,39 @@ export class PaymentService {
       const current = doc.status;
       return current === 'pending' || current === 'scheduled' ? 'duplicate' : 'stale';
     }
-    return this.transition(doc, event.status, {
+    if (event.status === 'success' && (doc.status === 'failed' || doc.status === 'expired' || doc.status === 'cancelled')) {
+      this.deps.logger.error({ paymentId: String(doc._id), status: doc.status }, 'provider reports a payment settled that the hub holds as final; needs a person');
+      return 'paid-after-final';
+    }
+    return this.applyProviderStatus(doc, event.status, {
       source: 'webhook',
       providerStatus: event.providerStatus,
       eventId,
       refundedAmountMinor: event.refundedAmountMinor,
       settledAt: event.status === 'success' ? event.occurredAt : undefined,
     });
+  }
+
+  /**
+   * Applies where the provider says a payment stands (webhook or poll), reading what the provider's word implies
+   * about the states in between. A refund proves the payment was paid: when the refund overtakes the settlement
+   * (the settlement delivery is still being retried), the settlement is recorded first rather than the refund
+   * being dropped as stale. A cancel of a captured card payment is a void: the money goes back in full.
+   */
+  private async applyProviderStatus(
+    doc: PaymentDoc,
+    to: Exclude<StoredPaymentStatus, 'scheduled'>,
+    context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId; refundedAmountMinor?: number; settledAt?: Date },
+  ): Promise<TransitionOutcome> {
+    const isRefund = to === 'refunded' || to === 'partially_refunded';
+    if (isRefund && (doc.status === 'pending' || doc.status === 'scheduled')) {
+      await this.transition(doc, 'success', { ...context, refundedAmountMinor: undefined, note: 'paid: implied by a refund from the provider' });
+      doc = { ...doc, status: 'success' };
+    }
+    if (to === 'cancelled' && (doc.status === 'success' || doc.status === 'partially_refunded')) {
+      return this.transition(doc, 'refunded', { ...context, refundedAmountMinor: doc.amountMinor, note: 'voided by the provider after capture' });
+    }
+    return this.transition(doc, to, context);
   }
 
   /** Asks the provider where a payment stands and applies the answer (reconciliation and unknown charges). */
@@ -387,7 +438,7 @@ export class PaymentService {
       { $set: { lastCheckedAt: this.now(), ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState !== 'accepted' ? { chargeState: 'accepted' } : {}) } },
     );
     if (status.status === 'pending') return 'unchanged';
-    return this.transition(doc, status.status, {
+    return this.applyProviderStatus(doc, status.status, {
       source: 'poll',
       providerStatus: status.providerStatus,
       refundedAmountMinor: status.refundedAmountMinor,
@@ -404,11 +455,28 @@ export class PaymentService {
   /** Polls payments that should have an outcome by now (expired windows, unknown charges, quiet for long). */
   async reconcileStale(limit = 100): Promise<{ checked: number; changed: number }> {
     const now = this.now().getTime();
+    // Recorded by an API request that died before charging, and not retried since: nothing was sent, so nothing
+    // is owed; say so rather than leave it pending. (Batch and recurring payments are the jobs' to finish.)
+    const abandoned = await this.deps.models.Payment.find(
+      { status: 'pending', chargeState: 'not_sent', chargeClaimedAt: { $exists: false }, 'origin.kind': { $in: ['api', 'chat'] }, createdAt: { $lt: new Date(now - 10 * 60_000) } },
+      { _id: 1, status: 1, userId: 1, amountMinor: 1, currency: 1, orderId: 1, description: 1, chargeState: 1 },
+    )
+      .limit(limit)
+      .lean();
+    let changed = 0;
+    for (const doc of abandoned) {
+      const updated = await this.deps.models.Payment.updateOne(
+        { _id: doc._id, chargeState: 'not_sent', chargeClaimedAt: { $exists: false } },
+        { $set: { chargeState: 'rejected', failureReason: 'the request that made this payment ended before the charge was sent' }, $unset: CHARGE_SECRETS_UNSET },
+      );
+      if (updated.modifiedCount && (await this.transition(doc, 'failed', { source: 'job', note: 'never charged' })) === 'applied') changed++;
+    }
+
     const candidates = await this.deps.models.Payment.find({
       status: 'pending',
       $or: [
-        // Recorded but the process died before (or while) charging: ask the provider what it has.
-        { chargeState: 'not_sent', createdAt: { $lt: new Date(now - 2 * 60_000) } },
+        // Claimed, but the process died while charging: only the provider knows whether the charge arrived.
+        { chargeState: 'not_sent', chargeClaimedAt: { $lt: new Date(now - 2 * 60_000) } },
         { chargeState: 'accepted', expiresAt: { $lt: new Date(now - 2 * 60_000) } },
         { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) } },
         { chargeState: 'accepted', createdAt: { $lt: new Date(now - 30 * 60_000) }, $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - 15 * 60_000) } }] },
@@ -417,7 +485,6 @@ export class PaymentService {
       .sort({ createdAt: 1 })
       .limit(limit)
       .lean();
-    let changed = 0;
     for (const doc of candidates) {
       try {
         const outcome = await this.reconcile(doc);
@@ -426,7 +493,7 @@ export class PaymentService {
         this.deps.logger.warn({ err, paymentId: String(doc._id) }, 'reconciliation poll failed; will try again');
       }
     }
-    return { checked: candidates.length, changed };
+    return { checked: candidates.length + abandoned.length, changed };
   }
 
   async cancel(actor: Actor, paymentId: string): Promise<PaymentView> {
@@ -474,6 +541,11 @@ export class PaymentService {
     }
     await this.deps.audit.record({ actor, action: 'payment.refund', target: { type: 'payment', id: paymentId }, metadata: { amountMinor, refundRef: result.refundRef, status: result.status } });
     return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+  }
+
+  /** Where a payment stands, for the jobs that made it (no actor: the job acts for the payment's owner). */
+  async statusOf(paymentId: string): Promise<StoredPaymentStatus | undefined> {
+    return (await this.deps.models.Payment.findById(paymentId, { status: 1 }).lean())?.status;
   }
 
   async get(actor: Actor, paymentId: string): Promise<PaymentView> {

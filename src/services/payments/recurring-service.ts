@@ -57,6 +57,8 @@ export class RecurringPaymentService {
   async create(actor: Actor, request: RecurringRequest, idempotencyKey?: string) {
     const template = PaymentRequestSchema.parse(request.payment);
     this.deps.payments.validate(template);
+    // A start in the past would make every run since then due at once.
+    if (request.startAt && request.startAt.getTime() < this.now().getTime() - 60_000) throw validationFailed([{ field: 'startAt', reason: 'is in the past' }]);
     const bounds = { startAt: request.startAt ?? this.now(), endAt: request.endAt, maxRuns: request.maxRuns };
     const recurrence = request.recurrence as Recurrence;
     const firstRun = nthRun(recurrence, bounds, 0);
@@ -123,6 +125,24 @@ export class RecurringPaymentService {
     if (doc.nextRunIndex > runIndex) return; // this run was already made
     if (doc.nextRunIndex < runIndex) throw new AppError('SERVICE_UNAVAILABLE', 'the previous run has not finished advancing yet', { retryable: true });
 
+    // After downtime several runs can be due at once. Only the latest is paid: paying every missed run in one
+    // burst is never what the payer wants. A skipped run is recorded and the user told.
+    const bounds = { startAt: doc.startAt, endAt: doc.endAt, maxRuns: doc.maxRuns };
+    const following = nthRun(doc.recurrence as Recurrence, bounds, runIndex + 1);
+    if (attempt === 1 && following && following.getTime() <= this.now().getTime()) {
+      const scheduledFor = nthRun(doc.recurrence as Recurrence, bounds, runIndex);
+      await this.deps.notifications.notify({
+        userId: String(doc.userId),
+        kind: 'payment.recurring.skipped',
+        title: 'Recurring payment skipped',
+        body: `The run due ${scheduledFor ? toJakartaIso(scheduledFor) : ''} was missed while the hub was unavailable and was skipped; the next run is already due and is being made now.`,
+        data: { recurringId, runIndex },
+        dedupeKey: `recurring:${recurringId}:${runIndex}:skipped`,
+      });
+      await this.advance(doc, runIndex, { index: runIndex, status: 'skipped', error: 'missed: a later run was already due' });
+      return;
+    }
+
     const actor: Actor = { userId: String(doc.userId), role: 'user', channel: 'job' };
     const template = PaymentRequestSchema.parse(doc.template);
     let paymentId: string | undefined;
@@ -141,11 +161,19 @@ export class RecurringPaymentService {
       error = charged.failureReason ?? undefined;
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
+      // What counts is where the payment stands, not that the call threw: a charge that timed out is `pending`
+      // with an unknown outcome, and reconciliation will find it. Charging a new attempt then could take the
+      // money twice; only a payment that definitely failed is tried again.
+      if (paymentId) status = (await this.deps.payments.statusOf(paymentId)) ?? status;
     }
 
     if (status === 'failed' && attempt <= doc.retry.maxRetries) {
       await this.deps.models.RecurringPayment.updateOne({ _id: doc._id }, { $set: { lastRun: { index: runIndex, paymentId, status, at: this.now(), error } } });
-      throw new AppError('PROVIDER_UNAVAILABLE', `run ${runIndex + 1} failed (attempt ${attempt}): ${error ?? 'payment failed'}`, { retryable: true });
+      throw new AppError('PROVIDER_UNAVAILABLE', `run ${runIndex + 1} failed (attempt ${attempt}): ${error ?? 'payment failed'}`, {
+        retryable: true,
+        // This recurring payment's own backoff: baseDelayMs, doubling per attempt, at most a day.
+        retryAfterSeconds: Math.min(86_400, Math.round((doc.retry.baseDelayMs * 2 ** (attempt - 1)) / 1000)),
+      });
     }
     if (status === 'failed') {
       const amount = formatMoney({ amountMinor: template.amountMinor, currency: template.currency });
