@@ -1,0 +1,288 @@
+/**
+ * Payments when things happen in the wrong order or go wrong halfway: refunds that overtake settlements,
+ * notifications that land before the charge answer, charges that time out inside recurring runs, batches with a
+ * bad item, money that moves on a payment we hold as final. Each case here was once a real defect.
+ */
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
+
+let t: TestHub;
+let user: { id: string; apiKey: string; client: ApiClient };
+let n = 0;
+const idem = () => ({ 'idempotency-key': `resilience-${Date.now()}-${++n}` });
+
+function midtransNotification(orderId: string, status: string, statusCode: string, gross: string, extra: Record<string, unknown> = {}) {
+  const signature = createHash('sha512').update(orderId + statusCode + gross + t.hub.webhookSecrets.midtransServerKey).digest('hex');
+  return {
+    order_id: orderId,
+    status_code: statusCode,
+    gross_amount: gross,
+    transaction_status: status,
+    transaction_id: `tx-${orderId}`,
+    transaction_time: '2026-11-25 09:00:00',
+    payment_type: 'bank_transfer',
+    currency: 'IDR',
+    fraud_status: 'accept',
+    signature_key: signature,
+    ...extra,
+  };
+}
+
+async function deliver(body: unknown) {
+  const res = await t.anonymous.post('/webhooks/midtrans', body);
+  expect(res.status).toBe(200);
+  await t.hub.inboxProcessor.drain();
+}
+
+beforeAll(async () => {
+  t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' } });
+  user = await t.createUser('Resilience');
+});
+afterAll(async () => t?.stop());
+
+describe('events in the wrong order', () => {
+  it('applies a refund that arrives before the settlement: paid first, then refunded, never dropped', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 20_000_000 }, idem());
+    expect(pay.status).toBe(201);
+    await deliver(midtransNotification(pay.body.orderId, 'refund', '200', '200000.00', { refunds: [{ refund_key: 'rk-1', refund_amount: '200000.00' }] }));
+    await deliver(midtransNotification(pay.body.orderId, 'settlement', '200', '200000.00'));
+
+    const after = await user.client.get(`/api/payment/${pay.body.id}`);
+    expect(after.body).toMatchObject({ status: 'refunded', refundedAmountMinor: 20_000_000 });
+    expect(after.body.history.map((h: { to: string }) => h.to)).toEqual(['pending', 'success', 'refunded']);
+    expect(after.body.settledAt).not.toBeNull();
+    const events = await t.hub.models.WebhookEvent.find({ orderId: pay.body.orderId }).lean();
+    expect(events.map((e) => [e.normalized.providerStatus, e.status]).sort()).toEqual([
+      ['refund', 'applied'],
+      ['settlement', 'ignored'],
+    ]);
+  });
+
+  it('sums the refunds list, so two partial refunds add up whatever refund_amount says', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'va_bni', amountMinor: 30_000_000 }, idem());
+    await deliver(midtransNotification(pay.body.orderId, 'settlement', '200', '300000.00'));
+    await deliver(midtransNotification(pay.body.orderId, 'partial_refund', '200', '300000.00', { refund_amount: '50000.00', refunds: [{ refund_key: 'a', refund_amount: '50000.00' }] }));
+    await deliver(
+      midtransNotification(pay.body.orderId, 'partial_refund', '200', '300000.00', {
+        refund_amount: '70000.00',
+        refunds: [
+          { refund_key: 'a', refund_amount: '50000.00' },
+          { refund_key: 'b', refund_amount: '70000.00' },
+        ],
+      }),
+    );
+    const after = await user.client.get(`/api/payment/${pay.body.id}`);
+    expect(after.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 12_000_000 });
+  });
+
+  it('reads a Midtrans cancel after a card capture as a void: refunded in full', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 5_000_000 }, idem());
+    await deliver(midtransNotification(pay.body.orderId, 'capture', '200', '50000.00'));
+    await deliver(midtransNotification(pay.body.orderId, 'cancel', '200', '50000.00'));
+    const after = await user.client.get(`/api/payment/${pay.body.id}`);
+    expect(after.body).toMatchObject({ status: 'refunded', refundedAmountMinor: 5_000_000 });
+    expect(after.body.history.at(-1).note).toMatch(/voided/);
+  });
+
+  it('keeps a settlement for a payment held as failed as unmatched, and does not revive the payment', async () => {
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
+    const pay = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, idem());
+    expect(pay.status).toBe(502);
+    const stored = await t.hub.models.Payment.findOne({ userId: new Types.ObjectId(user.id) }).sort({ createdAt: -1 }).lean();
+    expect(stored?.status).toBe('failed');
+    await deliver(midtransNotification(stored!.orderId, 'settlement', '200', '100000.00'));
+    const event = await t.hub.models.WebhookEvent.findOne({ orderId: stored!.orderId }).lean();
+    expect(event).toMatchObject({ status: 'unmatched', outcome: 'paid-after-final' });
+    expect((await t.hub.models.Payment.findById(stored!._id).lean())?.status).toBe('failed');
+  });
+
+  it('keeps the VA number when the pending notification is applied before the charge answer is stored', async () => {
+    const payments = t.hub.services.payments as unknown as { deps: { providers: Map<string, any> } };
+    const real = payments.deps.providers.get('midtrans');
+    // Midtrans notifies `pending` as soon as it creates the charge; here the inbox applies it before the adapter
+    // has even returned to the service.
+    const notifyingFirst = Object.create(real, {
+      charge: {
+        value: async (request: { orderId: string }) => {
+          const result = await real.charge(request);
+          await deliver(midtransNotification(request.orderId, 'pending', '201', '150000.00', { transaction_id: result.providerRef.replace(/^.*:/, '') }));
+          return result;
+        },
+      },
+    });
+    payments.deps.providers.set('midtrans', notifyingFirst);
+    try {
+      const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 15_000_000 }, idem());
+      expect(res.status).toBe(201);
+      expect(res.body.instructions).toMatchObject({ kind: 'virtual_account', vaNumber: expect.stringMatching(/^\d+$/) });
+      expect(res.body.chargeState).toBe('accepted');
+    } finally {
+      payments.deps.providers.set('midtrans', real);
+    }
+  });
+});
+
+describe('processing', () => {
+  it('refuses item prices in fractions of a rupiah before recording anything', async () => {
+    const before = await t.hub.models.Payment.countDocuments({ userId: new Types.ObjectId(user.id) });
+    const res = await user.client.post(
+      '/api/payment/process',
+      { method: 'qris', amountMinor: 1_000_000, items: [{ name: 'a', priceMinor: 500_050, quantity: 1 }, { name: 'b', priceMinor: 499_950, quantity: 1 }] },
+      idem(),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'items.0.priceMinor' })]));
+    expect(await t.hub.models.Payment.countDocuments({ userId: new Types.ObjectId(user.id) })).toBe(before);
+  });
+
+  it('charges once when three requests with the same key race', async () => {
+    const headers = idem();
+    const before = t.hub.sandboxes.midtrans!.chargeRequests;
+    const answers = await Promise.all([0, 1, 2].map(() => user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 12_300_000 }, headers)));
+    expect(t.hub.sandboxes.midtrans!.chargeRequests - before).toBe(1);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    // The others are told to retry (still in progress) or get the same payment, never a second one.
+    for (const a of answers.filter((x) => x.status !== 201)) expect([200, 409]).toContain(a.status);
+    const replay = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 12_300_000 }, headers);
+    expect(replay.status).toBe(200);
+    expect(replay.body.id).toBe(answers.find((a) => a.status === 201)!.body.id);
+  });
+
+  it('finishes the charge when the same key is retried after the first request died before charging', async () => {
+    const headers = idem();
+    const { payment } = await t.hub.services.payments.create(
+      { userId: user.id, role: 'user', channel: 'api' },
+      { method: 'va_bri', amountMinor: 7_000_000, currency: 'IDR' },
+      { dedupeKey: `idem:${user.id}:${headers['idempotency-key']}`, origin: { kind: 'api' }, chargeNow: false },
+    );
+    // The request that recorded it died over a minute ago.
+    // (Through the driver: mongoose treats createdAt as immutable.)
+    await t.hub.models.Payment.collection.updateOne({ _id: new Types.ObjectId(payment.id) }, { $set: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    const retry = await user.client.post('/api/payment/process', { method: 'va_bri', amountMinor: 7_000_000 }, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: payment.id, chargeState: 'accepted', instructions: { kind: 'virtual_account' } });
+  });
+
+  it('fails an API payment whose request died before charging and was never retried, without asking the provider', async () => {
+    const { payment } = await t.hub.services.payments.create(
+      { userId: user.id, role: 'user', channel: 'api' },
+      { method: 'va_bri', amountMinor: 8_000_000, currency: 'IDR' },
+      { dedupeKey: `idem:${user.id}:abandoned-${Date.now()}`, origin: { kind: 'api' }, chargeNow: false },
+    );
+    await t.hub.models.Payment.collection.updateOne({ _id: new Types.ObjectId(payment.id) }, { $set: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+    const before = t.hub.sandboxes.midtrans!.chargeRequests;
+    await t.hub.services.payments.reconcileStale();
+    const after = await user.client.get(`/api/payment/${payment.id}`);
+    expect(after.body).toMatchObject({ status: 'failed', chargeState: 'rejected', failureReason: expect.stringMatching(/before the charge was sent/) });
+    expect(t.hub.sandboxes.midtrans!.chargeRequests).toBe(before);
+  });
+
+  it('records a batch item that cannot be made as that item\'s result and makes the rest', async () => {
+    const batch = await t.hub.models.PaymentBatch.create({
+      userId: new Types.ObjectId(user.id),
+      status: 'queued',
+      items: [
+        // Its runAt went by while the batch waited (a takeover after a crash): it is made now.
+        { method: 'va_bca', amountMinor: 10_000_000, currency: 'IDR', runAt: new Date(Date.now() - 3 * 60_000).toISOString() },
+        // Valid when submitted, no longer accepted (the method's limits changed, say).
+        { method: 'va_bca', amountMinor: 10_050, currency: 'IDR' },
+        { method: 'va_bni', amountMinor: 11_000_000, currency: 'IDR' },
+      ],
+    });
+    await t.hub.services.paymentBatches.process(String(batch._id));
+    const view = await user.client.get(`/api/payment/batch/${batch._id}`);
+    expect(view.body.status).toBe('completed');
+    expect(view.body.items.map((i: { status: string }) => i.status)).toEqual(['pending', 'rejected', 'pending']);
+    expect(view.body.items[1].failureReason).toMatch(/whole rupiah/);
+    // Running the job again changes nothing.
+    await t.hub.models.PaymentBatch.updateOne({ _id: batch._id }, { $set: { status: 'processing' } });
+    await t.hub.services.paymentBatches.process(String(batch._id));
+    expect(await t.hub.models.Payment.countDocuments({ 'origin.batchId': batch._id })).toBe(2);
+  });
+
+  it('shows another user\'s payment as not found, even to an administrator key', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 1_000_000 }, idem());
+    expect((await t.admin.get(`/api/payment/${pay.body.id}`)).status).toBe(404);
+    expect((await t.admin.post(`/api/payment/${pay.body.id}/refund`, {})).status).toBe(404);
+  });
+});
+
+describe('recurring', () => {
+  it('does not charge a second attempt while the first attempt\'s timed-out charge is unresolved', async () => {
+    const rec = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Sewa' },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      maxRuns: 2,
+      retry: { maxRetries: 2, baseDelayMs: 1000 },
+    });
+    expect(rec.status).toBe(201);
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'timeout', count: 1, paths: /charge/ });
+    // The charge times out: the payment is pending with an unknown outcome, and the run is not failed.
+    await t.hub.services.recurringPayments.run(rec.body.id, 0, 1);
+    await t.hub.services.recurringPayments.run(rec.body.id, 0, 2);
+    const made = await t.hub.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(rec.body.id) }).lean();
+    expect(made.map((p) => [p.status, p.chargeState])).toEqual([['pending', 'unknown']]);
+    const view = await user.client.get('/api/payment/recurring');
+    const mine = view.body.recurring.find((r: { id: string }) => r.id === rec.body.id);
+    expect(mine).toMatchObject({ runsMade: 1, lastRun: { status: 'pending' } });
+  }, 20_000);
+
+  it('refuses a start in the past', async () => {
+    const res = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000 },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      startAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0]).toMatchObject({ field: 'startAt' });
+  });
+
+  it('after downtime pays only the latest due run and tells the user about the skipped one', async () => {
+    const rec = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Listrik' },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      maxRuns: 5,
+    });
+    // The hub was down for two days: runs 0 and 1 are both due by now.
+    await t.hub.models.RecurringPayment.updateOne({ _id: new Types.ObjectId(rec.body.id) }, { $set: { startAt: new Date(Date.now() - 2 * 86_400_000) } });
+    await t.hub.services.recurringPayments.run(rec.body.id, 0, 1);
+    await t.hub.services.recurringPayments.run(rec.body.id, 1, 1);
+    const made = await t.hub.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(rec.body.id) }).lean();
+    expect(made.map((p) => p.origin.runIndex)).toEqual([1]);
+    const notes = await user.client.get('/api/notifications');
+    expect(notes.body.notifications.map((x: { kind: string }) => x.kind)).toContain('payment.recurring.skipped');
+  });
+});
+
+describe('analytics', () => {
+  it('rates success over payments with an outcome and reports what is still open and what was refunded', async () => {
+    const u = await t.createUser('Analytics');
+    const key = () => ({ 'idempotency-key': `an-${Date.now()}-${++n}` });
+    const a = await u.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, key());
+    const b = await u.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 20_000_000 }, key());
+    await u.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 40_000_000 }, key());
+    await deliver(midtransNotification(a.body.orderId, 'settlement', '200', '100000.00'));
+    await deliver(midtransNotification(a.body.orderId, 'partial_refund', '200', '100000.00', { refunds: [{ refund_key: 'x', refund_amount: '25000.00' }] }));
+    await deliver(midtransNotification(b.body.orderId, 'expire', '407', '200000.00'));
+
+    const res = await u.client.get('/api/payment/analytics?period=month');
+    expect(res.status).toBe(200);
+    expect(res.body.totals).toEqual([
+      expect.objectContaining({
+        currency: 'IDR',
+        count: 3,
+        successCount: 1,
+        pendingCount: 1,
+        successRate: 0.5,
+        totalAmountMinor: 70_000_000,
+        settledAmountMinor: 10_000_000,
+        refundedAmountMinor: 2_500_000,
+        netSettledAmountMinor: 7_500_000,
+      }),
+    ]);
+    const byStatus = Object.fromEntries(res.body.byStatus.map((r: { key: string; count: number }) => [r.key, r.count]));
+    expect(byStatus).toEqual({ expired: 1, partially_refunded: 1, pending: 1 });
+  });
+});
