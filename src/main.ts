@@ -2,13 +2,33 @@
  * `npm start`: the hub with no configuration needed (embedded database, sandbox providers), or against real
  * MongoDB and providers when configured.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config/env.js';
 import { createHub } from './app.js';
 import { printBanner } from './banner.js';
 
+/**
+ * `.env` in the working directory, as .env.example tells people to create. Only here, never in createHub: tests
+ * and other embedders pass their configuration explicitly. Variables already set in the environment win, since
+ * loadEnvFile never overwrites one, so a deployment's own settings beat a stray file.
+ */
+function loadDotEnv(): void {
+  const file = path.resolve('.env');
+  if (!existsSync(file)) return;
+  // process.loadEnvFile arrived in Node 20.12; package.json allows 20.10.
+  const node = process as { loadEnvFile?: (path: string) => void };
+  if (typeof node.loadEnvFile !== 'function') {
+    console.warn(`${file} is not read: this Node (${process.version}) has no process.loadEnvFile (20.12+); set the variables in the environment`);
+    return;
+  }
+  node.loadEnvFile(file);
+}
+
 async function main() {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
