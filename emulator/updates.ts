@@ -76,10 +76,11 @@ function checkOperators(operators: Document, doc: Document): void {
     if (!op.startsWith('$')) throw errors.failedToParse(`Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update`);
     if (!isPlainObject(fields)) throw errors.failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
     for (const path of Object.keys(fields)) {
-      const root = path.split('.$')[0];
-      const clash = seen.find((p) => p === root || p.startsWith(`${root}.`) || root.startsWith(`${p}.`));
+      // Like mongod, a positional segment ($, $[], $[id]) is one path component: 'a.$.x' and 'a.$.y' touch
+      // different fields of the matched element, while 'a' and 'a.$.x' overlap.
+      const clash = seen.find((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
       if (clash) throw errors.conflictingUpdate(`Updating the path '${path}' would create a conflict at '${clash}'`);
-      seen.push(root);
+      seen.push(path);
       if (op === '$inc' || op === '$mul') {
         const current = getPath(doc, path);
         if (current !== undefined && current !== null && typeof current !== 'number' && !isNumericWrapper(current)) {

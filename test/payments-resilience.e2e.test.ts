@@ -37,7 +37,8 @@ async function deliver(body: unknown) {
 }
 
 beforeAll(async () => {
-  t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' } });
+  // Polling for asynchronous effects makes many reads; the per-key rate limit has its own test.
+  t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_PER_MINUTE: '100000' } });
   user = await t.createUser('Resilience');
 });
 afterAll(async () => t?.stop());
@@ -284,5 +285,75 @@ describe('analytics', () => {
     ]);
     const byStatus = Object.fromEntries(res.body.byStatus.map((r: { key: string; count: number }) => [r.key, r.count]));
     expect(byStatus).toEqual({ expired: 1, partially_refunded: 1, pending: 1 });
+  });
+});
+
+describe('refunds that finish later (Xendit Refunds API)', () => {
+  async function paidInvoice(amountMinor: number) {
+    const pay = await user.client.post('/api/payment/process', { method: 'invoice', amountMinor, description: 'Tiket' }, idem());
+    expect(pay.status).toBe(201);
+    await t.hub.sandboxes.xendit!.complete(pay.body.orderId);
+    await eventually(() => user.client.get(`/api/payment/${pay.body.id}`), (r) => r.body.status === 'success');
+    return pay.body as { id: string; orderId: string };
+  }
+  const refundOf = (orderId: string) => t.hub.sandboxes.xendit!.refunds.filter((r) => r.metadata?.order_id === orderId);
+
+  it('keeps a pending refund on the payment, counts it as spent, and applies it once when the callback comes', async () => {
+    const pay = await paidInvoice(10_000_000);
+    const asked = await user.client.post(`/api/payment/${pay.id}/refund`, { amountMinor: 4_000_000, reason: 'Batal' });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({ status: 'success', refundedAmountMinor: 0, refunds: [{ amountMinor: 4_000_000, status: 'pending', reason: 'Batal' }] });
+    // The pending refund is spent: more than the rest cannot be asked for meanwhile.
+    expect((await user.client.post(`/api/payment/${pay.id}/refund`, { amountMinor: 7_000_000 })).status).toBe(400);
+
+    const [refund] = refundOf(pay.orderId);
+    t.hub.sandboxes.xendit!.setDeliveryMode({ duplicate: true });
+    try {
+      await t.hub.sandboxes.xendit!.settleRefund(refund.id);
+    } finally {
+      t.hub.sandboxes.xendit!.setDeliveryMode({});
+    }
+    const after = await eventually(() => user.client.get(`/api/payment/${pay.id}`), (r) => r.body.status === 'partially_refunded');
+    expect(after.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 4_000_000, refunds: [{ refundRef: refund.id, status: 'succeeded' }] });
+
+    const rest = await user.client.post(`/api/payment/${pay.id}/refund`, {});
+    expect(rest.body.refunds[1]).toMatchObject({ amountMinor: 6_000_000, status: 'pending' });
+    await t.hub.sandboxes.xendit!.settleRefund(refundOf(pay.orderId)[1].id);
+    const done = await eventually(() => user.client.get(`/api/payment/${pay.id}`), (r) => r.body.status === 'refunded');
+    expect(done.body).toMatchObject({ status: 'refunded', refundedAmountMinor: 10_000_000 });
+  });
+
+  it('closes a refused refund without touching the payment, tells the user, and frees the amount again', async () => {
+    const pay = await paidInvoice(5_000_000);
+    await user.client.post(`/api/payment/${pay.id}/refund`, {});
+    await t.hub.sandboxes.xendit!.settleRefund(refundOf(pay.orderId)[0].id, 'FAILED');
+    const after = await eventually(() => user.client.get(`/api/payment/${pay.id}`), (r) => r.body.refunds[0]?.status === 'failed');
+    expect(after.body).toMatchObject({ status: 'success', refundedAmountMinor: 0 });
+    const notes = await user.client.get('/api/notifications');
+    expect(notes.body.notifications.map((x: { kind: string }) => x.kind)).toContain('payment.refund_failed');
+    expect((await user.client.post(`/api/payment/${pay.id}/refund`, {})).body.refunds[1]).toMatchObject({ amountMinor: 5_000_000, status: 'pending' });
+  });
+
+  it('records a refund made outside the hub from its callback alone', async () => {
+    const pay = await paidInvoice(3_000_000);
+    const body = {
+      event: 'refund.succeeded',
+      business_id: 'b',
+      created: new Date().toISOString(),
+      data: { id: 'rfd-dashboard-1', invoice_id: 'inv-x', reference_id: 'dashboard', amount: 10_000, currency: 'IDR', status: 'SUCCEEDED', metadata: { order_id: pay.orderId } },
+    };
+    const token = { 'x-callback-token': t.hub.webhookSecrets.xenditCallbackToken };
+    expect((await t.anonymous.post('/webhooks/xendit', body, token)).status).toBe(200);
+    expect((await t.anonymous.post('/webhooks/xendit', body, token)).body).toMatchObject({ duplicate: true });
+    await t.hub.inboxProcessor.drain();
+    const after = await user.client.get(`/api/payment/${pay.id}`);
+    expect(after.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 1_000_000, refunds: [{ refundRef: 'rfd-dashboard-1', status: 'succeeded' }] });
+  });
+
+  it('refuses a callback with a fractional amount as malformed (400), not a crash', async () => {
+    const body = { event: 'refund.succeeded', data: { id: 'rfd-x', amount: 100.5, currency: 'IDR', status: 'SUCCEEDED', metadata: { order_id: 'SWH-X' } } };
+    const res = await t.anonymous.post('/webhooks/xendit', body, { 'x-callback-token': t.hub.webhookSecrets.xenditCallbackToken });
+    expect(res.status).toBe(400);
+    expect(await t.hub.models.WebhookEvent.countDocuments({ eventKey: /rfd-x/ })).toBe(0);
   });
 });

@@ -47,10 +47,27 @@ export interface XenditSandbox {
   fail(referenceId: string): Promise<void>;
   expire(referenceId: string): Promise<void>;
   refund(referenceId: string, amountWhole?: number): Promise<void>;
+  /** Decides a pending Refunds API refund and sends its callback. */
+  settleRefund(refundId: string, outcome?: 'SUCCEEDED' | 'FAILED'): Promise<void>;
+  readonly refunds: XenditRefund[];
   injectFaults(faults: { mode: XenditFaultMode; count: number; paths?: RegExp }): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   readonly payments: XenditPayment[];
   readonly callbacks: DeliveryRecord[];
+}
+
+export interface XenditRefund {
+  id: string;
+  invoice_id?: string;
+  payment_request_id?: string;
+  reference_id?: string;
+  amount: number;
+  currency: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  reason: string;
+  metadata: Record<string, unknown> | null;
+  created: string;
+  updated: string;
 }
 
 const BANK_PREFIX: Record<string, string> = { BCA: '10766', BNI: '8808', BRI: '26215', MANDIRI: '88908', PERMATA: '8214', CIMB: '9103' };
@@ -63,7 +80,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
   const log = options.log ?? (() => {});
   const payments = new Map<string, XenditPayment>(); // by reference id
   const byId = new Map<string, XenditPayment>();
-  const refunds = new Map<string, Record<string, unknown>>(); // by idempotency key
+  const refunds = new Map<string, object>(); // answers by idempotency key
+  const refundsById = new Map<string, { refund: XenditRefund; payment: XenditPayment }>();
   const callbacks: DeliveryRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let callbackUrl = options.callbackUrl;
@@ -160,7 +178,26 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       p.refunded += amountWhole ?? p.amount - p.refunded;
       await callBack(p);
     },
+    async settleRefund(refundId: string, outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED') {
+      const entry = refundsById.get(refundId);
+      if (!entry) throw new Error(`no sandbox refund ${refundId}`);
+      if (entry.refund.status !== 'PENDING') return;
+      entry.refund.status = outcome;
+      entry.refund.updated = now();
+      if (outcome === 'SUCCEEDED') entry.payment.refunded += entry.refund.amount;
+      if (!callbackUrl) return;
+      const event = outcome === 'SUCCEEDED' ? 'refund.succeeded' : 'refund.failed';
+      await deliverWithRetries({
+        url: callbackUrl,
+        body: JSON.stringify({ event, business_id: 'sandbox-business', created: now(), data: { ...entry.refund } }),
+        headers: { 'x-callback-token': options.callbackToken },
+        retryDelaysMs,
+        isStopped: () => stopped,
+        record: ({ attempt, httpStatus }) => callbacks.push({ orderId: entry.payment.referenceId, status: event, attempt, httpStatus, at: now() }),
+      });
+    },
   };
+  const inFlight = (p: XenditPayment) => [...refundsById.values()].filter((r) => r.payment === p && r.refund.status === 'PENDING').reduce((sum, r) => sum + r.refund.amount, 0);
 
   function must(referenceId: string): XenditPayment {
     const p = payments.get(referenceId);
@@ -349,6 +386,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     await controls.expire(p.referenceId);
     return c.json({ id: p.id, external_id: p.referenceId, status: 'EXPIRED' });
   });
+  // The Refunds API answers PENDING and calls back refund.succeeded / refund.failed when the channel has decided
+  // (after settleMs here, or by hand with settleRefund). The answer names the refund only, not a running total.
   app.post('/refunds', async (c) => {
     const key = c.req.header('idempotency-key') ?? randomUUID();
     const seen = refunds.get(key);
@@ -356,12 +395,31 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     const b = (await body(c)) ?? {};
     const p = byId.get(b.invoice_id ?? b.payment_request_id);
     if (!p) return error(c, 404, 'DATA_NOT_FOUND', 'Payment not found');
-    const amount = b.amount ?? p.amount - p.refunded;
-    if (!['PAID', 'SUCCEEDED', 'SETTLED'].includes(p.status) || amount > p.amount - p.refunded) return error(c, 400, 'INELIGIBLE_REFUND', 'Payment cannot be refunded for this amount');
-    p.refunded += amount;
-    const answer = { id: `rfd-${randomUUID()}`, reference_id: b.reference_id, status: 'SUCCEEDED', amount, refunded_amount: p.refunded, currency: 'IDR', created: now() };
-    refunds.set(key, answer);
-    return c.json(answer);
+    const amount = b.amount ?? p.amount - p.refunded - inFlight(p);
+    if (!['PAID', 'SUCCEEDED', 'SETTLED'].includes(p.status) || amount > p.amount - p.refunded - inFlight(p)) return error(c, 400, 'INELIGIBLE_REFUND', 'Payment cannot be refunded for this amount');
+    const refund: XenditRefund = {
+      id: `rfd-${randomUUID()}`,
+      ...(p.product === 'inv' ? { invoice_id: p.id } : { payment_request_id: p.id }),
+      reference_id: b.reference_id,
+      amount,
+      currency: 'IDR',
+      status: 'PENDING',
+      reason: b.reason ?? 'REQUESTED_BY_CUSTOMER',
+      metadata: b.metadata ?? null,
+      created: now(),
+      updated: now(),
+    };
+    refunds.set(key, refund);
+    refundsById.set(refund.id, { refund, payment: p });
+    if (settleMs > 0) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void controls.settleRefund(refund.id).catch(() => {});
+      }, settleMs);
+      timer.unref();
+      timers.add(timer);
+    }
+    return c.json(refund);
   });
 
   // ---- control surface ----
@@ -369,6 +427,13 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
   control.get('/', (c) => c.html(page([...payments.values()])));
   control.get('/payments', (c) => c.json([...payments.values()]));
   control.get('/checkout/:id', (c) => c.html(`<p>Sandbox checkout for ${escapeHtml(c.req.param('id'))}. Complete it at <a href="/_sandbox">/_sandbox</a>.</p>`));
+  control.get('/refunds', (c) => c.json([...refundsById.values()].map((r) => r.refund)));
+  control.post('/refunds/:id/:outcome{succeed|fail}', async (c) => {
+    const { id, outcome } = c.req.param();
+    if (!refundsById.has(id)) return c.json({ error: 'unknown refund' }, 404);
+    await controls.settleRefund(id, outcome === 'succeed' ? 'SUCCEEDED' : 'FAILED');
+    return c.json(refundsById.get(id)!.refund);
+  });
   control.post('/payments/:referenceId/:action{complete|fail|expire|refund}', async (c) => {
     const { referenceId, action } = c.req.param();
     if (!payments.has(referenceId)) return c.json({ error: 'unknown payment' }, 404);
@@ -408,6 +473,9 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     },
     get callbacks() {
       return callbacks;
+    },
+    get refunds() {
+      return [...refundsById.values()].map((r) => r.refund);
     },
   };
 }

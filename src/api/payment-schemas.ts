@@ -43,6 +43,16 @@ export const PaymentSchema = z
     settledAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    refunds: z.array(
+      z.object({
+        refundRef: z.string(),
+        amountMinor: z.number().int(),
+        status: z.enum(['pending', 'succeeded', 'failed']),
+        reason: z.string().nullable(),
+        requestedAt: z.string(),
+        completedAt: z.string().nullable(),
+      }),
+    ),
     history: z.array(
       z.object({
         from: z.string(),

@@ -48,6 +48,23 @@ const PaymentRequestEvent = z.object({
   data: z.object({ id: z.string().optional(), payment_request_id: z.string(), reference_id: z.string(), status: z.string(), amount, currency: z.string().default('IDR'), updated: time }).passthrough(),
 }).passthrough();
 
+/** The Refunds API's callback: one refund's outcome (the payment's running total is not in it). */
+const RefundEvent = z.object({
+  event: z.enum(['refund.succeeded', 'refund.failed']),
+  created: time,
+  data: z.object({
+    id: z.string(),
+    reference_id: z.string().optional(),
+    payment_request_id: z.string().optional(),
+    invoice_id: z.string().optional(),
+    amount,
+    currency: z.string().default('IDR'),
+    status: z.string(),
+    metadata: z.object({ order_id: z.string().optional() }).passthrough().nullable().optional(),
+    updated: time,
+  }).passthrough(),
+}).passthrough();
+
 const Invoice = z.object({
   id: z.string(),
   external_id: z.string(),
@@ -82,7 +99,11 @@ const RetailPaid = z.object({
   transaction_timestamp: time,
 }).passthrough();
 
-const idr = (n: number, currency = 'IDR') => ({ amountMinor: wholeMajorToMinor(Math.round(n), currency), currency });
+const idr = (n: number, currency = 'IDR') => {
+  // Xendit sends IDR amounts as whole numbers; anything else is a malformed callback (400), not a crash (500).
+  if (!Number.isSafeInteger(n)) throw invalid([{ field: 'amount', reason: `must be a whole amount, got ${n}` }]);
+  return { amountMinor: wholeMajorToMinor(n, currency), currency };
+};
 const when = (...values: (string | undefined)[]) => {
   for (const v of values) if (v && !Number.isNaN(new Date(v).getTime())) return new Date(v);
   return new Date();
@@ -100,7 +121,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
     if (e.event === 'ewallet.void' && status === 'success') status = 'cancelled';
     if (e.event === 'ewallet.refund' || (d.refunded_amount ?? 0) > 0) {
       const charged = d.capture_amount ?? d.charge_amount ?? 0;
-      refundedAmountMinor = wholeMajorToMinor(d.refunded_amount ?? 0, d.currency);
+      refundedAmountMinor = idr(d.refunded_amount ?? 0, d.currency).amountMinor;
       status = (d.refunded_amount ?? 0) >= charged ? 'refunded' : 'partially_refunded';
     }
     return {
@@ -151,6 +172,22 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       status: mapXenditStatus(e.data.status),
       providerStatus: e.data.status,
       amount: idr(e.data.amount, e.data.currency),
+      occurredAt: when(e.data.updated, e.created),
+    };
+  }
+  if (event?.startsWith('refund.')) {
+    const e = parse(RefundEvent, body);
+    // The hub sends its order id as metadata with every refund; failing that, the hub's refund reference is
+    // `<orderId>-r<total>`.
+    const orderId = e.data.metadata?.order_id ?? e.data.reference_id?.replace(/-r\d+$/, '');
+    if (!orderId) throw invalid([{ field: 'data.metadata.order_id', reason: 'a refund callback must name the payment it refunds' }]);
+    return {
+      provider: 'xendit',
+      eventKey: `xendit:${e.event}:${e.data.id}`,
+      orderId,
+      status: 'partially_refunded',
+      providerStatus: e.data.status,
+      refund: { refundRef: e.data.id, amountMinor: idr(e.data.amount, e.data.currency).amountMinor, outcome: e.event === 'refund.succeeded' ? 'succeeded' : 'failed' },
       occurredAt: when(e.data.updated, e.created),
     };
   }

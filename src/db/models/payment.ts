@@ -69,6 +69,15 @@ const paymentSchema = new Schema(
     /** Card token and phone number are only needed for the charge call: encrypted at rest, removed after it. */
     chargeSecrets: { cardTokenEnc: String, mobileNumberEnc: String, redirectUrl: String },
     history: { type: [transitionSchema], default: [] },
+    /**
+     * Every refund the hub knows of, by the provider's refund id. Some refunds finish later (Xendit answers
+     * PENDING and calls back); a record moves pending → succeeded | failed once, in the same atomic update that
+     * adds its amount, so a refund is counted exactly once however often its callback comes.
+     */
+    refunds: {
+      type: [{ _id: false, refundRef: String, amountMinor: Number, status: { type: String, enum: ['pending', 'succeeded', 'failed'] }, reason: String, requestedAt: Date, completedAt: Date }],
+      default: [],
+    },
     lastCheckedAt: { type: Date },
     /** Set when a process takes the charge call; only one process ever sends a given charge. */
     chargeClaimedAt: { type: Date },
@@ -88,6 +97,15 @@ export interface PaymentTransition {
   providerStatus?: string;
   eventId?: Types.ObjectId;
   note?: string;
+}
+
+export interface RefundRecord {
+  refundRef: string;
+  amountMinor: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  reason?: string;
+  requestedAt: Date;
+  completedAt?: Date;
 }
 
 export interface PaymentDoc {
@@ -116,6 +134,7 @@ export interface PaymentDoc {
   origin: { kind: 'api' | 'batch' | 'recurring' | 'chat'; batchId?: Types.ObjectId; itemIndex?: number; recurringId?: Types.ObjectId; runIndex?: number };
   chargeSecrets?: { cardTokenEnc?: string; mobileNumberEnc?: string; redirectUrl?: string };
   history: PaymentTransition[];
+  refunds?: RefundRecord[];
   lastCheckedAt?: Date;
   chargeClaimedAt?: Date;
   createdAt: Date;

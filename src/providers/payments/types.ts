@@ -156,5 +156,10 @@ export interface NormalizedPaymentEvent {
   providerStatus: string;
   amount?: Money;
   refundedAmountMinor?: number;
+  /**
+   * One refund's own outcome, for providers that report refunds one by one (Xendit's refund callbacks) rather than
+   * as a running total. The service adds its amount once; `status` is then only a hint (`partially_refunded`).
+   */
+  refund?: { refundRef: string; amountMinor: number; outcome: 'succeeded' | 'failed' };
   occurredAt: Date;
 }

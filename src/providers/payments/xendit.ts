@@ -215,7 +215,11 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
       const amount = whole(request);
       // The idempotency key makes a retried refund call the same refund at Xendit.
       const headers = { 'idempotency-key': request.refundKey };
-      const body = kind === 'ewc' ? { amount, reason: 'REQUESTED_BY_CUSTOMER' } : { reference_id: request.refundKey, amount, reason: 'REQUESTED_BY_CUSTOMER', ...(kind === 'inv' ? { invoice_id: id } : { payment_request_id: id }) };
+      // metadata.order_id comes back in the refund callback, which names only the refund.
+      const body =
+        kind === 'ewc'
+          ? { amount, reason: 'REQUESTED_BY_CUSTOMER' }
+          : { reference_id: request.refundKey, amount, reason: 'REQUESTED_BY_CUSTOMER', metadata: { order_id: request.orderId }, ...(kind === 'inv' ? { invoice_id: id } : { payment_request_id: id }) };
       if (kind !== 'ewc' && kind !== 'inv' && kind !== 'pr') throw new AppError('PROVIDER_REJECTED', 'Xendit cannot refund this kind of payment (bank transfers and retail payments are refunded by disbursement)');
       const res = await call('POST', kind === 'ewc' ? `/ewallets/charges/${id}/refunds` : '/refunds', body, true, headers);
       const outcome = String(res.status).toUpperCase();

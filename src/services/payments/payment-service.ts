@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Models } from '../../db/models/index.js';
-import type { PaymentDoc, StoredPaymentStatus, TransitionSource } from '../../db/models/payment.js';
+import type { PaymentDoc, RefundRecord, StoredPaymentStatus, TransitionSource } from '../../db/models/payment.js';
 import type { FieldCipher } from '../../lib/crypto.js';
 import { AppError, isDuplicateKeyError, notFound, validationFailed, type FieldIssue } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -18,7 +18,7 @@ import type { JobQueue } from '../job-queue.js';
 import type { NotificationService } from '../notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
 import type { PaymentRequest } from './schemas.js';
-import { allowedFrom } from './state-machine.js';
+import { allowedFrom, FINAL_STATUSES } from './state-machine.js';
 import { toPaymentView, type PaymentView } from './views.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
@@ -47,6 +47,19 @@ export interface Origin {
   itemIndex?: number;
   recurringId?: Types.ObjectId;
   runIndex?: number;
+}
+
+export interface TransitionContext {
+  source: TransitionSource;
+  providerStatus?: string;
+  eventId?: Types.ObjectId;
+  note?: string;
+  /** The refunded total after this change (refund transitions). */
+  refundedAmountMinor?: number;
+  settledAt?: Date;
+  providerRef?: string;
+  /** Completes this pending refund record in the same update; `fromTotal` is the total it adds to. */
+  refundRecord?: { record: RefundRecord; fromTotal: number };
 }
 
 export interface CreateOptions {
@@ -304,7 +317,7 @@ export class PaymentService {
   async transition(
     doc: Pick<PaymentDoc, '_id' | 'status' | 'userId' | 'amountMinor' | 'currency' | 'orderId' | 'description'>,
     to: StoredPaymentStatus,
-    context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId; note?: string; refundedAmountMinor?: number; settledAt?: Date; providerRef?: string },
+    context: TransitionContext,
   ): Promise<TransitionOutcome> {
     const now = this.now();
     const isRefund = to === 'refunded' || to === 'partially_refunded';
@@ -313,6 +326,14 @@ export class PaymentService {
     if (isRefund && refunded !== undefined) guard.refundedAmountMinor = { $lt: refunded };
 
     const set: Record<string, unknown> = { status: to };
+    if (context.refundRecord) {
+      // One refund of a known amount: counted only from the total it was computed on, and only while its record
+      // is pending, so neither a repeated callback nor a concurrent refund can count it twice or lose one.
+      guard.refundedAmountMinor = context.refundRecord.fromTotal;
+      guard.refunds = { $elemMatch: { refundRef: context.refundRecord.record.refundRef, status: 'pending' } };
+      // The whole element in one positional path (the emulator, through mingo, takes one positional path per array).
+      set['refunds.$'] = { ...context.refundRecord.record, status: 'succeeded', completedAt: now };
+    }
     if (context.providerStatus) set.providerStatus = context.providerStatus;
     if (context.providerRef) set.providerRef = context.providerRef;
     if (to === 'success') set.settledAt = context.settledAt ?? now;
@@ -378,6 +399,7 @@ export class PaymentService {
     if (event.providerRef && !doc.providerRef) {
       await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
     }
+    if (event.refund) return this.applyRefundOutcome(doc, event.refund, { source: 'webhook', providerStatus: event.providerStatus, eventId });
     if (event.status === 'pending') {
       const current = doc.status;
       return current === 'pending' || current === 'scheduled' ? 'duplicate' : 'stale';
@@ -415,6 +437,75 @@ export class PaymentService {
       return this.transition(doc, 'refunded', { ...context, refundedAmountMinor: doc.amountMinor, note: 'voided by the provider after capture' });
     }
     return this.transition(doc, to, context);
+  }
+
+  /**
+   * One refund has an outcome (the provider's answer or its callback). A refund the hub has no record of (made
+   * from the provider's dashboard, or whose answer never reached us) is recorded first. A success adds the
+   * refund's amount exactly once; a failure only closes the record.
+   */
+  private async applyRefundOutcome(
+    doc: PaymentDoc,
+    refund: { refundRef: string; amountMinor: number; outcome: 'succeeded' | 'failed'; reason?: string },
+    context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId; note?: string },
+  ): Promise<TransitionOutcome> {
+    await this.recordRefund(doc._id, { refundRef: refund.refundRef, amountMinor: refund.amountMinor, reason: refund.reason });
+    if (refund.outcome === 'failed') {
+      const record = (await this.deps.models.Payment.findById(doc._id, { refunds: 1 }).lean())?.refunds?.find((r) => r.refundRef === refund.refundRef);
+      if (!record || record.status !== 'pending') return 'duplicate';
+      const closed = await this.deps.models.Payment.updateOne(
+        { _id: doc._id, refunds: { $elemMatch: { refundRef: refund.refundRef, status: 'pending' } } },
+        { $set: { 'refunds.$': { ...record, status: 'failed', completedAt: this.now() } } },
+      );
+      if (!closed.modifiedCount) return 'duplicate';
+      await this.deps.notifications.notify({
+        userId: String(doc.userId),
+        kind: 'payment.refund_failed',
+        title: 'Refund failed',
+        body: `A refund of ${formatMoney({ amountMinor: refund.amountMinor, currency: doc.currency })}${doc.description ? ` for "${doc.description}"` : ''} was refused by the provider.`,
+        data: { paymentId: String(doc._id), refundRef: refund.refundRef },
+        dedupeKey: `payment:${doc._id}:refund:${refund.refundRef}:failed`,
+      });
+      return 'applied';
+    }
+    // Optimistic: read the total, add to it under a guard on that total; a concurrent refund makes us read again.
+    for (let tries = 0; tries < 5; tries++) {
+      let current = (await this.deps.models.Payment.findById(doc._id).lean())!;
+      const record = current.refunds?.find((r) => r.refundRef === refund.refundRef);
+      if (!record || record.status !== 'pending') return 'duplicate';
+      if (current.status === 'pending' || current.status === 'scheduled') {
+        // A refund proves the payment was paid (its settlement notice may still be on its way).
+        await this.transition(current, 'success', { ...context, note: 'paid: implied by a refund from the provider' });
+        current = (await this.deps.models.Payment.findById(doc._id).lean())!;
+      }
+      // Providers also report running totals (status polls, Midtrans notifications, Xendit e-wallet callbacks),
+      // which may already include this refund: the refunded total is the larger of the two accounts.
+      const succeeded = (current.refunds ?? []).filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0);
+      const total = Math.max(current.refundedAmountMinor, succeeded + record.amountMinor);
+      if (total === current.refundedAmountMinor) {
+        await this.deps.models.Payment.updateOne(
+          { _id: doc._id, refunds: { $elemMatch: { refundRef: refund.refundRef, status: 'pending' } } },
+          { $set: { 'refunds.$': { ...record, status: 'succeeded', completedAt: this.now() } } },
+        );
+        return 'duplicate';
+      }
+      const outcome = await this.transition(current, total >= current.amountMinor ? 'refunded' : 'partially_refunded', {
+        ...context,
+        refundedAmountMinor: total,
+        refundRecord: { record, fromTotal: current.refundedAmountMinor },
+      });
+      if (outcome === 'applied') return outcome;
+      if (FINAL_STATUSES.includes(current.status) && current.status !== 'refunded') return 'stale';
+    }
+    throw new AppError('SERVICE_UNAVAILABLE', 'the payment kept changing while a refund was applied; will retry', { retryable: true });
+  }
+
+  /** Adds a pending refund record unless one with this provider id exists. */
+  private async recordRefund(paymentId: Types.ObjectId, refund: { refundRef: string; amountMinor: number; reason?: string }): Promise<void> {
+    await this.deps.models.Payment.updateOne(
+      { _id: paymentId, 'refunds.refundRef': { $ne: refund.refundRef } },
+      { $push: { refunds: { ...refund, status: 'pending', requestedAt: this.now() } } },
+    );
   }
 
   /** Asks the provider where a payment stands and applies the answer (reconciliation and unknown charges). */
@@ -519,13 +610,17 @@ export class PaymentService {
   async refund(actor: Actor, paymentId: string, input: { amountMinor?: number; reason?: string }): Promise<PaymentView> {
     const doc = await this.ownedPayment(actor, paymentId);
     if (doc.status !== 'success' && doc.status !== 'partially_refunded') throw new AppError('CONFLICT', `a ${doc.status} payment cannot be refunded`);
-    const refundable = doc.amountMinor - doc.refundedAmountMinor;
+    // Refunds still in flight at the provider count as spent.
+    const inFlight = (doc.refunds ?? []).filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amountMinor, 0);
+    const refundable = doc.amountMinor - doc.refundedAmountMinor - inFlight;
     const amountMinor = input.amountMinor ?? refundable;
+    if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
     if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
     if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
     const provider = this.deps.providers.get(doc.provider)!;
-    // Keyed on the refunded total so a retried refund request is the same refund at the provider.
-    const refundKey = `${doc.orderId}-r${doc.refundedAmountMinor + amountMinor}`;
+    // Numbered by the refunds this payment has had: a request retried before its refund was recorded is the same
+    // refund at the provider, while a new refund after a refused one gets a new key (providers replay a known key).
+    const refundKey = `${doc.orderId}-r${(doc.refunds?.length ?? 0) + 1}`;
     const result = await provider.refund({
       orderId: doc.orderId,
       providerRef: doc.providerRef ?? '',
@@ -535,9 +630,11 @@ export class PaymentService {
       refundKey,
     });
     if (result.status === 'failed') throw new AppError('PROVIDER_REJECTED', 'the provider refused the refund');
-    const total = result.refundedAmountMinor ?? doc.refundedAmountMinor + amountMinor;
     if (result.status === 'success') {
-      await this.transition(doc, total >= doc.amountMinor ? 'refunded' : 'partially_refunded', { source: 'api', refundedAmountMinor: total, note: input.reason });
+      await this.applyRefundOutcome(doc, { refundRef: result.refundRef, amountMinor, outcome: 'succeeded', reason: input.reason }, { source: 'api', note: input.reason });
+    } else {
+      // Finishes later: the provider's callback (or a status poll) completes this record.
+      await this.recordRefund(doc._id, { refundRef: result.refundRef, amountMinor, reason: input.reason });
     }
     await this.deps.audit.record({ actor, action: 'payment.refund', target: { type: 'payment', id: paymentId }, metadata: { amountMinor, refundRef: result.refundRef, status: result.status } });
     return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);

@@ -37,6 +37,14 @@ export function toPaymentView(doc: PaymentDoc) {
     settledAt: iso(doc.settledAt),
     createdAt: iso(doc.createdAt)!,
     updatedAt: iso(doc.updatedAt)!,
+    refunds: (doc.refunds ?? []).map((r) => ({
+      refundRef: r.refundRef,
+      amountMinor: r.amountMinor,
+      status: r.status,
+      reason: r.reason ?? null,
+      requestedAt: iso(r.requestedAt)!,
+      completedAt: iso(r.completedAt),
+    })),
     history: doc.history.map((h) => ({
       from: h.from,
       to: h.to,
