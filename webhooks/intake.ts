@@ -21,9 +21,13 @@ export interface IntakeSpec<Event extends { eventKey: string; orderId?: string }
 export async function handleIntake<Event extends { eventKey: string; orderId?: string }>(c: Context<HubEnv>, spec: IntakeSpec<Event>): Promise<Response> {
   const { services } = c.var;
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > WEBHOOK_BODY_LIMIT) return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'webhook body too large'));
-  const raw = await c.req.text();
-  if (raw.length > WEBHOOK_BODY_LIMIT) return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'webhook body too large'));
+  const raw = declared > WEBHOOK_BODY_LIMIT ? undefined : await readBodyUpTo(c.req.raw, WEBHOOK_BODY_LIMIT);
+  if (raw === undefined) {
+    services.metrics.webhooksReceived.inc({ provider: spec.provider, outcome: 'invalid' });
+    // The rest of the body is not wanted; do not keep the connection for another request behind it.
+    c.header('Connection', 'close');
+    return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `webhook body is larger than ${WEBHOOK_BODY_LIMIT} bytes`));
+  }
 
   let parsed: unknown;
   let parseError = false;
@@ -62,4 +66,30 @@ export async function handleIntake<Event extends { eventKey: string; orderId?: s
   });
   services.webhookProcessor?.kick();
   return c.json({ received: true, duplicate: stored.duplicate, eventId: stored.id }, 200);
+}
+
+/**
+ * The body as UTF-8 text, or undefined once it passes `limit` bytes. Webhook routes are open to anyone until the
+ * body is verified, and a chunked body has no Content-Length, so the body is measured while it streams in and
+ * reading stops at the limit: never buffer an unbounded body to find out it was too big. Bytes, not characters:
+ * a multi-byte body has fewer characters than bytes.
+ */
+async function readBodyUpTo(request: Request, limit: number): Promise<string | undefined> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      // What is left unread is drained and dropped by the HTTP server after the 413.
+      if (size > limit) return undefined;
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

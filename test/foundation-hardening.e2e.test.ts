@@ -1,0 +1,106 @@
+/**
+ * Review fixes at the edges of the hub, each through the real HTTP surface where it is an HTTP behaviour:
+ * webhook body limits while streaming, framework errors keeping their status, and disabled payment providers.
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_BODY_LIMIT } from '../webhooks/intake.js';
+import { startTestHub, type TestHub } from './harness.js';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub({ env: { PAYMENT_PROVIDERS: 'midtrans' } });
+});
+afterAll(async () => t?.stop());
+
+interface StreamedResult {
+  status: number;
+  body: any;
+  headers: http.IncomingHttpHeaders;
+  bytesSent: number;
+}
+
+/**
+ * POSTs a chunked body (no Content-Length) that keeps coming, `chunk` after `chunk`, until the server answers
+ * or `maxBytes` have been sent; only then does the request end.
+ */
+function streamUntilAnswered(url: string, chunk: Buffer, maxBytes: number): Promise<StreamedResult> {
+  return new Promise((resolve, reject) => {
+    let bytesSent = 0;
+    let answered = false;
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined, headers: res.headers, bytesSent }));
+    });
+    req.on('error', (err) => (answered ? undefined : reject(err)));
+    const pump = () => {
+      if (answered) return;
+      if (bytesSent >= maxBytes) {
+        req.end();
+        return;
+      }
+      bytesSent += chunk.length;
+      // Wait for each chunk to be flushed so the server sees the body arrive piece by piece.
+      req.write(chunk, () => setTimeout(pump, 1));
+    };
+    pump();
+  });
+}
+
+describe('webhook body limit', () => {
+  it('answers a chunked body past the limit with 413 while it is still arriving, not after buffering it all', async () => {
+    const res = await streamUntilAnswered(`${t.url}/webhooks/midtrans`, Buffer.alloc(16 * 1024, 'a'), 64 * 1024 * 1024);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', requestId: expect.any(String) });
+    // The answer came long before the 64 MiB body was done: the hub stopped reading near the limit.
+    expect(res.bytesSent).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('counts bytes, not characters', async () => {
+    // 100 000 euro signs are 100 000 characters (under the limit) but 300 000 bytes (over it).
+    const body = '€'.repeat(100_000);
+    expect(body.length).toBeLessThan(WEBHOOK_BODY_LIMIT);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(WEBHOOK_BODY_LIMIT);
+    const res = await streamUntilAnswered(`${t.url}/webhooks/xendit`, Buffer.from(body), Buffer.byteLength(body));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a declared Content-Length past the limit without reading the body', async () => {
+    const res = await t.anonymous.post('/webhooks/midtrans', 'x'.repeat(WEBHOOK_BODY_LIMIT + 1), { 'content-type': 'application/json' });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('still takes a body just under the limit (verification decides)', async () => {
+    const res = await t.anonymous.post('/webhooks/midtrans', JSON.stringify({ order_id: 'x', pad: 'p'.repeat(WEBHOOK_BODY_LIMIT - 100) }), { 'content-type': 'application/json' });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('a payment provider left out of PAYMENT_PROVIDERS', () => {
+  it('has no simulator, its methods answer 503 and nothing is recorded, and the other provider still works', async () => {
+    expect(t.hub.sandboxes.xendit).toBeUndefined();
+    expect(t.hub.sandboxes.midtrans).toBeDefined();
+    const user = await t.createUser();
+    const dana = await user.client.post('/api/payment/process', { method: 'dana', amountMinor: 5_000_000 }, { 'idempotency-key': 'dana-disabled-1' });
+    expect(dana.status).toBe(503);
+    expect(dana.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/xendit/) });
+    expect(await t.hub.models.Payment.countDocuments({ method: 'dana' })).toBe(0);
+    const qris = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 5_000_000 }, { 'idempotency-key': 'qris-enabled-1' });
+    expect(qris.status).toBe(201);
+    expect(qris.body.provider).toBe('midtrans');
+  });
+
+  it('refuses its webhooks: no callback token is configured for it, so none verifies', async () => {
+    const before = await t.hub.models.WebhookEvent.countDocuments();
+    const body = { event: 'ewallet.capture', data: { reference_id: 'x', status: 'SUCCEEDED' } };
+    for (const token of ['', 'undefined', 'null']) {
+      expect((await t.anonymous.post('/webhooks/xendit', body, { 'x-callback-token': token })).status).toBe(401);
+    }
+    expect(await t.hub.models.WebhookEvent.countDocuments()).toBe(before);
+  });
+});
