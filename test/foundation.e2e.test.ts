@@ -155,4 +155,42 @@ describe('audit log', () => {
     await expect(t.hub.models.AuditEntry.updateMany({}, { $set: { action: 'x' } })).rejects.toThrow(/append-only/);
     await expect(t.hub.models.AuditEntry.deleteMany({})).rejects.toThrow(/append-only/);
   });
+
+  it('refuses every other mongoose path to change or delete an entry, and still takes new ones', async () => {
+    const { AuditEntry } = t.hub.models;
+    const entry = await AuditEntry.create({ channel: 'system', action: 'test.append-only' });
+    const id = entry._id;
+
+    const loaded = (await AuditEntry.findById(id))!;
+    loaded.action = 'test.rewritten';
+    await expect(loaded.save()).rejects.toThrow(/append-only \(save of an existing entry refused\)/);
+    await expect(loaded.deleteOne()).rejects.toThrow(/append-only/);
+    await expect(loaded.updateOne({ $set: { action: 'test.rewritten' } })).rejects.toThrow(/append-only/);
+    await expect(AuditEntry.findByIdAndUpdate(id, { $set: { outcome: 'failure' } })).rejects.toThrow(/append-only/);
+    await expect(AuditEntry.findByIdAndDelete(id)).rejects.toThrow(/append-only/);
+    await expect(AuditEntry.replaceOne({ _id: id }, { channel: 'system', action: 'x' })).rejects.toThrow(/append-only/);
+
+    for (const op of [
+      { updateOne: { filter: { _id: id }, update: { $set: { action: 'test.rewritten' } } } },
+      { updateMany: { filter: {}, update: { $set: { action: 'test.rewritten' } } } },
+      { replaceOne: { filter: { _id: id }, replacement: { channel: 'system', action: 'x' } } },
+      { deleteOne: { filter: { _id: id } } },
+      { deleteMany: { filter: {} } },
+    ]) {
+      // An insert beside the forbidden op does not smuggle it through, and is not written either.
+      await expect(AuditEntry.bulkWrite([{ insertOne: { document: { channel: 'system', action: 'test.smuggled' } } }, op] as never)).rejects.toThrow(/append-only \(bulkWrite/);
+    }
+    loaded.action = 'test.bulk-saved';
+    await expect(AuditEntry.bulkSave([loaded])).rejects.toThrow(/append-only/);
+
+    const after = await AuditEntry.findById(id).lean();
+    expect(after).toMatchObject({ action: 'test.append-only', outcome: 'success' });
+    expect(await AuditEntry.countDocuments({ action: 'test.smuggled' })).toBe(0);
+
+    // Appending still works every way.
+    await new AuditEntry({ channel: 'system', action: 'test.saved-new' }).save();
+    await AuditEntry.insertMany([{ channel: 'system', action: 'test.inserted-many' }]);
+    await AuditEntry.bulkWrite([{ insertOne: { document: { channel: 'system', action: 'test.bulk-inserted' } } }]);
+    expect(await AuditEntry.countDocuments({ action: { $in: ['test.saved-new', 'test.inserted-many', 'test.bulk-inserted'] } })).toBe(3);
+  });
 });

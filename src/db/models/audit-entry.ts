@@ -22,12 +22,36 @@ auditSchema.index({ at: -1, _id: -1 });
 auditSchema.index({ actorUserId: 1, at: -1 });
 auditSchema.index({ action: 1, at: -1 });
 
-// The audit log is append-only: any attempt to change or remove an entry through mongoose is a bug.
+/**
+ * The audit log is append-only: an entry, once written, is evidence, so every way mongoose offers to change or
+ * remove one is refused here (a refusal means a bug, not a user error). Only the raw driver collection, which no
+ * code uses for this model, could bypass it; a production database should also grant the hub insert and find
+ * only on auditLog.
+ */
+export class AuditLogAppendOnlyError extends Error {
+  constructor(operation: string) {
+    super(`auditLog is append-only (${operation} refused)`);
+    this.name = 'AuditLogAppendOnlyError';
+  }
+}
+
+// Query middleware: Model.updateOne/…/findOneAndDelete, and doc.updateOne()/doc.deleteOne(), which run through them.
 for (const op of ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete', 'findOneAndReplace'] as const) {
   auditSchema.pre(op, function refuse() {
-    throw new Error(`auditLog is append-only (${op} refused)`);
+    throw new AuditLogAppendOnlyError(op);
   });
 }
+
+// doc.save() inserts a new entry but would write the changes of a loaded one back.
+auditSchema.pre('save', function refuseChange() {
+  if (!this.isNew) throw new AuditLogAppendOnlyError('save of an existing entry');
+});
+
+// Model.bulkWrite (and Model.bulkSave, which goes through it) takes inserts only.
+auditSchema.pre('bulkWrite', function refuseAllButInserts(ops: ReadonlyArray<Record<string, unknown>>) {
+  const other = ops.map((op) => Object.keys(op)[0]).find((kind) => kind !== 'insertOne');
+  if (other !== undefined) throw new AuditLogAppendOnlyError(`bulkWrite ${other}`);
+});
 
 export interface AuditEntryDoc {
   _id: Types.ObjectId;
