@@ -126,6 +126,20 @@ describe('events in the wrong order', () => {
 });
 
 describe('processing', () => {
+  it('reads a garbled charge answer as an unknown outcome and finds the charge by polling, not by charging again', async () => {
+    const midtrans = t.hub.sandboxes.midtrans!;
+    midtrans.injectFaults({ mode: 'bad_json', count: 1, paths: /charge/ });
+    const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 9_000_000 }, idem());
+    expect(res.status).toBe(503);
+    const stored = await t.hub.models.Payment.findOne({ userId: new Types.ObjectId(user.id) }).sort({ createdAt: -1 }).lean();
+    expect(stored).toMatchObject({ status: 'pending', chargeState: 'unknown' });
+    // The fault answered before the simulator saw the charge: the poll finds nothing there and fails it.
+    const before = midtrans.chargeRequests;
+    await t.hub.services.payments.reconcileById(String(stored!._id));
+    expect((await user.client.get(`/api/payment/${stored!._id}`)).body).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/never received/) });
+    expect(midtrans.chargeRequests).toBe(before);
+  });
+
   it('refuses item prices in fractions of a rupiah before recording anything', async () => {
     const before = await t.hub.models.Payment.countDocuments({ userId: new Types.ObjectId(user.id) });
     const res = await user.client.post(

@@ -32,6 +32,17 @@ const client = (overrides: Partial<ConstructorParameters<typeof ProviderHttpClie
   new ProviderHttpClient({ name: 'testpay', baseUrl, timeoutMs: 300, retries: 2, retryDelayMs: 5, ...overrides });
 
 describe('ProviderHttpClient', () => {
+  it('treats a cut-off 200 as an unreadable answer, never as an empty success, and does not repeat a charge over it', async () => {
+    script = [{ status: 200, body: '{"status_code": "20' }];
+    const err = await client({ timeoutMs: 5000 }).request({ method: 'POST', path: '/charge', body: {}, idempotent: false }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { unreadable: true, status: 200 } });
+    expect(hits).toBe(1);
+    // Text is fine when text was asked for.
+    script = [{ status: 200, body: 'Tanggal,Keterangan' }];
+    expect((await client({ timeoutMs: 5000 }).request({ method: 'GET', path: '/statement.csv', idempotent: true, responseType: 'text' })).body).toBe('Tanggal,Keterangan');
+  });
+
   it('retries an idempotent call after a 503 and returns the eventual answer', async () => {
     script = [{ status: 503 }, { status: 200, body: '{"status":"settlement"}' }];
     const res = await client().request<{ status: string }>({ method: 'GET', path: '/order-1/status', idempotent: true });

@@ -32,6 +32,8 @@ export interface ProviderRequest {
   body?: unknown;
   /** True when repeating the call cannot cause a second effect; only then is it retried. */
   idempotent: boolean;
+  /** `json` (default): a successful answer that is not JSON is unreadable, not an empty success. */
+  responseType?: 'json' | 'text';
 }
 
 export interface ProviderResponse<T = unknown> {
@@ -108,14 +110,19 @@ export class ProviderHttpClient {
     });
     const rawBody = await response.text();
     let parsed: unknown = rawBody;
+    let unreadable = false;
     try {
       parsed = rawBody.length ? JSON.parse(rawBody) : undefined;
     } catch {
-      // Leave non-JSON bodies as text; the adapter decides whether that is an error.
+      unreadable = (req.responseType ?? 'json') === 'json';
     }
     if (response.status >= 500 || response.status === 429) {
       throw new UpstreamStatusError(response.status, response.headers.get('retry-after'));
     }
+    // A 2xx we cannot read (cut off, garbled) says nothing about what the provider did: for a charge, that is an
+    // unknown outcome to be looked up, never a success with empty instructions. Error answers that are not JSON
+    // (an HTML 404 from a proxy) still go to the adapter, which maps the status.
+    if (unreadable && response.ok) throw new UnreadableAnswerError(response.status);
     return { status: response.status, headers: response.headers, body: parsed, rawBody };
   }
 
@@ -130,6 +137,9 @@ export class ProviderHttpClient {
         details: { provider: name, status: err.status },
       });
     }
+    if (err instanceof UnreadableAnswerError) {
+      return new AppError('PROVIDER_UNAVAILABLE', `${name} answered HTTP ${err.status} with a body that is not JSON`, { retryable: true, details: { provider: name, status: err.status, unreadable: true } });
+    }
     if (err instanceof Error && (err as { code?: string }).code === 'EOPENBREAKER') {
       return new AppError('PROVIDER_UNAVAILABLE', `${name} is failing; calls are paused for a moment`, { retryable: true, details: { provider: name, circuit: 'open' } });
     }
@@ -143,5 +153,11 @@ export class ProviderHttpClient {
 class UpstreamStatusError extends Error {
   constructor(readonly status: number, readonly retryAfter: string | null) {
     super(`upstream status ${status}`);
+  }
+}
+
+class UnreadableAnswerError extends Error {
+  constructor(readonly status: number) {
+    super(`unreadable answer with status ${status}`);
   }
 }
