@@ -11,7 +11,12 @@ function arg(name: string): string | undefined {
 const emulator = await startEmulator({ port: Number(arg('port') ?? 27017), host: arg('host'), dataDir: arg('data'), compactAtBytes: arg('compact-at-bytes') ? Number(arg('compact-at-bytes')) : undefined });
 process.stdout.write(`${emulator.uri}\n`);
 const stop = async () => {
-  await emulator.stop();
+  try {
+    await emulator.stop();
+  } catch (err) {
+    process.stderr.write(`emulator: stopping failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -26,7 +26,7 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.logger ?? ((message: string) => console.warn(message));
   const host = options.host ?? '127.0.0.1';
-  const store = new Store(options.dataDir, { compactAtBytes: options.compactAtBytes });
+  const store = new Store(options.dataDir, { compactAtBytes: options.compactAtBytes, log });
   const server = new EmulatorServer(store, log);
   const port = await server.listen(options.port ?? 0, host);
   log(

@@ -37,21 +37,26 @@ const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 const JOURNAL_NAME = /^journal(?:\.(\d+))?\.bson$/;
 
 export class JournalFailedError extends Error {}
+/** A compaction that failed before it changed anything on disk: the journal carries on. */
+export class CompactionFailedError extends Error {}
 
 export class Journal {
   private fd: number;
-  private size: number;
+  private bytes: number;
   private generation = 0;
   private pending: Buffer[] = [];
   private failure?: Error;
   private readonly snapshotPath: string;
 
-  constructor(private readonly dir: string, private readonly compactAtBytes = COMPACT_AT_BYTES) {
+  constructor(private readonly dir: string, readonly compactAtBytes = COMPACT_AT_BYTES) {
     mkdirSync(dir, { recursive: true });
     this.snapshotPath = path.join(dir, 'snapshot.bson');
-    if (existsSync(this.snapshotPath)) this.generation = readHeader(readFileSync(this.snapshotPath))?.generation ?? 0;
+    // Records are read with RAW_OPTIONS, so the generation is an Int32 wrapper: Number() it, or every compare with it
+    // fails (and the live journal would be taken for a stale one and deleted).
+    if (existsSync(this.snapshotPath)) this.generation = Number(readHeader(readFileSync(this.snapshotPath))?.generation ?? 0);
+    if (!Number.isSafeInteger(this.generation) || this.generation < 0) throw new Error(`the emulator snapshot ${this.snapshotPath} names a bad generation; refusing to open it`);
     this.fd = openSync(this.journalPath(this.generation), 'a+');
-    this.size = fstatSync(this.fd).size;
+    this.bytes = fstatSync(this.fd).size;
   }
 
   /** Every record from the snapshot then its journal, cutting a torn tail off the journal. */
@@ -70,7 +75,7 @@ export class Journal {
     if (good < journal.length) {
       ftruncateSync(this.fd, good);
       fdatasyncSync(this.fd);
-      this.size = good;
+      this.bytes = good;
     }
     this.removeStaleJournals();
     return records;
@@ -88,6 +93,8 @@ export class Journal {
   /** Writes everything added since the last commit in one write, then fsyncs: after this returns, it is durable. */
   commit(): void {
     if (this.failure) {
+      // Nothing waiting to be written loses nothing: closing a failed journal must not throw.
+      if (!this.pending.length) return;
       this.pending = [];
       throw new JournalFailedError(`the emulator journal stopped taking writes after an earlier failure (${this.failure.message})`);
     }
@@ -101,48 +108,80 @@ export class Journal {
     } catch (err) {
       this.failure = err as Error;
       try {
-        ftruncateSync(this.fd, this.size);
+        ftruncateSync(this.fd, this.bytes);
         fdatasyncSync(this.fd);
       } catch {
         /* the torn tail is cut on the next open instead */
       }
       throw new JournalFailedError(`the emulator journal could not be written (${(err as Error).message})`);
     }
-    this.size += buf.length;
+    this.bytes += buf.length;
+  }
+
+  /** Bytes in the current journal file. */
+  get size(): number {
+    return this.bytes;
   }
 
   needsCompaction(): boolean {
-    return this.size > this.compactAtBytes;
+    return this.bytes > this.compactAtBytes;
   }
 
-  /** Replaces snapshot + journal by a snapshot of `state` and an empty journal of the next generation. */
+  /**
+   * Replaces snapshot + journal by a snapshot of `state` and an empty journal of the next generation.
+   *
+   * A failure before the new snapshot is renamed into place changes nothing on disk (the temp file is removed):
+   * it throws CompactionFailedError and the journal goes on as before, to be compacted later. A failure after
+   * the rename leaves the disk in a state only the next open sorts out (snapshot n+1, maybe no journal n+1
+   * yet): the journal then stops taking writes, as after a failed append. Every acknowledged write is in the
+   * new snapshot either way.
+   */
   compact(state: Iterable<JournalRecord>): void {
+    if (this.failure) return;
     const next = this.generation + 1;
     const tmp = `${this.snapshotPath}.tmp`;
-    const fd = openSync(tmp, 'w');
     try {
-      const write = (record: JournalRecord | SnapshotHeader) => {
-        const body = Buffer.from(BSON.serialize(record));
-        let written = 0;
-        while (written < body.length) written += writeSync(fd, body, written, body.length - written);
-      };
-      write({ o: 'snapshot', generation: next });
-      for (const record of state) write(record);
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(tmp, 'w');
+      try {
+        const write = (record: JournalRecord | SnapshotHeader) => {
+          const body = Buffer.from(BSON.serialize(record));
+          let written = 0;
+          while (written < body.length) written += writeSync(fd, body, written, body.length - written);
+        };
+        write({ o: 'snapshot', generation: next });
+        for (const record of state) write(record);
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.snapshotPath);
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* never created, or removed on the next open */
+      }
+      throw new CompactionFailedError(`the emulator journal could not be compacted (${(err as Error).message}); it keeps growing and compaction is tried again later`);
     }
-    renameSync(tmp, this.snapshotPath);
-    syncDirectory(this.dir);
     // From here the snapshot of generation `next` is what opens; journal `next` continues it.
     const previous = this.journalPath(this.generation);
-    const nextFd = openSync(this.journalPath(next), 'w');
-    syncDirectory(this.dir);
-    closeSync(this.fd);
-    this.fd = nextFd;
-    this.size = 0;
-    this.generation = next;
-    unlinkSync(previous);
+    try {
+      syncDirectory(this.dir);
+      const nextFd = openSync(this.journalPath(next), 'w');
+      syncDirectory(this.dir);
+      closeSync(this.fd);
+      this.fd = nextFd;
+      this.bytes = 0;
+      this.generation = next;
+    } catch (err) {
+      this.failure = err as Error;
+      throw new JournalFailedError(`the emulator journal could not switch to its compacted generation (${(err as Error).message})`);
+    }
+    try {
+      unlinkSync(previous);
+    } catch {
+      /* a stale journal of another generation is removed on the next open */
+    }
   }
 
   close(): void {

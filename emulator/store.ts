@@ -10,8 +10,12 @@ import { promote, splitTypes, type TypeOverlay } from './values.js';
 export class Store {
   readonly dbs = new Map<string, Map<string, Collection>>();
   private readonly journal?: Journal;
+  private readonly log: (message: string) => void;
+  /** After a failed compaction, the journal size at which to try again. */
+  private retryCompactionAt = 0;
 
-  constructor(dataDir?: string, options: { compactAtBytes?: number } = {}) {
+  constructor(dataDir?: string, options: { compactAtBytes?: number; log?: (message: string) => void } = {}) {
+    this.log = options.log ?? ((message) => console.warn(message));
     if (!dataDir) return;
     this.journal = new Journal(dataDir, options.compactAtBytes);
     for (const record of this.journal.load()) this.replay(record);
@@ -94,7 +98,17 @@ export class Store {
   commit(): void {
     if (!this.journal) return;
     this.journal.commit();
-    if (this.journal.needsCompaction()) this.journal.compact(this.snapshot());
+    // The write is durable now: whatever compaction does, it must not turn the reply into an error.
+    if (!this.journal.needsCompaction() || this.journal.size < this.retryCompactionAt) return;
+    try {
+      this.journal.compact(this.snapshot());
+      this.retryCompactionAt = 0;
+    } catch (err) {
+      // A failure before the rename changed nothing: carry on, and try again once the journal has grown by
+      // another threshold. A failure after it stopped the journal (store.failure): later commands are refused.
+      this.retryCompactionAt = this.journal.size + this.journal.compactAtBytes;
+      this.log(`emulator: ${(err as Error).message}`);
+    }
   }
 
   close(): void {
