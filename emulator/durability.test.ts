@@ -2,13 +2,14 @@
  * With a data directory the emulator keeps every acknowledged write across a restart, and a kill in the middle
  * of writing never leaves a store it cannot open.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Binary, Decimal128, Long, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { BSON, Binary, Decimal128, Long, MongoClient, ObjectId } from 'mongodb';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from './index.js';
 
 const dirs: string[] = [];
@@ -20,6 +21,81 @@ const newDir = async () => {
   dirs.push(dir);
   return dir;
 };
+
+interface Spawned {
+  child: ChildProcess;
+  uri: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+const spawned: ChildProcess[] = [];
+
+/**
+ * The emulator CLI in a child process that *is* the emulator: node itself with tsx as an --import hook (no tsx
+ * wrapper process in between, which a SIGKILL would hit instead), `exec`ed by bash when a file-size limit is set.
+ */
+async function spawnEmulator(args: string[], fileSizeLimitKb?: number): Promise<Spawned> {
+  const command = [process.execPath, '--import', 'tsx', 'emulator/cli.ts', ...args];
+  const child = fileSizeLimitKb
+    ? spawn('bash', ['-c', `ulimit -f ${fileSizeLimitKb}; exec ${command.map((a) => `'${a}'`).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const uri = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /mongodb:\/\/\S+/.exec(chunk.toString());
+      if (match) resolve(match[0]);
+    });
+    void exited.then(({ code, signal }) => reject(new Error(`emulator exited early (${code ?? signal}): ${stderr}`)));
+  });
+  return { child, uri, exited };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const accepts = (uri: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(uri);
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+// No emulator process outlives its test: kill what is left and check it is gone.
+afterEach(async () => {
+  for (const child of spawned.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(alive(child.pid!)).toBe(false);
+  }
+});
+
+/** The data directory holds one snapshot (maybe) and exactly the journal of the snapshot's generation. */
+function expectSaneDataDir(dataDir: string) {
+  const files = readdirSync(dataDir).sort();
+  let generation = 0;
+  if (files.includes('snapshot.bson')) {
+    const snapshot = readFileSync(path.join(dataDir, 'snapshot.bson'));
+    const header = BSON.deserialize(snapshot.subarray(0, snapshot.readInt32LE(0)));
+    expect(header.o).toBe('snapshot');
+    generation = header.generation;
+  }
+  const journal = generation === 0 ? 'journal.bson' : `journal.${generation}.bson`;
+  expect(files.filter((f) => f !== 'snapshot.bson')).toEqual([journal]);
+  return generation;
+}
 
 describe('durability', () => {
   it('keeps documents, updates, deletes, indexes and exact BSON values across a restart', async () => {
@@ -88,16 +164,8 @@ describe('durability', () => {
 
   it('loses no acknowledged write when the process is killed while writing', async () => {
     const dataDir = await newDir();
-    const tsx = path.resolve('node_modules/.bin/tsx');
     // A small compaction threshold makes the kill land in or between compactions too, not only in appends.
-    const child = spawn(tsx, ['emulator/cli.ts', '--port', '0', '--data', dataDir, '--compact-at-bytes', '60000'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const uri = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /mongodb:\/\/\S+/.exec(chunk.toString());
-        if (match) resolve(match[0]);
-      });
-      child.once('exit', () => reject(new Error('emulator exited early')));
-    });
+    const { child, uri, exited } = await spawnEmulator(['--port', '0', '--data', dataDir, '--compact-at-bytes', '60000']);
     const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
     const acknowledged: number[] = [];
     let writing = true;
@@ -114,9 +182,15 @@ describe('durability', () => {
     });
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGKILL');
+    // The process that was killed is the one that served the writes: it died of the signal, and nothing listens.
+    expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(alive(child.pid!)).toBe(false);
+    expect(await accepts(uri)).toBe(false);
+    const countAtKill = acknowledged.length;
     writing = false;
     await Promise.all(writers);
     await client.close(true).catch(() => {});
+    expect(acknowledged.length).toBe(countAtKill);
     expect(acknowledged.length).toBeGreaterThan(20);
 
     const emulator = await startEmulator({ dataDir, logger: () => {} });
@@ -128,6 +202,45 @@ describe('durability', () => {
       await reader.close();
       await emulator.stop();
     }
+    expectSaneDataDir(dataDir);
+  });
+
+  it('keeps every acknowledged write across restarts after a compaction (the live journal is never taken for a stale one)', async () => {
+    const dataDir = await newDir();
+    const session = async (work: (c: ReturnType<ReturnType<MongoClient['db']>['collection']>) => Promise<void>) => {
+      const emulator = await startEmulator({ dataDir, logger: () => {}, compactAtBytes: 20_000 });
+      const client = await new MongoClient(emulator.uri).connect();
+      try {
+        await work(client.db('gen').collection('c'));
+      } finally {
+        await client.close();
+        await emulator.stop();
+      }
+    };
+    await session(async (c) => {
+      for (let i = 0; i < 30; i++) await c.insertOne({ _id: i as never, pad: 'x'.repeat(1000) });
+    });
+    expect(expectSaneDataDir(dataDir)).toBeGreaterThan(0);
+    await session(async (c) => {
+      expect(await c.countDocuments()).toBe(30);
+      await c.insertOne({ _id: 'after-restart' as never });
+      await c.updateOne({ _id: 0 as never }, { $set: { touched: true } });
+    });
+    expectSaneDataDir(dataDir);
+    // Enough writes to compact again, on top of the journal the first reopen continued.
+    await session(async (c) => {
+      expect(await c.countDocuments()).toBe(31);
+      for (let i = 30; i < 60; i++) await c.insertOne({ _id: i as never, pad: 'x'.repeat(1000) });
+      await c.insertOne({ _id: 'last' as never });
+    });
+    expectSaneDataDir(dataDir);
+    await session(async (c) => {
+      expect(await c.countDocuments()).toBe(62);
+      expect(await c.findOne({ _id: 'after-restart' as never })).toEqual({ _id: 'after-restart' });
+      expect(await c.findOne({ _id: 0 as never }, { projection: { touched: 1 } })).toEqual({ _id: 0, touched: true });
+      expect(await c.findOne({ _id: 'last' as never })).toEqual({ _id: 'last' });
+    });
+    expectSaneDataDir(dataDir);
   });
 
   it('reopens after a kill between writing a compacted snapshot and retiring the old journal', async () => {
@@ -173,49 +286,79 @@ describe('durability', () => {
 
   it('stops serving when a journal write fails, and a restart holds exactly the acknowledged writes', async () => {
     const dataDir = await newDir();
-    const tsx = path.resolve('node_modules/.bin/tsx');
     // A 192 KB file-size limit on the emulator process: its journal write fails with EFBIG, as on a full disk.
-    const child = spawn('bash', ['-c', `ulimit -f 192; exec "${tsx}" emulator/cli.ts --port 0 --data "${dataDir}"`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const { child, uri, exited } = await spawnEmulator(['--port', '0', '--data', dataDir], 192);
+    const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
+    const acknowledged: number[] = [];
+    let failure: unknown;
     try {
-      const uri = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          const match = /mongodb:\/\/\S+/.exec(chunk.toString());
-          if (match) resolve(match[0]);
-        });
-        child.once('exit', () => reject(new Error('emulator exited early')));
-      });
-      const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
-      const acknowledged: number[] = [];
-      let failure: unknown;
-      try {
-        for (let n = 0; n < 1000 && !failure; n++) {
-          try {
-            await client.db('full').collection('c').insertOne({ n, pad: 'x'.repeat(1000) });
-            acknowledged.push(n);
-          } catch (err) {
-            failure = err;
-          }
+      for (let n = 0; n < 1000 && !failure; n++) {
+        try {
+          await client.db('full').collection('c').insertOne({ n, pad: 'x'.repeat(1000) });
+          acknowledged.push(n);
+        } catch (err) {
+          failure = err;
         }
-        expect(String((failure as Error)?.message)).toMatch(/journal could not be written/);
-        expect(acknowledged.length).toBeGreaterThan(50);
-        await expect(client.db('full').collection('c').countDocuments()).rejects.toThrow(/stopped serving/);
-      } finally {
-        await client.close(true).catch(() => {});
       }
-      child.kill('SIGKILL');
+      expect(String((failure as Error)?.message)).toMatch(/journal could not be written/);
+      expect(acknowledged.length).toBeGreaterThan(50);
+      await expect(client.db('full').collection('c').countDocuments()).rejects.toThrow(/stopped serving/);
+    } finally {
+      await client.close(true).catch(() => {});
+    }
+    // Stopping after the failure is clean: no unhandled rejection from closing the failed journal.
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
 
-      const emulator = await startEmulator({ dataDir, logger: () => {} });
-      const reader = await new MongoClient(emulator.uri).connect();
-      try {
-        const stored = (await reader.db('full').collection('c').find({}, { projection: { n: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n);
-        expect(stored).toEqual(acknowledged);
-        await reader.db('full').collection('c').insertOne({ n: -1 });
-      } finally {
-        await reader.close();
-        await emulator.stop();
+    const emulator = await startEmulator({ dataDir, logger: () => {} });
+    const reader = await new MongoClient(emulator.uri).connect();
+    try {
+      const stored = (await reader.db('full').collection('c').find({}, { projection: { n: 1 } }).sort({ n: 1 }).toArray()).map((d) => d.n);
+      expect(stored).toEqual(acknowledged);
+      await reader.db('full').collection('c').insertOne({ n: -1 });
+    } finally {
+      await reader.close();
+      await emulator.stop();
+    }
+  });
+
+  it('does not fail a durable write when compaction fails afterwards, and keeps serving until the journal itself fails', async () => {
+    const dataDir = await newDir();
+    // 192 KB file-size limit, compaction past 40 KB: snapshots stop fitting long before the journal does.
+    const { child, uri, exited } = await spawnEmulator(['--port', '0', '--data', dataDir, '--compact-at-bytes', '40000'], 192);
+    const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
+    const acknowledged: number[] = [];
+    const failed: number[] = [];
+    let firstError = '';
+    try {
+      for (let n = 0; n < 600; n++) {
+        try {
+          await client.db('cf').collection('c').insertOne({ _id: n as never, pad: 'x'.repeat(1000) });
+          acknowledged.push(n);
+        } catch (err) {
+          failed.push(n);
+          firstError ||= (err as Error).message;
+        }
       }
     } finally {
-      child.kill('SIGKILL');
+      await client.close(true).catch(() => {});
     }
+    // More writes were acknowledged than any snapshot could hold, and the first error is the journal's own.
+    expect(acknowledged.length).toBeGreaterThan(200);
+    expect(firstError).toMatch(/journal could not be written/);
+    expect(failed[0]).toBe(acknowledged.length);
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+
+    const emulator = await startEmulator({ dataDir, logger: () => {} });
+    const reader = await new MongoClient(emulator.uri).connect();
+    try {
+      const stored = (await reader.db('cf').collection('c').find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id);
+      expect(stored).toEqual(acknowledged);
+    } finally {
+      await reader.close();
+      await emulator.stop();
+    }
+    expectSaneDataDir(dataDir);
   });
 });
