@@ -104,10 +104,27 @@ export class JobScheduler implements JobQueue {
     return this.agenda.cancel({ name, data: { uniqueKey } });
   }
 
-  /** Graceful stop: let running jobs finish (up to the timeout), then release locks. */
+  /**
+   * Graceful stop: take no new jobs, let running ones finish (up to the timeout), and release the locks on jobs
+   * this process holds but never started, so another process can run them now rather than after their lock
+   * lifetime (10 minutes by default). A job still running at the timeout keeps its lock, as agenda.stop() does:
+   * releasing it would let another process start it while this one is still in it.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.agenda.drain(timeoutMs).catch(() => this.agenda.stop());
+    // drain() resolves (never rejects) with timedOut, and it releases nothing: jobs it locked while queueing
+    // (waiting on concurrency, or due within one poll) stay locked. It also forgets its job processor, so take
+    // hold of it first to ask afterwards which jobs are locked and not running, as agenda.stop() does.
+    const processor = (this.agenda as unknown as { jobProcessor?: { stop(): Job[] } }).jobProcessor;
+    const result = await this.agenda.drain(timeoutMs);
+    if (result.timedOut) this.options.logger.warn({ stillRunning: result.running, timeoutMs }, 'jobs still running at shutdown keep their locks until they expire');
+    const lockedNotStarted = processor?.stop() ?? [];
+    if (lockedNotStarted.length === 0) return;
+    try {
+      await this.agenda.db.unlockJobs(lockedNotStarted.map((job) => job.attrs._id!));
+    } catch (err) {
+      this.options.logger.warn({ err, jobs: lockedNotStarted.length }, 'could not release job locks at shutdown; they expire after their lock lifetime');
+    }
   }
 }
