@@ -348,6 +348,27 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
     expect((await user.client.post(`/api/payment/${pay.id}/refund`, {})).body.refunds[1]).toMatchObject({ amountMinor: 5_000_000, status: 'pending' });
   });
 
+  it('asks Xendit about a refund whose callback never came, and applies the answer once', async () => {
+    const pay = await paidInvoice(6_000_000);
+    await user.client.post(`/api/payment/${pay.id}/refund`, {});
+    const xendit = t.hub.sandboxes.xendit!;
+    // The refund succeeds at Xendit, but its callback is lost.
+    xendit.setCallbackUrl('');
+    try {
+      await xendit.settleRefund(refundOf(pay.orderId)[0].id);
+    } finally {
+      xendit.setCallbackUrl(`${t.url}/webhooks/xendit`);
+    }
+    expect((await user.client.get(`/api/payment/${pay.id}`)).body).toMatchObject({ status: 'success', refunds: [{ status: 'pending' }] });
+    // Not yet late: reconciliation leaves it alone.
+    await t.hub.services.payments.reconcileStale();
+    expect((await user.client.get(`/api/payment/${pay.id}`)).body.refunds[0].status).toBe('pending');
+    await t.hub.models.Payment.collection.updateOne({ orderId: pay.orderId }, { $set: { 'refunds.0.requestedAt': new Date(Date.now() - 20 * 60_000) } });
+    await t.hub.services.payments.reconcileStale();
+    await t.hub.services.payments.reconcileStale();
+    expect((await user.client.get(`/api/payment/${pay.id}`)).body).toMatchObject({ status: 'refunded', refundedAmountMinor: 6_000_000, refunds: [{ status: 'succeeded' }] });
+  });
+
   it('records a refund made outside the hub from its callback alone', async () => {
     const pay = await paidInvoice(3_000_000);
     const body = {

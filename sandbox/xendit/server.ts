@@ -386,6 +386,10 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     await controls.expire(p.referenceId);
     return c.json({ id: p.id, external_id: p.referenceId, status: 'EXPIRED' });
   });
+  app.get('/refunds/:id', (c) => {
+    const entry = refundsById.get(c.req.param('id'));
+    return entry ? c.json(entry.refund) : error(c, 404, 'DATA_NOT_FOUND', 'Refund not found');
+  });
   // The Refunds API answers PENDING and calls back refund.succeeded / refund.failed when the channel has decided
   // (after settleMs here, or by hand with settleRefund). The answer names the refund only, not a running total.
   app.post('/refunds', async (c) => {

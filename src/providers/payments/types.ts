@@ -140,6 +140,11 @@ export interface PaymentProvider {
   /** Ends a pending charge early (Midtrans expire; Xendit has no separate expire, so cancel/void). */
   expire(ref: PaymentRef): Promise<ProviderStatus>;
   refund(request: RefundRequest): Promise<RefundResult>;
+  /**
+   * Where one refund stands, for providers whose refunds finish later (reconciliation asks when the callback is
+   * late). Providers whose refunds finish in the call leave it out.
+   */
+  getRefund?(refundRef: string): Promise<{ status: RefundResult['status']; amountMinor: number }>;
 }
 
 /**

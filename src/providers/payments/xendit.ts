@@ -222,14 +222,24 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
           : { reference_id: request.refundKey, amount, reason: 'REQUESTED_BY_CUSTOMER', metadata: { order_id: request.orderId }, ...(kind === 'inv' ? { invoice_id: id } : { payment_request_id: id }) };
       if (kind !== 'ewc' && kind !== 'inv' && kind !== 'pr') throw new AppError('PROVIDER_REJECTED', 'Xendit cannot refund this kind of payment (bank transfers and retail payments are refunded by disbursement)');
       const res = await call('POST', kind === 'ewc' ? `/ewallets/charges/${id}/refunds` : '/refunds', body, true, headers);
-      const outcome = String(res.status).toUpperCase();
       return {
         refundRef: res.id,
-        status: outcome === 'SUCCEEDED' ? 'success' : outcome === 'FAILED' ? 'failed' : 'pending',
+        status: refundOutcome(res.status),
         refundedAmountMinor: typeof res.refunded_amount === 'number' ? wholeMajorToMinor(res.refunded_amount, 'IDR') : undefined,
       };
     },
+
+    async getRefund(refundRef: string) {
+      // Refunds API refunds only: e-wallet charge refunds (ewr_) finish in the call.
+      const res = await call('GET', `/refunds/${encodeURIComponent(refundRef)}`, undefined, true);
+      return { status: refundOutcome(res.status), amountMinor: wholeMajorToMinor(Number(res.amount), String(res.currency ?? 'IDR')) };
+    },
   };
+}
+
+function refundOutcome(status: unknown): RefundResult['status'] {
+  const outcome = String(status).toUpperCase();
+  return outcome === 'SUCCEEDED' ? 'success' : outcome === 'FAILED' ? 'failed' : 'pending';
 }
 
 function refundAware(status: PaymentStatus, res: XenditBody): PaymentStatus {

@@ -584,7 +584,35 @@ export class PaymentService {
         this.deps.logger.warn({ err, paymentId: String(doc._id) }, 'reconciliation poll failed; will try again');
       }
     }
-    return { checked: candidates.length + abandoned.length, changed };
+    const refunds = await this.reconcileLateRefunds(limit);
+    return { checked: candidates.length + abandoned.length + refunds.checked, changed: changed + refunds.changed };
+  }
+
+  /** Asks the provider about refunds still pending long after they were asked for (their callback is late or lost). */
+  private async reconcileLateRefunds(limit: number): Promise<{ checked: number; changed: number }> {
+    const cutoff = new Date(this.now().getTime() - 15 * 60_000);
+    const docs = await this.deps.models.Payment.find({ refunds: { $elemMatch: { status: 'pending', requestedAt: { $lt: cutoff } } } })
+      .limit(limit)
+      .lean();
+    let checked = 0;
+    let changed = 0;
+    for (const doc of docs) {
+      const provider = this.deps.providers.get(doc.provider);
+      if (!provider?.getRefund) continue;
+      for (const record of doc.refunds ?? []) {
+        if (record.status !== 'pending' || record.requestedAt >= cutoff) continue;
+        checked++;
+        try {
+          const answer = await provider.getRefund(record.refundRef);
+          if (answer.status === 'pending') continue;
+          const outcome = await this.applyRefundOutcome(doc, { refundRef: record.refundRef, amountMinor: record.amountMinor, outcome: answer.status === 'success' ? 'succeeded' : 'failed' }, { source: 'poll' });
+          if (outcome === 'applied') changed++;
+        } catch (err) {
+          this.deps.logger.warn({ err, paymentId: String(doc._id), refundRef: record.refundRef }, 'refund poll failed; will try again');
+        }
+      }
+    }
+    return { checked, changed };
   }
 
   async cancel(actor: Actor, paymentId: string): Promise<PaymentView> {
