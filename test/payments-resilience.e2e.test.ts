@@ -87,6 +87,21 @@ describe('events in the wrong order', () => {
     expect(after.body.history.at(-1).note).toMatch(/voided/);
   });
 
+  it('waits on a card capture the fraud system challenged, and settles it when the review accepts it', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 6_000_000 }, idem());
+    await deliver(midtransNotification(pay.body.orderId, 'capture', '200', '60000.00', { fraud_status: 'challenge' }));
+    expect((await user.client.get(`/api/payment/${pay.body.id}`)).body.status).toBe('pending');
+    await deliver(midtransNotification(pay.body.orderId, 'capture', '200', '60000.00', { fraud_status: 'accept' }));
+    expect((await user.client.get(`/api/payment/${pay.body.id}`)).body.status).toBe('success');
+  });
+
+  it('fails a challenged capture that the review denies', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 6_100_000 }, idem());
+    await deliver(midtransNotification(pay.body.orderId, 'capture', '200', '61000.00', { fraud_status: 'challenge' }));
+    await deliver(midtransNotification(pay.body.orderId, 'deny', '202', '61000.00', { fraud_status: 'deny' }));
+    expect((await user.client.get(`/api/payment/${pay.body.id}`)).body.status).toBe('failed');
+  });
+
   it('keeps a settlement for a payment held as failed as unmatched, and does not revive the payment', async () => {
     t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
     const pay = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, idem());

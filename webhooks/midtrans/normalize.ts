@@ -52,7 +52,16 @@ export function normalizeMidtransNotification(body: unknown): NormalizedPaymentE
   return {
     provider: 'midtrans',
     // One event per status of an order; each refund is its own event (two partial refunds are two events).
-    eventKey: ['midtrans', n.order_id, n.transaction_status, n.status_code, ...(isRefund ? [lastRefundKey ?? String(refundedMinor ?? '')] : [])].join(':'),
+    // A challenged card capture is followed by the same capture once reviewed (fraud_status challenge → accept or
+    // deny): the fraud status is part of what makes it a new event.
+    eventKey: [
+      'midtrans',
+      n.order_id,
+      n.transaction_status,
+      n.status_code,
+      ...(n.transaction_status === 'capture' && n.fraud_status ? [n.fraud_status] : []),
+      ...(isRefund ? [lastRefundKey ?? String(refundedMinor ?? '')] : []),
+    ].join(':'),
     orderId: n.order_id,
     providerRef: n.transaction_id,
     status: mapMidtransTransactionStatus(n.transaction_status, n.fraud_status),
