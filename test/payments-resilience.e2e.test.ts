@@ -155,6 +155,35 @@ describe('processing', () => {
     expect(midtrans.chargeRequests).toBe(before);
   });
 
+  it('answers a retry of a refused charge with the same failed payment, and charges nothing more', async () => {
+    const headers = idem();
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
+    const first = await user.client.post('/api/payment/process', { method: 'va_bni', amountMinor: 4_400_000 }, headers);
+    expect(first.status).toBe(502);
+    const before = t.hub.sandboxes.midtrans!.chargeRequests;
+    const retry = await user.client.post('/api/payment/process', { method: 'va_bni', amountMinor: 4_400_000 }, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ status: 'failed', chargeState: 'rejected' });
+    expect(t.hub.sandboxes.midtrans!.chargeRequests).toBe(before);
+  });
+
+  it('cancels a pending payment at the provider, and refuses to cancel a settled one', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 2_200_000 }, idem());
+    const cancelled = await user.client.post(`/api/payment/${pay.body.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled' });
+    expect(t.hub.sandboxes.midtrans!.transactions.find((tx) => tx.order_id === pay.body.orderId)?.transaction_status).toBe('cancel');
+    // Its own cancel notification changes nothing more.
+    await t.hub.inboxProcessor.drain();
+    expect((await user.client.get(`/api/payment/${pay.body.id}`)).body.history.filter((h: { to: string }) => h.to === 'cancelled')).toHaveLength(1);
+
+    const paid = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 2_300_000 }, idem());
+    await deliver(midtransNotification(paid.body.orderId, 'settlement', '200', '23000.00'));
+    const refused = await user.client.post(`/api/payment/${paid.body.id}/cancel`);
+    expect(refused.status).toBe(409);
+    expect((await user.client.get(`/api/payment/${paid.body.id}`)).body.status).toBe('success');
+  });
+
   it('refuses item prices in fractions of a rupiah before recording anything', async () => {
     const before = await t.hub.models.Payment.countDocuments({ userId: new Types.ObjectId(user.id) });
     const res = await user.client.post(
