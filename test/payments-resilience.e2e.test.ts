@@ -288,6 +288,18 @@ describe('recurring', () => {
     expect(mine).toMatchObject({ runsMade: 1, lastRun: { status: 'pending' } });
   }, 20_000);
 
+  it('runs a cron schedule on Jakarta wall time and lists the next runs', async () => {
+    const rec = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Arisan' },
+      recurrence: { frequency: 'cron', expression: '30 7 1,15 * *' },
+      maxRuns: 4,
+    });
+    expect(rec.status).toBe(201);
+    expect(rec.body.upcoming).toHaveLength(3);
+    for (const at of rec.body.upcoming) expect(at).toMatch(/^\d{4}-\d{2}-(01|15)T07:30:00(\.000)?\+07:00$/);
+    expect(new Date(rec.body.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('refuses a start in the past', async () => {
     const res = await user.client.post('/api/payment/recurring', {
       payment: { method: 'va_bca', amountMinor: 10_000_000 },
