@@ -50,7 +50,7 @@ describe('embedded mode', () => {
     }
   });
 
-  it('answers /ready with 503 while the database is unreachable and /health stays 200', async () => {
+  it('answers /ready and /api with 503 (Retry-After) while the database is unreachable, and /health stays 200', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'swh-ready-'));
     dirs.push(dataDir);
     // A private database server this test can pull away from under the hub.
@@ -66,6 +66,11 @@ describe('embedded mode', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.checks.database).toBe('unreachable');
       expect((await client.get('/health')).status).toBe(200);
+      // An outage, not a bug: an API call says so (503, come back later) instead of 500 INTERNAL.
+      const api = await client.withKey(hub.adminApiKey).get('/api/users/me');
+      expect(api.status).toBe(503);
+      expect(api.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) });
+      expect(Number(api.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
       await hub.stop();
     }

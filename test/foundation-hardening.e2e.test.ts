@@ -104,3 +104,11 @@ describe('a payment provider left out of PAYMENT_PROVIDERS', () => {
     expect(await t.hub.models.WebhookEvent.countDocuments()).toBe(before);
   });
 });
+
+describe('framework errors keep their status', () => {
+  it('answers a body of the wrong media type with 415 UNSUPPORTED_MEDIA_TYPE, not 400', async () => {
+    const res = await t.admin.post('/api/users', 'name=Budi', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', requestId: expect.any(String) });
+  });
+});
