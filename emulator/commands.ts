@@ -7,7 +7,7 @@ import { Aggregator, Query } from 'mingo';
 import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
-import { applyUpdate, buildUpsert } from './updates.js';
+import { applyUpdate, buildUpsert, isOperatorUpdate, resolvePositional } from './updates.js';
 import { joinTypes, overlayAfterUpdate, sameDocument, splitTypes, type TypeOverlay } from './values.js';
 
 const MAX_BSON = 16 * 1024 * 1024;
@@ -139,12 +139,22 @@ function project(docs: Document[], projection: Document | undefined): Document[]
 }
 
 /** Stores an updated document with the number types its update implies; false when nothing changed. */
-function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Document, rawSpec: Document | Document[] | undefined): boolean {
+function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Document, rawSpec: Document | Document[] | undefined, where: { filter?: Document; arrayFilters?: Document[] } = {}): boolean {
   const before = c.overlayOf(doc);
-  const overlay = overlayAfterUpdate(next, { view: doc, overlay: before }, rawSpec);
+  const overlay = overlayAfterUpdate(next, { view: doc, overlay: before }, concreteSpec(rawSpec, doc, where));
   if (sameDocument(doc, next) && sameOverlay(before, overlay)) return false;
   ctx.store.replace(c, doc, next, overlay);
   return true;
+}
+
+/** The raw update with positional paths made concrete, so the number types of its operands land on the right paths. */
+function concreteSpec(rawSpec: Document | Document[] | undefined, doc: Document, where: { filter?: Document; arrayFilters?: Document[] }): Document | Document[] | undefined {
+  if (!rawSpec || Array.isArray(rawSpec) || !isOperatorUpdate(rawSpec)) return rawSpec;
+  try {
+    return resolvePositional(rawSpec, doc, where.filter, where.arrayFilters);
+  } catch {
+    return rawSpec;
+  }
 }
 
 function sameOverlay(a: TypeOverlay | undefined, b: TypeOverlay | undefined): boolean {
@@ -331,8 +341,10 @@ export const commands: Record<string, Handler> = {
           return;
         }
         for (const doc of chosen) {
+          // Counted once written: a duplicate key midway reports only the documents before it (as mongod).
+          const modified = writeTyped(ctx, existing!, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec, { filter: op.q, arrayFilters: op.arrayFilters });
           n++;
-          if (writeTyped(ctx, existing!, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec)) nModified++;
+          if (modified) nModified++;
         }
       } catch (err) {
         writeErrors.push(writeError(err, index));
@@ -412,7 +424,7 @@ export const commands: Record<string, Handler> = {
     }
     const before = shape(target);
     const next = applyUpdate(target, cmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
-    writeTyped(ctx, c!, target, next, rawCmd.update);
+    writeTyped(ctx, c!, target, next, rawCmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: cmd.new ? shape(next) : before, ok: 1 };
   },
 

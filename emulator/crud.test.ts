@@ -69,6 +69,60 @@ describe('CRUD', () => {
     expect(await c.findOne({ _id: 'cart' as never })).toEqual({ _id: 'cart', items: [{ sku: 'a', qty: 3 }, { sku: 'b', qty: 5, flag: true }], tags: ['y'] });
   });
 
+  it('resolves positional $ once per update, so several paths can name the matched element (as mongod)', async () => {
+    const c = db.collection('positional');
+    await c.insertMany([
+      { _id: 1 as never, items: [{ k: 'x' }, { k: 'a' }, { k: 'a' }] },
+      { _id: 2 as never, items: [{ k: 'a' }] },
+    ]);
+    await c.updateOne({ _id: 1 as never, 'items.k': 'a' }, { $set: { 'items.$.n': 5, 'items.$.done': true } });
+    expect((await c.findOne({ _id: 1 as never }))!.items).toEqual([{ k: 'x' }, { k: 'a', n: 5, done: true }, { k: 'a' }]);
+    // Changing the field the filter matched on still updates the one element it matched first.
+    await c.updateOne({ _id: 1 as never, 'items.k': 'a' }, { $set: { 'items.$.k': 'b', 'items.$.m': 1 } });
+    expect((await c.findOne({ _id: 1 as never }))!.items).toEqual([{ k: 'x' }, { k: 'b', n: 5, done: true, m: 1 }, { k: 'a' }]);
+    // Per document in a multi update, with $elemMatch and $inc too.
+    const many = await c.updateMany({ items: { $elemMatch: { k: 'a' } } }, { $inc: { 'items.$.hits': 1 }, $set: { 'items.$.seen': true } });
+    expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    expect((await c.findOne({ _id: 1 as never }))!.items[2]).toEqual({ k: 'a', hits: 1, seen: true });
+    expect((await c.findOne({ _id: 2 as never }))!.items).toEqual([{ k: 'a', hits: 1, seen: true }]);
+    // $[] and $[id] on several fields of the same elements.
+    await c.updateOne({ _id: 2 as never }, { $set: { 'items.$[].p': 1, 'items.$[].q': 2 } });
+    await c.updateOne({ _id: 1 as never }, { $set: { 'items.$[e].r': 1, 'items.$[e].s': 2 } }, { arrayFilters: [{ 'e.k': 'x' }] });
+    expect((await c.findOne({ _id: 2 as never }))!.items).toEqual([{ k: 'a', hits: 1, seen: true, p: 1, q: 2 }]);
+    expect((await c.findOne({ _id: 1 as never }))!.items[0]).toEqual({ k: 'x', r: 1, s: 2 });
+    // The element itself and a field of it do overlap: mongod's ConflictingUpdateOperators.
+    await expect(c.updateOne({ _id: 2 as never, 'items.k': 'a' }, { $set: { 'items.$': { k: 'z' }, 'items.$.n': 1 } })).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 2 as never }, { $set: { 'items.$.n': 1 } })).rejects.toMatchObject({ code: 2, message: /positional operator did not find the match/ });
+    await expect(c.updateOne({ _id: 2 as never }, { $set: { 'items.$[nope].n': 1 } })).rejects.toMatchObject({ code: 2, message: /No array filter found for identifier 'nope'/ });
+  });
+
+  it('refuses updates mongod refuses: $set and $setOnInsert on one path, a path through a scalar or an array of scalars', async () => {
+    const c = db.collection('update_refusals');
+    await expect(c.updateOne({ a: 1 }, { $set: { b: 1 }, $setOnInsert: { b: 2 } }, { upsert: true })).rejects.toMatchObject({ code: 40 });
+    // The upsert seeds {a: 1}; 'a.b' cannot be created inside the number 1.
+    await expect(c.updateOne({ a: 1 }, { $set: { 'a.b': 2 } }, { upsert: true })).rejects.toMatchObject({ code: 28, message: /Cannot create field 'b' in element/ });
+    expect(await c.countDocuments()).toBe(0);
+    await c.insertOne({ _id: 1 as never, tags: ['x', 'y'], n: null, when: new Date(0) });
+    await expect(c.updateOne({ _id: 1 as never }, { $set: { 'tags.x': 1 } })).rejects.toMatchObject({ code: 28 });
+    await expect(c.updateOne({ _id: 1 as never }, { $inc: { 'n.count': 1 } })).rejects.toMatchObject({ code: 28 });
+    await expect(c.updateOne({ _id: 1 as never }, { $set: { 'when.day': 1 } })).rejects.toMatchObject({ code: 28 });
+    // A numeric index into an array is a path, and $unset of a path that cannot exist is a no-op.
+    await c.updateOne({ _id: 1 as never }, { $set: { 'tags.1': 'z' }, $unset: { 'tags.q': '' } });
+    expect(await c.findOne({ _id: 1 as never })).toEqual({ _id: 1, tags: ['x', 'z'], n: null, when: new Date(0) });
+  });
+
+  it('counts only the documents written before a duplicate key stops an updateMany', async () => {
+    const c = db.collection('update_dup_midway');
+    await c.createIndex({ email: 1 }, { unique: true });
+    await c.insertMany([{ _id: 1 as never, email: 'a' }, { _id: 2 as never, email: 'b' }, { _id: 3 as never, email: 'c' }]);
+    const reply = await db.command({ update: 'update_dup_midway', updates: [{ q: {}, u: { $set: { email: 'zz' } }, multi: true }] });
+    expect(reply.n).toBe(1);
+    expect(reply.nModified).toBe(1);
+    expect(reply.writeErrors).toHaveLength(1);
+    expect(reply.writeErrors[0].code).toBe(11000);
+    expect(await c.countDocuments({ email: 'zz' })).toBe(1);
+  });
+
   it('runs findOneAndUpdate with sort, before/after, upsert and remove', async () => {
     const c = db.collection('queue');
     await c.insertMany([{ n: 2, state: 'ready' }, { n: 1, state: 'ready' }]);

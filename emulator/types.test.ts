@@ -86,4 +86,22 @@ describe('number type fidelity', () => {
       await emulator.stop();
     }
   });
+
+  it('keeps the number type of a value written through a positional or array-filter path', async () => {
+    const emulator = await startEmulator({ logger: () => {} });
+    const client = await new MongoClient(emulator.uri).connect();
+    try {
+      const c = client.db('types').collection('positional');
+      await c.insertOne({ _id: 'p' as never, items: [{ k: 'a' }, { k: 'b' }] });
+      await c.updateOne({ _id: 'p' as never, 'items.k': 'b' }, { $set: { 'items.$.amount': new Double(5), 'items.$.count': Long.fromNumber(2) } });
+      await c.updateOne({ _id: 'p' as never }, { $set: { 'items.$[x].rate': new Double(1) } }, { arrayFilters: [{ 'x.k': 'a' }] });
+      const doc = await c.findOne({ _id: 'p' as never }, raw);
+      expect(typeOf(doc!.items[1].amount)).toBe('Double');
+      expect(typeOf(doc!.items[1].count)).toBe('Long');
+      expect(typeOf(doc!.items[0].rate)).toBe('Double');
+    } finally {
+      await client.close();
+      await emulator.stop();
+    }
+  });
 });
