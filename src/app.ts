@@ -68,7 +68,7 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const secrets = await resolveLocalSecrets(config);
+  const secrets = await resolveLocalSecrets(config, logger);
 
   const ownedDatabase = options.database
     ? undefined
