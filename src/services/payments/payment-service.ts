@@ -18,13 +18,13 @@ import type { JobQueue } from '../job-queue.js';
 import type { NotificationService } from '../notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
 import type { PaymentRequest } from './schemas.js';
-import { allowedFrom, FINAL_STATUSES } from './state-machine.js';
+import { allowedFrom } from './state-machine.js';
 import { toPaymentView, type PaymentView } from './views.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
 /**
- * `paid-after-final`: the provider says money moved on a payment we hold as failed, expired or cancelled. It is
- * not applied (a final state stays final) but kept for a person, since the payer may be owed their money back.
+ * `paid-after-final`: the provider says money moved (paid or refunded) on a payment we hold as failed, expired or
+ * cancelled. It is not applied (a final state stays final) but kept for a person, since money may be owed.
  */
 export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch' | 'paid-after-final';
 
@@ -399,14 +399,16 @@ export class PaymentService {
     if (event.providerRef && !doc.providerRef) {
       await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
     }
+    const heldUnpaid = doc.status === 'failed' || doc.status === 'expired' || doc.status === 'cancelled';
+    const movesMoney = event.status === 'success' || event.status === 'refunded' || event.status === 'partially_refunded' || event.refund?.outcome === 'succeeded';
+    if (heldUnpaid && movesMoney) {
+      this.deps.logger.error({ paymentId: String(doc._id), status: doc.status }, 'provider reports money moved on a payment the hub holds as unpaid; needs a person');
+      return 'paid-after-final';
+    }
     if (event.refund) return this.applyRefundOutcome(doc, event.refund, { source: 'webhook', providerStatus: event.providerStatus, eventId });
     if (event.status === 'pending') {
       const current = doc.status;
       return current === 'pending' || current === 'scheduled' ? 'duplicate' : 'stale';
-    }
-    if (event.status === 'success' && (doc.status === 'failed' || doc.status === 'expired' || doc.status === 'cancelled')) {
-      this.deps.logger.error({ paymentId: String(doc._id), status: doc.status }, 'provider reports a payment settled that the hub holds as final; needs a person');
-      return 'paid-after-final';
     }
     return this.applyProviderStatus(doc, event.status, {
       source: 'webhook',
@@ -453,11 +455,7 @@ export class PaymentService {
     if (refund.outcome === 'failed') {
       const record = (await this.deps.models.Payment.findById(doc._id, { refunds: 1 }).lean())?.refunds?.find((r) => r.refundRef === refund.refundRef);
       if (!record || record.status !== 'pending') return 'duplicate';
-      const closed = await this.deps.models.Payment.updateOne(
-        { _id: doc._id, refunds: { $elemMatch: { refundRef: refund.refundRef, status: 'pending' } } },
-        { $set: { 'refunds.$': { ...record, status: 'failed', completedAt: this.now() } } },
-      );
-      if (!closed.modifiedCount) return 'duplicate';
+      if (!(await this.closeRefundRecord(doc._id, record, 'failed'))) return 'duplicate';
       await this.deps.notifications.notify({
         userId: String(doc.userId),
         kind: 'payment.refund_failed',
@@ -483,10 +481,7 @@ export class PaymentService {
       const succeeded = (current.refunds ?? []).filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0);
       const total = Math.max(current.refundedAmountMinor, succeeded + record.amountMinor);
       if (total === current.refundedAmountMinor) {
-        await this.deps.models.Payment.updateOne(
-          { _id: doc._id, refunds: { $elemMatch: { refundRef: refund.refundRef, status: 'pending' } } },
-          { $set: { 'refunds.$': { ...record, status: 'succeeded', completedAt: this.now() } } },
-        );
+        await this.closeRefundRecord(doc._id, record, 'succeeded');
         return 'duplicate';
       }
       const outcome = await this.transition(current, total >= current.amountMinor ? 'refunded' : 'partially_refunded', {
@@ -495,9 +490,24 @@ export class PaymentService {
         refundRecord: { record, fromTotal: current.refundedAmountMinor },
       });
       if (outcome === 'applied') return outcome;
-      if (FINAL_STATUSES.includes(current.status) && current.status !== 'refunded') return 'stale';
+      // Read again only if another refund moved the total meanwhile; otherwise nothing more can be added (the
+      // payment is already refunded in full): close the record.
+      const now = await this.deps.models.Payment.findById(doc._id, { status: 1, refundedAmountMinor: 1 }).lean();
+      if (now?.status === current.status && now.refundedAmountMinor === current.refundedAmountMinor) {
+        await this.closeRefundRecord(doc._id, record, 'succeeded');
+        return 'stale';
+      }
     }
     throw new AppError('SERVICE_UNAVAILABLE', 'the payment kept changing while a refund was applied; will retry', { retryable: true });
+  }
+
+  /** Closes a pending refund record (the whole element in one positional path). False if it was not pending. */
+  private async closeRefundRecord(paymentId: Types.ObjectId, record: RefundRecord, status: 'succeeded' | 'failed'): Promise<boolean> {
+    const closed = await this.deps.models.Payment.updateOne(
+      { _id: paymentId, refunds: { $elemMatch: { refundRef: record.refundRef, status: 'pending' } } },
+      { $set: { 'refunds.$': { ...record, status, completedAt: this.now() } } },
+    );
+    return closed.modifiedCount > 0;
   }
 
   /** Adds a pending refund record unless one with this provider id exists. */
