@@ -111,7 +111,13 @@ export class JobScheduler implements JobQueue {
    * releasing it would let another process start it while this one is still in it.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
-    if (!this.started) return;
+    if (!this.started) {
+      // Agenda connects its backend (building indexes) from its constructor and nothing awaits that when the
+      // scheduler never started (runJobs: false); the caller closing the client under it would surface as an
+      // unhandled MongoClientClosedError. Let the connect finish first, within the same time budget.
+      await Promise.race([this.agenda.ready, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      return;
+    }
     this.started = false;
     // drain() resolves (never rejects) with timedOut, and it releases nothing: jobs it locked while queueing
     // (waiting on concurrency, or due within one poll) stay locked. It also forgets its job processor, so take

@@ -177,15 +177,24 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         s.once('error', reject);
         server = s;
       }),
+    // Once only (later calls share the first), and every step runs even if one before it failed, so a failed
+    // step never leaves connections or the embedded database open; failures are logged, never thrown.
     stop: () =>
       (stopping ??= (async () => {
-        if (server) await closeServer(server);
-        await inboxProcessor.stop();
-        await scheduler.stop();
-        await paymentProviders.stop();
-        await agendaClient.close().catch(() => {});
-        await connection.close().catch(() => {});
-        if (ownedDatabase) await ownedDatabase.stop();
+        const step = async (what: string, run: () => Promise<unknown>) => {
+          try {
+            await run();
+          } catch (err) {
+            logger.warn({ err }, `shutdown: ${what} failed`);
+          }
+        };
+        if (server) await step('closing the HTTP server', () => closeServer(server!));
+        await step('stopping the inbox processor', () => inboxProcessor.stop());
+        await step('stopping the job scheduler', () => scheduler.stop());
+        await step('stopping the payment simulators', () => paymentProviders.stop());
+        await step('closing the job database client', () => agendaClient.close());
+        await step('closing the database connection', () => connection.close());
+        if (ownedDatabase) await step('stopping the embedded database', () => ownedDatabase.stop());
       })()),
   };
 }

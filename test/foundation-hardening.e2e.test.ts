@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_BODY_LIMIT } from '../webhooks/intake.js';
-import { startTestHub, type TestHub } from './harness.js';
+import { eventually, startTestHub, type TestHub } from './harness.js';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -110,5 +110,26 @@ describe('framework errors keep their status', () => {
     const res = await t.admin.post('/api/users', 'name=Budi', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', requestId: expect.any(String) });
+  });
+});
+
+describe('stopping a hub', () => {
+  it('stops a hub that never ran its jobs cleanly, once, however often stop() is called', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Stopped right after it is built: Agenda is still connecting its backend when the client closes.
+      const quiet = await startTestHub({ runJobs: false });
+      const first = quiet.hub.stop();
+      expect(quiet.hub.stop()).toBe(first);
+      await expect(first).resolves.toBeUndefined();
+      await quiet.stop();
+      // Give a rejection from a closed client a few turns to surface.
+      await eventually(async () => unhandled.length, (n) => n > 0, 500);
+      expect(unhandled.map((e) => (e as Error)?.name ?? String(e))).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
