@@ -133,3 +133,14 @@ describe('stopping a hub', () => {
     }
   });
 });
+
+describe('audit entries carry the request id', () => {
+  it('records the request id of the call that made a payment, as for user creation', async () => {
+    const user = await t.createUser();
+    const res = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 2_000_000 }, { 'idempotency-key': 'audit-rid-1', 'x-request-id': 'pay-request-0001' });
+    expect(res.status).toBe(201);
+    const audit = await t.admin.get(`/api/admin/audit?action=payment.create&limit=100`);
+    const entry = audit.body.entries.find((e: { target: { id: string } | null }) => e.target?.id === res.body.id);
+    expect(entry).toMatchObject({ channel: 'api', actorUserId: user.id, requestId: 'pay-request-0001' });
+  });
+});

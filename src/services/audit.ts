@@ -44,7 +44,8 @@ export class AuditService {
       outcome: entry.outcome ?? 'success',
       metadata: entry.metadata,
     });
-    this.logger.info({ audit: { action: entry.action, target: entry.target, channel: entry.actor?.channel } }, 'audit');
+    // The service logger is not the request's child logger, so carry the request id for correlation here too.
+    this.logger.info({ audit: { action: entry.action, target: entry.target, channel: entry.actor?.channel }, requestId: entry.actor?.requestId }, 'audit');
   }
 
   /** Newest first, keyset-paginated on (at, _id) so pages stay stable while entries are appended. */
