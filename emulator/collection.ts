@@ -3,7 +3,7 @@
  * uniqueness check and an equality lookup cost the same at 100 documents or 100,000.
  */
 import { ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
+import { Query } from './mingo.js';
 import { MongoCommandError, errors } from './errors.js';
 import { displayValue, joinTypes, keyOf, valuesAt, type TypeOverlay } from './values.js';
 

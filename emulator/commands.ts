@@ -3,7 +3,7 @@
  * shapes. Anything not here is a CommandNotFound error naming the command, never a silent success.
  */
 import { BSON, Long, ObjectId, type Document } from 'bson';
-import { Aggregator, Query } from 'mingo';
+import { Aggregator, Query } from './mingo.js';
 import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
@@ -456,7 +456,7 @@ export const commands: Record<string, Handler> = {
         collation: cmd.collation,
       } as never).run(input) as Document[];
     } catch (err) {
-      throw errors.badValue((err as Error).message);
+      throw err instanceof MongoCommandError ? err : errors.badValue((err as Error).message);
     }
     return cursorReply(ctx, `${db}.${cmd.aggregate === 1 ? '$cmd.aggregate' : cmd.aggregate}`, docs, cmd.cursor?.batchSize, false);
   },

@@ -170,6 +170,43 @@ describe('CRUD', () => {
     expect(result.byDay).toEqual([{ _id: '2026-01-02', n: 3 }]);
   });
 
+  it('computes ISO weeks, week-years and other date parts like mongod, in any time zone, and null for a missing date', async () => {
+    const c = db.collection('iso_weeks');
+    await c.insertMany([
+      { _id: 1 as never, d: new Date('2021-01-03T10:00:00Z') },
+      { _id: 2 as never, d: new Date('2024-12-30T18:00:00Z') },
+      { _id: 3 as never, d: new Date('2027-01-03T20:00:00Z') },
+      { _id: 4 as never },
+    ]);
+    const rows = await c
+      .aggregate([
+        {
+          $project: {
+            utc: { $dateToString: { format: '%G-W%V %u %w %U %j', date: '$d' } },
+            jakarta: { $dateToString: { format: '%G-W%V %Y-%m-%d %H:%M %z %Z', date: '$d', timezone: 'Asia/Jakarta' } },
+            ba: { $dateToString: { format: '%Y-%m-%dT%H:%M%z', date: '$d', timezone: 'America/Argentina/Buenos_Aires' } },
+            isoYear: { $isoWeekYear: { date: '$d', timezone: 'Asia/Jakarta' } },
+            isoWeek: { $isoWeek: '$d' },
+            year: { $year: '$d' },
+            dow: { $dayOfWeek: { date: '$d', timezone: '+07:00' } },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(rows).toEqual([
+      { _id: 1, utc: '2020-W53 7 1 01 003', jakarta: '2020-W53 2021-01-03 17:00 +0700 420', ba: '2021-01-03T07:00-0300', isoYear: 2020, isoWeek: 53, year: 2021, dow: 1 },
+      { _id: 2, utc: '2025-W01 1 2 52 365', jakarta: '2025-W01 2024-12-31 01:00 +0700 420', ba: '2024-12-30T15:00-0300', isoYear: 2025, isoWeek: 1, year: 2024, dow: 3 },
+      { _id: 3, utc: '2026-W53 7 1 01 003', jakarta: '2027-W01 2027-01-04 03:00 +0700 420', ba: '2027-01-03T17:00-0300', isoYear: 2027, isoWeek: 53, year: 2027, dow: 2 },
+      { _id: 4, utc: null, jakarta: null, ba: null, isoYear: null, isoWeek: null, year: null, dow: null },
+    ]);
+    // The hub's weekly analytics group by '%G-W%V' in Jakarta time.
+    const weekly = await c.aggregate([{ $match: { d: { $exists: true } } }, { $group: { _id: { $dateToString: { format: '%G-W%V', date: '$d', timezone: 'Asia/Jakarta' } }, n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
+    expect(weekly).toEqual([{ _id: '2020-W53', n: 1 }, { _id: '2025-W01', n: 1 }, { _id: '2027-W01', n: 1 }]);
+    await expect(c.aggregate([{ $project: { y: { $year: 'not a date' } } }]).toArray()).rejects.toMatchObject({ code: 16006 });
+    await expect(c.aggregate([{ $project: { y: { $year: { date: '$d', timezone: 'Mars/Olympus' } } } }]).toArray()).rejects.toMatchObject({ code: 40485 });
+  });
+
   it('pages a large result through getMore in batches, and survives results larger than one reply', async () => {
     const c = db.collection('big');
     await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ i })));

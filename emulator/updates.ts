@@ -3,7 +3,8 @@
  * documents, pipeline updates, and upsert seeding from the query's equality predicates.
  */
 import { Long, ObjectId, type Document } from 'bson';
-import { Aggregator, Query, update as mingoUpdate } from 'mingo';
+import { update as mingoUpdate } from 'mingo';
+import { Aggregator, Query } from './mingo.js';
 import { errors, MongoCommandError } from './errors.js';
 import { clone, displayValue, getPath, isPlainObject, keyOf, setPath } from './values.js';
 

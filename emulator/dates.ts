@@ -1,0 +1,185 @@
+/**
+ * Date expression operators as mongod computes them, replacing mingo's where it differs: ISO week-year (%G,
+ * $isoWeekYear) and ISO week at year boundaries, %w as 1 (Sunday) to 7, any IANA time zone or UTC offset (mingo
+ * reads only "Area/City" names), and null for a null or missing date instead of an exception.
+ */
+import { ObjectId, Timestamp } from 'bson';
+import { evalExpr } from 'mingo/core';
+import { MongoCommandError } from './errors.js';
+import { isPlainObject } from './values.js';
+
+type Operator = (obj: unknown, expr: unknown, options: never) => unknown;
+
+const DAY_MS = 86_400_000;
+const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function typeName(value: unknown): string {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return 'array';
+  return (value as { _bsontype?: string })?._bsontype ?? 'object';
+}
+
+/** A value mongod accepts as a date (Date, ObjectId, Timestamp), null for null/missing; anything else is 16006. */
+function toDate(value: unknown, operator: string): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (value instanceof ObjectId) return value.getTimestamp();
+  if (value instanceof Timestamp) return new Date(value.high * 1000);
+  throw new MongoCommandError(16006, 'Location16006', `can't convert from BSON type ${typeName(value)} to Date (${operator})`);
+}
+
+/** The UTC offset in minutes of `tz` (an IANA name or ±hh, ±hhmm, ±hh:mm) at `date`; 0 without a time zone. */
+export function offsetMinutes(date: Date, tz: unknown): number {
+  if (tz === undefined || tz === null) return 0;
+  if (typeof tz !== 'string') throw new MongoCommandError(40517, 'Location40517', `timezone must evaluate to a string, found ${typeName(tz)}`);
+  const offset = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(tz);
+  if (offset) return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+  let format = formatters.get(tz);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+    } catch {
+      throw new MongoCommandError(40485, 'Location40485', `unrecognized time zone identifier: "${tz}"`);
+    }
+    formatters.set(tz, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+  const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
+  // Date.UTC reads years 0-99 as 1900-1999: set the year separately (2000 is a leap year, so 29 Feb survives).
+  const wall = new Date(Date.UTC(2000, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)));
+  wall.setUTCFullYear(year);
+  const utc = date.getTime() - (((date.getTime() % 1000) + 1000) % 1000);
+  return Math.round((wall.getTime() - utc) / 60_000);
+}
+
+/** The wall-clock time in `tz` as a Date whose UTC fields read as that wall clock. */
+function wallClock(date: Date, tz: unknown): { wall: Date; offset: number } {
+  const offset = offsetMinutes(date, tz);
+  return { wall: new Date(date.getTime() + offset * 60_000), offset };
+}
+
+function dayOfYear(d: Date): number {
+  return Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
+}
+
+/** 1 (Monday) to 7 (Sunday). */
+function isoDayOfWeek(d: Date): number {
+  return d.getUTCDay() || 7;
+}
+
+/** ISO 8601 week-numbering year and week: the week (Monday to Sunday) holding the year's first Thursday is week 1. */
+function isoWeekParts(d: Date): { year: number; week: number } {
+  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) + (4 - isoDayOfWeek(d)) * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
+  return { year, week };
+}
+
+/** Week of the year, 0 (the days before the first Sunday) to 53. */
+function week(d: Date): number {
+  return Math.floor((dayOfYear(d) - 1 + 7 - d.getUTCDay()) / 7);
+}
+
+function padded(n: number, width: number): string {
+  if (n < 0 || n > 9999) throw new MongoCommandError(18537, 'Location18537', `Could not convert date to string: date component was outside the supported range of 0-9999: ${n}`);
+  return String(n).padStart(width, '0');
+}
+
+function formatDate(format: string, date: Date, tz: unknown): string {
+  const { wall, offset } = wallClock(date, tz);
+  let out = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i];
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const spec = format[++i];
+    switch (spec) {
+      case '%': out += '%'; break;
+      case 'Y': out += padded(wall.getUTCFullYear(), 4); break;
+      case 'm': out += padded(wall.getUTCMonth() + 1, 2); break;
+      case 'd': out += padded(wall.getUTCDate(), 2); break;
+      case 'H': out += padded(wall.getUTCHours(), 2); break;
+      case 'M': out += padded(wall.getUTCMinutes(), 2); break;
+      case 'S': out += padded(wall.getUTCSeconds(), 2); break;
+      case 'L': out += padded(wall.getUTCMilliseconds(), 3); break;
+      case 'j': out += padded(dayOfYear(wall), 3); break;
+      case 'w': out += padded(wall.getUTCDay() + 1, 1); break;
+      case 'U': out += padded(week(wall), 2); break;
+      case 'G': out += padded(isoWeekParts(wall).year, 4); break;
+      case 'V': out += padded(isoWeekParts(wall).week, 2); break;
+      case 'u': out += padded(isoDayOfWeek(wall), 1); break;
+      case 'b': out += MONTHS_SHORT[wall.getUTCMonth()]; break;
+      case 'B': out += MONTHS_LONG[wall.getUTCMonth()]; break;
+      case 'z': out += `${offset < 0 ? '-' : '+'}${padded(Math.floor(Math.abs(offset) / 60), 2)}${padded(Math.abs(offset) % 60, 2)}`; break;
+      case 'Z': out += String(offset); break;
+      default:
+        throw new MongoCommandError(18536, 'Location18536', `Invalid format character '%${spec ?? ''}' in format string`);
+    }
+  }
+  return out;
+}
+
+function isUtc(tz: unknown): boolean {
+  return tz === undefined || tz === null || tz === 'UTC' || tz === 'GMT' || tz === 'Etc/UTC' || tz === 'Etc/GMT' || /^[+-]00(:?00)?$/.test(String(tz));
+}
+
+const $dateToString: Operator = (obj, expr, options) => {
+  if (!isPlainObject(expr)) throw new MongoCommandError(18629, 'Location18629', '$dateToString only supports an object as its argument');
+  for (const key of Object.keys(expr)) if (!['date', 'format', 'timezone', 'onNull'].includes(key)) throw new MongoCommandError(18534, 'Location18534', `Unrecognized argument to $dateToString: ${key}`);
+  if (!('date' in expr)) throw new MongoCommandError(18628, 'Location18628', "Missing 'date' parameter to $dateToString");
+  const value = evalExpr(obj, expr.date, options);
+  const tz = expr.timezone === undefined ? undefined : evalExpr(obj, expr.timezone, options);
+  const format = expr.format === undefined ? undefined : evalExpr(obj, expr.format, options);
+  if (value === null || value === undefined) return expr.onNull === undefined ? null : evalExpr(obj, expr.onNull, options) ?? null;
+  if (tz === null || (expr.format !== undefined && (format === null || format === undefined))) return null;
+  if (format !== undefined && typeof format !== 'string') throw new MongoCommandError(18533, 'Location18533', `$dateToString requires that 'format' be a string, found: ${typeName(format)}`);
+  const date = toDate(value, '$dateToString')!;
+  // mongod 7.1+: the default format carries a 'Z' only when the result is in UTC.
+  return formatDate(format ?? (isUtc(tz) ? '%Y-%m-%dT%H:%M:%S.%LZ' : '%Y-%m-%dT%H:%M:%S.%L'), date, tz);
+};
+
+/** `{$year: <date>}`, `{$year: [<date>]}` or `{$year: {date, timezone}}` → the part in that time zone; null for null. */
+function datePart(name: string, part: (wall: Date) => number): Operator {
+  return (obj, expr, options) => {
+    let dateExpr = expr;
+    let tzExpr: unknown;
+    if (Array.isArray(dateExpr)) {
+      if (dateExpr.length !== 1) throw new MongoCommandError(40536, 'Location40536', `${name} accepts exactly one argument if given an array, but was given ${dateExpr.length}`);
+      dateExpr = dateExpr[0];
+    }
+    if (isPlainObject(dateExpr) && 'date' in dateExpr && Object.keys(dateExpr).every((k) => k === 'date' || k === 'timezone')) {
+      tzExpr = dateExpr.timezone;
+      dateExpr = dateExpr.date;
+    }
+    const date = toDate(evalExpr(obj, dateExpr, options), name);
+    if (!date) return null;
+    const tz = tzExpr === undefined ? undefined : evalExpr(obj, tzExpr, options);
+    if (tz === null) return null;
+    return part(wallClock(date, tz).wall);
+  };
+}
+
+export const dateOperators: Record<string, Operator> = {
+  $dateToString,
+  $year: datePart('$year', (d) => d.getUTCFullYear()),
+  $month: datePart('$month', (d) => d.getUTCMonth() + 1),
+  $dayOfMonth: datePart('$dayOfMonth', (d) => d.getUTCDate()),
+  $hour: datePart('$hour', (d) => d.getUTCHours()),
+  $minute: datePart('$minute', (d) => d.getUTCMinutes()),
+  $second: datePart('$second', (d) => d.getUTCSeconds()),
+  $millisecond: datePart('$millisecond', (d) => d.getUTCMilliseconds()),
+  $dayOfYear: datePart('$dayOfYear', dayOfYear),
+  $dayOfWeek: datePart('$dayOfWeek', (d) => d.getUTCDay() + 1),
+  $week: datePart('$week', week),
+  $isoWeek: datePart('$isoWeek', (d) => isoWeekParts(d).week),
+  $isoWeekYear: datePart('$isoWeekYear', (d) => isoWeekParts(d).year),
+  $isoDayOfWeek: datePart('$isoDayOfWeek', isoDayOfWeek),
+};
