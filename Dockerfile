@@ -30,7 +30,9 @@ COPY package.json ./
 RUN mkdir -p /var/lib/smartwealth && chown node:node /var/lib/smartwealth
 USER node
 EXPOSE 3000
-# Production needs MONGODB_URI (a replica set), DATA_ENCRYPTION_KEY and ADMIN_API_KEY; the process refuses to start without them.
+# Production needs MONGODB_URI (a replica set), DATA_ENCRYPTION_KEY, ADMIN_API_KEY and the keys of each provider in
+# PAYMENT_PROVIDERS (the simulators never run in production); the process refuses to start without them.
+# On SIGTERM it drains for up to 25 s: stop it with `docker stop --time 30` (Docker's default 10 s cuts the drain short).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "dist/src/main.js"]
