@@ -441,6 +441,20 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
     expect(after.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 1_000_000, refunds: [{ refundRef: 'rfd-dashboard-1', status: 'succeeded' }] });
   });
 
+  it('answers 503, not a crash, when the payment\'s provider has since been taken out of PAYMENT_PROVIDERS', async () => {
+    const pay = await paidInvoice(2_000_000);
+    const midtransOnly = await startTestHub({ dbName: t.dbName, dataDir: t.dataDir, runJobs: false, env: { PAYMENT_PROVIDERS: 'midtrans' } });
+    try {
+      const client = midtransOnly.anonymous.withKey(user.apiKey);
+      const refund = await client.post(`/api/payment/${pay.id}/refund`, {});
+      expect(refund.status).toBe(503);
+      expect(refund.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect((await client.get(`/api/payment/${pay.id}`)).body).toMatchObject({ status: 'success', refunds: [] });
+    } finally {
+      await midtransOnly.stop({ cleanup: false });
+    }
+  });
+
   it('refuses a callback with a fractional amount as malformed (400), not a crash', async () => {
     const body = { event: 'refund.succeeded', data: { id: 'rfd-x', amount: 100.5, currency: 'IDR', status: 'SUCCEEDED', metadata: { order_id: 'SWH-X' } } };
     const res = await t.anonymous.post('/webhooks/xendit', body, { 'x-callback-token': t.hub.webhookSecrets.xenditCallbackToken });

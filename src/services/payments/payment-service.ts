@@ -94,8 +94,13 @@ export class PaymentService {
     const info = methodInfo(method);
     const name = explicit ?? this.routing.get(method) ?? info.providers[0];
     if (!info.providers.includes(name)) throw validationFailed([{ field: 'provider', reason: `${name} cannot take ${method}; use ${info.providers.join(' or ')}` }]);
+    return this.configuredProvider(name);
+  }
+
+  /** The adapter for a payment's provider; one taken out of PAYMENT_PROVIDERS since is a 503, not a crash. */
+  private configuredProvider(name: PaymentProviderName): PaymentProvider {
     const provider = this.deps.providers.get(name);
-    if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${name} is not configured`);
+    if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${name} is not configured`, { retryable: true });
     return provider;
   }
 
@@ -231,6 +236,7 @@ export class PaymentService {
       return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
     }
     if (doc.chargeState !== 'not_sent') return toPaymentView(doc);
+    const provider = this.configuredProvider(doc.provider);
 
     // Claim the call: of two processes (a job re-run, a retried request) only one sends the charge. A claim
     // left by a process that died is never re-sent blindly; reconciliation asks the provider instead.
@@ -241,8 +247,6 @@ export class PaymentService {
     ).lean();
     if (!claimed) return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
 
-    const provider = this.deps.providers.get(doc.provider);
-    if (!provider) throw new AppError('SERVICE_UNAVAILABLE', `payment provider ${doc.provider} is not configured`, { retryable: true });
     try {
       const result = await provider.charge({
         orderId: doc.orderId,
@@ -631,7 +635,7 @@ export class PaymentService {
       const outcome = await this.transition(doc, 'cancelled', { source: 'api', note: 'cancelled by the user before it ran' });
       if (outcome === 'applied') await this.deps.jobs.cancel(CHARGE_JOB, String(doc._id));
     } else if (doc.status === 'pending') {
-      const provider = this.deps.providers.get(doc.provider)!;
+      const provider = this.configuredProvider(doc.provider);
       if (doc.chargeState === 'accepted') {
         const status = await provider.cancel({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
         await this.transition(doc, status.status === 'pending' ? 'cancelled' : status.status, { source: 'api', providerStatus: status.providerStatus });
@@ -655,7 +659,7 @@ export class PaymentService {
     if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
     if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
     if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
-    const provider = this.deps.providers.get(doc.provider)!;
+    const provider = this.configuredProvider(doc.provider);
     // Numbered by the refunds this payment has had: a request retried before its refund was recorded is the same
     // refund at the provider, while a new refund after a refused one gets a new key (providers replay a known key).
     const refundKey = `${doc.orderId}-r${(doc.refunds?.length ?? 0) + 1}`;
