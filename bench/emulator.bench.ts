@@ -1,54 +1,86 @@
 /**
- * Emulator throughput through the official driver over TCP: inserts and find-by-unique-key with 10k and then
- * 100k documents already in the collection. Lookups go through hash maps, so the ratio 10k/100k should stay
- * under 1.5. With MONGOMS_SYSTEM_BINARY set, the same figures against a real mongod, in the same line.
+ * Emulator throughput through the official driver over TCP, with 10k and then 100k documents already in the
+ * collection: inserts, and lookups by a unique key, a sparse unique key, a compound unique key, an aggregate
+ * whose first stage is $match on a unique key, and findOne({}). These go through hash maps or stop early, so each
+ * 10k/100k throughput ratio should stay under 1.5 (`ratioOk`). Also sort+limit 21 on an unindexed field (a scan
+ * with a bounded top-k: it grows with the collection, reported in ms per query, not part of ratioOk). With
+ * MONGOMS_SYSTEM_BINARY set, the same figures against a real mongod, in the same line.
  *
  *   npx tsx bench/emulator.bench.ts
  */
 import { pathToFileURL } from 'node:url';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { startEmulator } from '../emulator/index.js';
 
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 2000);
+const SORT_SAMPLE = Number(process.env.BENCH_SORT_SAMPLE ?? 20);
 
 async function measure(uri: string) {
   const client = await new MongoClient(uri).connect();
   const c = client.db('bench').collection('docs');
   await c.drop().catch(() => {});
   await c.createIndex({ key: 1 }, { unique: true });
+  await c.createIndex({ dedupeKey: 1 }, { unique: true, sparse: true });
+  await c.createIndex({ provider: 1, eventKey: 1 }, { unique: true });
+  const user = new ObjectId();
+  const start = Date.now();
   let next = 0;
+  const doc = (n: number) => ({
+    key: `k${n}`,
+    // Half the documents have no dedupeKey: the sparse index holds only the other half.
+    ...(n % 2 === 0 ? { dedupeKey: `d${n}` } : {}),
+    provider: n % 3 === 0 ? 'midtrans' : 'xendit',
+    eventKey: `e${n}`,
+    userId: user,
+    createdAt: new Date(start - n * 1000),
+    amountMinor: n * 100,
+    note: 'filler',
+  });
   const fill = async (target: number) => {
     while (next < target) {
-      const batch = Array.from({ length: Math.min(5000, target - next) }, () => ({ key: `k${next++}`, amountMinor: next * 100, note: 'filler' }));
+      const batch = Array.from({ length: Math.min(5000, target - next) }, () => doc(next++));
       await c.insertMany(batch, { ordered: false });
     }
   };
-  const timed = async (op: (i: number) => Promise<unknown>) => {
+  const timed = async (op: (i: number) => Promise<unknown>, sample = SAMPLE) => {
     const started = performance.now();
-    for (let i = 0; i < SAMPLE; i++) await op(i);
-    return SAMPLE / ((performance.now() - started) / 1000);
+    for (let i = 0; i < sample; i++) await op(i);
+    return sample / ((performance.now() - started) / 1000);
   };
   const at = async (size: number) => {
     await fill(size);
-    const insert = await timed(() => c.insertOne({ key: `k${next++}`, amountMinor: 1, note: 'sample' }));
-    const find = await timed((i) => c.findOne({ key: `k${(i * 7919) % size}` }));
-    return { insert, find };
+    const pick = (i: number) => (i * 7919) % size;
+    const insert = await timed(() => c.insertOne(doc(next++)));
+    const find = await timed((i) => c.findOne({ key: `k${pick(i)}` }));
+    const findSparse = await timed((i) => c.findOne({ dedupeKey: `d${pick(i) & ~1}` }));
+    const findCompound = await timed((i) => {
+      const n = pick(i);
+      return c.findOne({ provider: n % 3 === 0 ? 'midtrans' : 'xendit', eventKey: `e${n}` });
+    });
+    const aggMatch = await timed((i) => c.aggregate([{ $match: { key: `k${pick(i)}` } }, { $project: { amountMinor: 1 } }]).toArray());
+    const findAny = await timed(() => c.findOne({}));
+    const sortLimitPerSec = await timed(() => c.find({ userId: user }).sort({ createdAt: -1, _id: -1 }).limit(21).toArray(), SORT_SAMPLE);
+    return { insert, find, findSparse, findCompound, aggMatch, findAny, sortLimitMs: 1000 / sortLimitPerSec };
   };
   const small = await at(10_000);
   const large = await at(100_000);
   await client.db('bench').dropDatabase();
   await client.close();
   const round = (n: number) => Math.round(n);
-  const insertRatio = small.insert / large.insert;
-  const findRatio = small.find / large.find;
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const keyed = ['insert', 'find', 'findSparse', 'findCompound', 'aggMatch', 'findAny'] as const;
+  const figures: Record<string, number | boolean> = {};
+  for (const name of keyed) {
+    figures[`${name}10k`] = round(small[name]);
+    figures[`${name}100k`] = round(large[name]);
+  }
+  const ratios = Object.fromEntries(keyed.map((name) => [`${name}Ratio`, ratio(small[name], large[name])]));
   return {
-    insert10k: round(small.insert),
-    insert100k: round(large.insert),
-    find10k: round(small.find),
-    find100k: round(large.find),
-    insertRatio: Math.round(insertRatio * 100) / 100,
-    findRatio: Math.round(findRatio * 100) / 100,
-    ratioOk: insertRatio < 1.5 && findRatio < 1.5,
+    ...figures,
+    ...ratios,
+    sortLimitMs10k: Math.round(small.sortLimitMs * 10) / 10,
+    sortLimitMs100k: Math.round(large.sortLimitMs * 10) / 10,
+    ratioOk: Object.values(ratios).every((r) => r < 1.5),
   };
 }
 
@@ -70,7 +102,7 @@ export async function run() {
       await server.stop();
     }
   }
-  return { bench: 'emulator', sample: SAMPLE, ...emulatorFigures, ...(mongod ? { mongod } : {}) };
+  return { bench: 'emulator', sample: SAMPLE, sortSample: SORT_SAMPLE, ...emulatorFigures, ...(mongod ? { mongod } : {}) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -70,8 +70,8 @@ export class Collection {
     };
     if (state.entries) {
       for (const [idKey, doc] of this.docs) {
-        for (const key of this.keysFor(state, doc) ?? []) {
-          if (state.entries.has(key)) throw this.duplicateError(state, doc, key);
+        for (const { key, values } of this.entriesFor(state, doc) ?? []) {
+          if (state.entries.has(key)) throw this.duplicateError(state, values);
           state.entries.set(key, idKey);
         }
       }
@@ -87,6 +87,12 @@ export class Collection {
 
   /** Index keys for a document, or null when the index does not cover it (sparse or partial). */
   private keysFor(index: IndexState, doc: Document): string[] | null {
+    const entries = this.entriesFor(index, doc);
+    return entries && entries.map((e) => e.key);
+  }
+
+  /** Each index key of a document with the field values that make it (a multikey index has one per element). */
+  private entriesFor(index: IndexState, doc: Document): { key: string; values: unknown[] }[] | null {
     if (index.partial && !index.partial.test(doc)) return null;
     const perField = index.fields.map((f) => {
       const values = valuesAt(doc, f).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
@@ -94,17 +100,23 @@ export class Collection {
     });
     if (index.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return null;
     // Cartesian product; MongoDB allows at most one array field per compound index, so this stays small.
-    let keys = [''];
-    for (const values of perField) keys = keys.flatMap((prefix) => [...new Set(values.map((v) => keyOf(v)))].map((k) => `${prefix}|${k}`));
-    return keys;
+    let entries: { key: string; values: unknown[] }[] = [{ key: '', values: [] }];
+    for (const values of perField) {
+      const next = new Map<string, { key: string; values: unknown[] }>();
+      for (const prefix of entries) {
+        for (const value of values) {
+          const key = prefix.key + indexKeyPart(value);
+          if (!next.has(key)) next.set(key, { key, values: [...prefix.values, value] });
+        }
+      }
+      entries = [...next.values()];
+    }
+    return entries;
   }
 
-  private duplicateError(index: IndexState, doc: Document, _key: string): MongoCommandError {
+  private duplicateError(index: IndexState, values: unknown[]): MongoCommandError {
     const keyValue: Document = {};
-    for (const field of index.fields) {
-      const values = valuesAt(doc, field);
-      keyValue[field] = values.length ? (Array.isArray(values[0]) ? values[0][0] : values[0]) : null;
-    }
+    index.fields.forEach((field, i) => (keyValue[field] = values[i] === undefined ? null : values[i]));
     const shown = Object.entries(keyValue)
       .map(([k, v]) => `${k}: ${displayValue(v)}`)
       .join(', ');
@@ -117,12 +129,12 @@ export class Collection {
   /** Throws E11000 if `doc` would collide with another document (other than the one with `selfIdKey`). */
   checkUnique(doc: Document, selfIdKey?: string): void {
     const idKey = keyOf(doc._id);
-    if (idKey !== selfIdKey && this.docs.has(idKey)) throw this.duplicateError(this.indexes.get('_id_')!, doc, idKey);
+    if (idKey !== selfIdKey && this.docs.has(idKey)) throw this.duplicateError(this.indexes.get('_id_')!, [doc._id]);
     for (const index of this.indexes.values()) {
       if (!index.entries) continue;
-      for (const key of this.keysFor(index, doc) ?? []) {
+      for (const { key, values } of this.entriesFor(index, doc) ?? []) {
         const owner = index.entries.get(key);
-        if (owner !== undefined && owner !== selfIdKey) throw this.duplicateError(index, doc, key);
+        if (owner !== undefined && owner !== selfIdKey) throw this.duplicateError(index, values);
       }
     }
   }
@@ -180,31 +192,31 @@ export class Collection {
   }
 
   /**
-   * Documents that may match `filter`: through the _id map or a unique single-field index when the filter pins
-   * that field to a value, else every document. Callers still test each candidate against the full filter.
+   * Documents that may match `filter`, in natural order: through the _id map, or a unique index (single-field,
+   * compound or sparse, not partial) whose every field the filter pins to non-null values; else every document.
+   * Callers still test each candidate against the full filter.
    */
-  candidates(filter: Document | undefined): Document[] {
-    if (!filter) return [...this.docs.values()];
-    const pinned = (value: unknown): unknown[] | undefined => {
-      if (value === null || value === undefined) return undefined;
-      if (typeof value !== 'object' || value instanceof ObjectId || value instanceof Date) return [value];
-      const ops = value as Document;
-      const keys = Object.keys(ops);
-      if (keys.length === 1 && keys[0] === '$eq') return pinned(ops.$eq);
-      if (keys.length === 1 && keys[0] === '$in' && Array.isArray(ops.$in) && ops.$in.every((v) => pinned(v))) return ops.$in;
-      return undefined;
-    };
+  candidates(filter: Document | undefined): Iterable<Document> {
+    if (!filter) return this.docs.values();
     // `$in: [x, x]`, or two values of one array hitting a multikey entry, must still yield the document once.
     const byIdKeys = (idKeys: Iterable<string>) => [...new Set(idKeys)].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
-    const byId = pinned(filter._id);
+    const byId = pinnedValues(filter._id);
     if (byId) return byIdKeys(byId.map((id) => keyOf(id)));
     for (const index of this.indexes.values()) {
-      if (!index.entries || index.fields.length !== 1 || index.partial || index.spec.sparse) continue;
-      const values = pinned(filter[index.fields[0]]);
-      if (!values) continue;
-      return byIdKeys(values.map((v) => index.entries!.get(`|${keyOf(v)}`)).filter((k): k is string => k !== undefined));
+      if (!index.entries || index.partial) continue;
+      const perField = index.fields.map((f) => pinnedValues(filter[f]));
+      if (perField.some((values) => !values)) continue;
+      let keys = [''];
+      for (const values of perField as unknown[][]) keys = keys.flatMap((prefix) => values.map((v) => prefix + indexKeyPart(v)));
+      if (keys.length > 1000) continue;
+      return byIdKeys(keys.map((k) => index.entries!.get(k)).filter((k): k is string => k !== undefined));
     }
-    return [...this.docs.values()];
+    return this.docs.values();
+  }
+
+  /** The stored document with this _id, if any. */
+  byId(id: unknown): Document | undefined {
+    return this.docs.get(keyOf(id));
   }
 
   indexSpecs(): IndexSpec[] {
@@ -220,6 +232,34 @@ function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
     a.expireAfterSeconds === b.expireAfterSeconds &&
     JSON.stringify(a.partialFilterExpression ?? null) === JSON.stringify(b.partialFilterExpression ?? null)
   );
+}
+
+/** One field's part of an index key: length-prefixed, so no value can run into the next field's part. */
+function indexKeyPart(value: unknown): string {
+  const key = keyOf(value);
+  return `${key.length}:${key}`;
+}
+
+/**
+ * The values a filter condition pins a field to, when it is a non-null equality or an $in of such: a scalar, an
+ * ObjectId, a Date or another BSON value (not a regular expression, a sub-document or an array, which index
+ * lookups do not answer the way a match does).
+ */
+function pinnedValues(value: unknown): unknown[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return [value];
+  if (value instanceof ObjectId || value instanceof Date) return [value];
+  const bsonType = (value as { _bsontype?: string })._bsontype;
+  if (bsonType) return bsonType === 'BSONRegExp' ? undefined : [value];
+  if (Array.isArray(value) || value instanceof RegExp) return undefined;
+  const ops = value as Document;
+  const keys = Object.keys(ops);
+  if (keys.length === 1 && keys[0] === '$eq') return pinnedValues(ops.$eq);
+  if (keys.length === 1 && keys[0] === '$in' && Array.isArray(ops.$in)) {
+    const all = ops.$in.map((v) => pinnedValues(v));
+    return all.every((v) => v && v.length === 1) ? all.map((v) => v![0]) : undefined;
+  }
+  return undefined;
 }
 
 function name(index: IndexState): string {

@@ -7,8 +7,9 @@ import { Aggregator, Query } from './mingo.js';
 import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
+import { sortDocuments } from './sort.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, resolvePositional } from './updates.js';
-import { joinTypes, overlayAfterUpdate, sameDocument, splitTypes, type TypeOverlay } from './values.js';
+import { isPlainObject, joinTypes, keyOf, overlayAfterUpdate, sameDocument, splitTypes, valuesAt, type TypeOverlay } from './values.js';
 
 const MAX_BSON = 16 * 1024 * 1024;
 /** Room for the reply envelope around a batch. */
@@ -46,27 +47,90 @@ const REFUSED_OPERATORS = new Map<string, string>([
 /** `$type` names mingo can test; others (objectId, binData, timestamp…) would silently match nothing. */
 const TESTABLE_TYPES = new Set<unknown>(['array', 'bool', 'boolean', 'date', 'number', 'int', 'long', 'double', 'decimal', 'null', 'object', 'regex', 'string', 1, 2, 3, 4, 8, 9, 10, 11, 16, 18, 19]);
 
-/** Why a filter or pipeline cannot run here: a refused operator used as a key anywhere (values are data). */
-function refusedFeatureIn(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = refusedFeatureIn(item);
+/** Why a filter cannot run here: a refused operator, or a `$type` query operator on a type mingo cannot test. */
+function refusedInQuery(filter: unknown): string | undefined {
+  if (Array.isArray(filter)) return first(filter, refusedInQuery);
+  if (!isPlainObject(filter)) return undefined;
+  for (const [key, value] of Object.entries(filter)) {
+    if (REFUSED_OPERATORS.has(key)) return REFUSED_OPERATORS.get(key);
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      const found = refusedInQuery(value);
+      if (found) return found;
+    } else if (key === '$expr') {
+      const found = refusedInExpression(value);
+      if (found) return found;
+    } else if (!key.startsWith('$')) {
+      const found = refusedInCondition(value);
       if (found) return found;
     }
-    return undefined;
   }
-  if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  return undefined;
+}
+
+/** A field's condition: `{$type: …}`, `{$elemMatch: …}`, `{$not: …}`, `$near`…, or a value (data). */
+function refusedInCondition(condition: unknown): string | undefined {
+  if (!isPlainObject(condition)) return undefined;
+  for (const [op, operand] of Object.entries(condition)) {
+    if (!op.startsWith('$')) return undefined; // an embedded document compared as a value
+    if (REFUSED_OPERATORS.has(op)) return REFUSED_OPERATORS.get(op);
+    if (op === '$type') {
+      const untestable = (Array.isArray(operand) ? operand : [operand]).find((t) => !TESTABLE_TYPES.has(t));
+      if (untestable !== undefined) return `$type ${JSON.stringify(untestable)}`;
+    }
+    if (op === '$not') {
+      const found = refusedInCondition(operand);
+      if (found) return found;
+    }
+    if (op === '$elemMatch') {
+      const found = refusedInQuery(operand) ?? refusedInCondition(operand);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** An aggregation expression: `$type` there is the expression operator (mingo's), fine; refused names are not. */
+function refusedInExpression(value: unknown): string | undefined {
+  if (Array.isArray(value)) return first(value, refusedInExpression);
+  if (!isPlainObject(value)) return undefined;
   for (const [key, inner] of Object.entries(value)) {
     if (REFUSED_OPERATORS.has(key)) return REFUSED_OPERATORS.get(key);
-    if (key === '$type') {
-      const untestable = (Array.isArray(inner) ? inner : [inner]).find((t) => !TESTABLE_TYPES.has(t));
-      if (untestable !== undefined) return `$type ${JSON.stringify(untestable)}`;
-      continue;
-    }
-    const found = refusedFeatureIn(inner);
+    const found = refusedInExpression(inner);
     if (found) return found;
   }
   return undefined;
+}
+
+function refusedInPipeline(pipeline: unknown): string | undefined {
+  if (!Array.isArray(pipeline)) return undefined;
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage)) continue;
+    for (const [name, spec] of Object.entries(stage)) {
+      if (REFUSED_OPERATORS.has(name)) return REFUSED_OPERATORS.get(name);
+      let found: string | undefined;
+      if (name === '$match') found = refusedInQuery(spec);
+      else if (name === '$lookup' || name === '$unionWith') found = isPlainObject(spec) ? refusedInPipeline(spec.pipeline) : undefined;
+      else if (name === '$facet') found = isPlainObject(spec) ? first(Object.values(spec), refusedInPipeline) : undefined;
+      else found = refusedInExpression(spec);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function first<T>(items: T[], check: (item: T) => string | undefined): string | undefined {
+  for (const item of items) {
+    const found = check(item);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A collation other than the simple one: refused rather than silently compared in binary. */
+function refusedCollation(collation: unknown): string | undefined {
+  if (collation === undefined || collation === null) return undefined;
+  if (isPlainObject(collation) && collation.locale === 'simple') return undefined;
+  return `collation ${JSON.stringify(collation)} (only the simple binary collation is)`;
 }
 
 /** Features the emulator refuses loudly: checked before dispatch so no command half-runs them. */
@@ -74,8 +138,15 @@ function refuseUnsupported(cmd: Document): void {
   if (cmd.startTransaction || cmd.autocommit === false) {
     throw errors.illegalOperation('Transaction numbers are only allowed on a replica set member or mongos (the SmartWealth MongoDB emulator has no transactions)');
   }
-  const queries = [cmd.filter, cmd.query, cmd.pipeline, ...[cmd.updates, cmd.deletes].flatMap((ops) => (Array.isArray(ops) ? ops.map((op: Document) => op?.q) : []))];
-  const refused = refusedFeatureIn(queries);
+  const ops = [cmd.updates, cmd.deletes].flatMap((list) => (Array.isArray(list) ? (list as Document[]) : []));
+  const refused =
+    refusedInQuery(cmd.filter) ??
+    refusedInQuery(cmd.query) ??
+    refusedInPipeline(cmd.pipeline) ??
+    first(ops, (op) => refusedInQuery(op?.q)) ??
+    refusedCollation(cmd.collation) ??
+    first(ops, (op) => refusedCollation(op?.collation)) ??
+    first(Array.isArray(cmd.indexes) ? (cmd.indexes as Document[]) : [], (spec) => refusedCollation(spec?.collation));
   if (refused) throw errors.notSupported(refused);
 }
 
@@ -97,21 +168,39 @@ function matcher(filter: Document | undefined) {
   }
 }
 
-function matching(c: Collection | undefined, filter: Document | undefined): Document[] {
+/** The documents matching `filter` in natural order; with `limit`, stops after that many. */
+function matching(c: Collection | undefined, filter: Document | undefined, limit?: number): Document[] {
   if (!c) return [];
   const test = matcher(filter);
-  return c.candidates(filter).filter(test);
+  const out: Document[] = [];
+  if (limit !== undefined && limit <= 0) return out;
+  for (const doc of c.candidates(filter)) {
+    if (!test(doc)) continue;
+    out.push(doc);
+    if (out.length === limit) break;
+  }
+  return out;
 }
 
-function sortDocs(docs: Document[], sort: Document | undefined): Document[] {
-  if (!sort || Object.keys(sort).length === 0) return docs;
-  return new Query({}).find(docs).sort(sort as never).all() as Document[];
+/** Lazily, the documents matching `filter`, for a sort to consume in one pass. */
+function* matchingIter(c: Collection | undefined, filter: Document | undefined): Generator<Document> {
+  if (!c) return;
+  const test = matcher(filter);
+  for (const doc of c.candidates(filter)) if (test(doc)) yield doc;
+}
+
+/** Matching documents, sorted, skipped and limited: a bounded top-k with a sort and a limit, an early stop without a sort. */
+function findDocs(c: Collection | undefined, filter: Document | undefined, sort: Document | undefined, skip: number, limit: number): Document[] {
+  const hasSort = sort && Object.keys(sort).length > 0;
+  if (!hasSort) return matching(c, filter, limit ? skip + limit : undefined).slice(skip);
+  return sortDocuments(matchingIter(c, filter), sort!, limit ? skip + limit : undefined).slice(skip);
 }
 
 /** Splits results into a first batch and a cursor, capped by count and by bytes. */
 function cursorReply(ctx: ServerContext, ns: string, docs: Document[], batchSize: number | undefined, singleBatch: boolean): Document {
   const limit = batchSize ?? DEFAULT_FIRST_BATCH;
-  const { batch, next } = takeBatch(docs, 0, limit);
+  // batchSize 0 asks for a cursor and an empty first batch (takeBatch reads 0 as "no count limit").
+  const { batch, next } = limit === 0 && !singleBatch ? { batch: [], next: 0 } : takeBatch(docs, 0, limit);
   let id = Long.ZERO;
   if (next < docs.length && !singleBatch) {
     id = ctx.nextCursorId();
@@ -133,9 +222,63 @@ function takeBatch(docs: Document[], from: number, count: number): { batch: Docu
   return { batch, next: i };
 }
 
-function project(docs: Document[], projection: Document | undefined): Document[] {
+/**
+ * A find projection as mongod applies it. mingo gets the rest, with the filter when a positional projection
+ * ('arr.$') needs it; `$slice` is done here, as mongod does it: it neither includes nor excludes, so it goes with
+ * an exclusion projection too (mingo takes it for an inclusion). Fields keep the stored document's order.
+ */
+function project(docs: Document[], projection: Document | undefined, filter?: Document): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
-  return new Query({}).find(docs, projection as never).all() as Document[];
+  const slices = new Map<string, unknown>();
+  const rest: Document = {};
+  for (const [path, spec] of Object.entries(projection)) {
+    if (isPlainObject(spec) && '$slice' in spec && Object.keys(spec).length === 1) slices.set(path, spec.$slice);
+    else rest[path] = spec;
+  }
+  const inclusion = Object.entries(rest).some(([path, spec]) => path !== '_id' && (isPlainObject(spec) || (spec !== 0 && spec !== false)));
+  if (inclusion) for (const path of slices.keys()) rest[path] = 1;
+  const positional = Object.keys(rest).some((k) => k.endsWith('.$'));
+  const projected = Object.keys(rest).length ? (new Query(positional ? (filter ?? {}) : {}).find(docs, rest as never).all() as Document[]) : docs.map((d) => ({ ...d }));
+  return projected.map((out, i) => {
+    for (const [path, slice] of slices) applySlice(out, path, slice);
+    return inStoredOrder(out, docs[i]);
+  });
+}
+
+/** `$slice: n` (first n, or last -n) or `$slice: [skip, n]` (skip from the end when negative) on the array at `path`. */
+function applySlice(doc: Document, path: string, slice: unknown): void {
+  const parts = path.split('.');
+  // Copy along the path: `doc` is a copy, but its sub-documents may still be the stored document's.
+  let parent: Document = doc;
+  for (const part of parts.slice(0, -1)) {
+    const child = parent[part];
+    if (!isPlainObject(child)) return;
+    parent = parent[part] = { ...child };
+  }
+  const last = parts[parts.length - 1];
+  if (!Array.isArray(parent[last])) return;
+  const array = parent[last] as unknown[];
+  let result: unknown[];
+  if (typeof slice === 'number') {
+    result = slice >= 0 ? array.slice(0, slice) : array.slice(Math.max(array.length + slice, 0));
+  } else if (Array.isArray(slice) && slice.length === 2 && typeof slice[0] === 'number' && typeof slice[1] === 'number') {
+    if (slice[1] <= 0) throw errors.badValue(`$slice limit must be positive: ${slice[1]}`);
+    const skip = slice[0] >= 0 ? slice[0] : Math.max(array.length + slice[0], 0);
+    result = array.slice(skip, skip + slice[1]);
+  } else {
+    throw errors.badValue(`$slice only supports numbers and [skip, limit] arrays: ${JSON.stringify(slice)}`);
+  }
+  parent[last] = result;
+}
+
+/** The projected fields in the order the stored document has them (mingo puts an included _id last). */
+function inStoredOrder(projected: Document, stored: Document): Document {
+  const keys = Object.keys(projected);
+  if (keys.length < 2) return projected;
+  const out: Document = {};
+  for (const key of Object.keys(stored)) if (key in projected) out[key] = projected[key];
+  for (const key of keys) if (!(key in out)) out[key] = projected[key];
+  return out;
 }
 
 /** Stores an updated document with the number types its update implies; false when nothing changed. */
@@ -143,8 +286,15 @@ function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Docu
   const before = c.overlayOf(doc);
   const overlay = overlayAfterUpdate(next, { view: doc, overlay: before }, concreteSpec(rawSpec, doc, where));
   if (sameDocument(doc, next) && sameOverlay(before, overlay)) return false;
+  checkUpdatedSize(next, overlay);
   ctx.store.replace(c, doc, next, overlay);
   return true;
+}
+
+/** mongod refuses an update or upsert whose result passes 16 MB (17419); stored, it could never be read back. */
+function checkUpdatedSize(view: Document, overlay: TypeOverlay | undefined): void {
+  const size = BSON.calculateObjectSize(joinTypes(view, overlay));
+  if (size > MAX_BSON) throw new MongoCommandError(17419, 'Location17419', `Resulting document after update is larger than ${MAX_BSON} (size ${size})`);
 }
 
 /** The raw update with positional paths made concrete, so the number types of its operands land on the right paths. */
@@ -163,10 +313,10 @@ function sameOverlay(a: TypeOverlay | undefined, b: TypeOverlay | undefined): bo
 }
 
 /** Projects each stored document and puts its numbers back in their BSON types. */
-function typedProjection(c: Collection | undefined, docs: Document[], projection: Document | undefined): Document[] {
+function typedProjection(c: Collection | undefined, docs: Document[], projection: Document | undefined, filter?: Document): Document[] {
   if (!c) return docs;
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => c.typed(d));
-  return docs.map((d) => joinProjected(c, d, project([d], projection)[0]));
+  return docs.map((d) => joinProjected(c, d, project([d], projection, filter)[0]));
 }
 
 function joinProjected(c: Collection, stored: Document, projected: Document): Document {
@@ -233,6 +383,7 @@ export const commands: Record<string, Handler> = {
   create: (cmd, db, ctx) => {
     if (ctx.store.collection(db, cmd.create)) throw errors.namespaceExists(`Collection ${db}.${cmd.create} already exists.`);
     if (cmd.capped || cmd.viewOn || cmd.timeseries) throw errors.notSupported('capped collections, views and time series');
+    if (cmd.validator !== undefined || cmd.validationLevel !== undefined || cmd.validationAction !== undefined) throw errors.notSupported('document validation (validator)');
     ctx.store.ensureCollection(db, cmd.create);
     return { ok: 1 };
   },
@@ -328,14 +479,15 @@ export const commands: Record<string, Handler> = {
       if (ordered && writeErrors.length) return;
       try {
         const existing = ctx.store.collection(db, cmd.update);
-        const targets = matching(existing, op.q);
-        const chosen = op.multi ? targets : targets.slice(0, 1);
+        const chosen = matching(existing, op.q, op.multi ? undefined : 1);
         const rawSpec = (rawCmd.updates as Document[])[index]?.u;
         if (!chosen.length && op.upsert) {
           // Only an upsert creates the collection; an update that matches nothing leaves none behind (as mongod).
           const c = existing ?? ctx.store.ensureCollection(db, cmd.update);
           const doc = buildUpsert(op.q, op.u, op.arrayFilters);
-          ctx.store.insert(c, doc, overlayAfterUpdate(doc, { view: {} }, rawSpec));
+          const overlay = overlayAfterUpdate(doc, { view: {} }, rawSpec);
+          checkUpdatedSize(doc, overlay);
+          ctx.store.insert(c, doc, overlay);
           upserted.push({ index, _id: doc._id });
           n++;
           return;
@@ -361,8 +513,7 @@ export const commands: Record<string, Handler> = {
       if (ordered && writeErrors.length) return;
       try {
         const c = ctx.store.collection(db, cmd.delete);
-        const targets = matching(c, op.q);
-        for (const doc of op.limit === 1 ? targets.slice(0, 1) : targets) {
+        for (const doc of matching(c, op.q, op.limit === 1 ? 1 : undefined)) {
           ctx.store.remove(c!, doc);
           n++;
         }
@@ -375,11 +526,10 @@ export const commands: Record<string, Handler> = {
 
   find: (cmd, db, ctx) => {
     const c = coll(ctx, db, cmd.find);
-    let docs = sortDocs(matching(c, cmd.filter), cmd.sort);
     const skip = cmd.skip ?? 0;
     const limit = Math.abs(cmd.limit ?? 0);
-    docs = docs.slice(skip, limit ? skip + limit : undefined);
-    docs = typedProjection(c, docs, cmd.projection);
+    let docs = findDocs(c, cmd.filter, cmd.sort, skip, limit);
+    docs = typedProjection(c, docs, cmd.projection, cmd.filter);
     const singleBatch = Boolean(cmd.singleBatch) || (cmd.limit ?? 0) < 0;
     return cursorReply(ctx, `${db}.${cmd.find}`, docs, singleBatch && !cmd.batchSize ? docs.length : cmd.batchSize, singleBatch);
   },
@@ -406,10 +556,10 @@ export const commands: Record<string, Handler> = {
 
   findandmodify: (cmd, db, ctx, rawCmd) => {
     const existing = ctx.store.collection(db, cmd.findAndModify);
-    const [target] = sortDocs(matching(existing, cmd.query), cmd.sort);
+    const [target] = findDocs(existing, cmd.query, cmd.sort, 0, 1);
     // Only an upsert creates the collection, as on mongod.
     const c = existing ?? (cmd.upsert && !cmd.remove ? ctx.store.ensureCollection(db, cmd.findAndModify) : undefined);
-    const shape = (doc: Document | null) => (doc ? typedProjection(c, [doc], cmd.fields)[0] : doc);
+    const shape = (doc: Document | null) => (doc ? typedProjection(c, [doc], cmd.fields, cmd.query)[0] : doc);
     if (cmd.remove) {
       const value = shape(target ?? null);
       if (target) ctx.store.remove(c!, target);
@@ -419,7 +569,9 @@ export const commands: Record<string, Handler> = {
     if (!target) {
       if (!cmd.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
       const doc = buildUpsert(cmd.query, cmd.update, cmd.arrayFilters);
-      ctx.store.insert(c!, doc, overlayAfterUpdate(doc, { view: {} }, rawCmd.update));
+      const overlay = overlayAfterUpdate(doc, { view: {} }, rawCmd.update);
+      checkUpdatedSize(doc, overlay);
+      ctx.store.insert(c!, doc, overlay);
       return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };
     }
     const before = shape(target);
@@ -429,32 +581,52 @@ export const commands: Record<string, Handler> = {
   },
 
   count: (cmd, db, ctx) => {
-    const docs = matching(coll(ctx, db, cmd.count), cmd.query);
     const skip = cmd.skip ?? 0;
     const limit = Math.abs(cmd.limit ?? 0);
-    return { n: Math.max(0, Math.min(docs.length - skip, limit || Infinity)), ok: 1 };
+    const docs = matching(coll(ctx, db, cmd.count), cmd.query, limit ? skip + limit : undefined);
+    return { n: Math.max(0, docs.length - skip), ok: 1 };
   },
 
   distinct: (cmd, db, ctx) => {
-    const docs = matching(coll(ctx, db, cmd.distinct), cmd.query);
-    const values = new Aggregator([{ $unwind: { path: `$${cmd.key}`, preserveNullAndEmptyArrays: false } }, { $group: { _id: `$${cmd.key}` } }]).run(docs) as Document[];
-    return { values: values.map((v) => v._id).filter((v) => v !== undefined), ok: 1 };
+    // Each value at the path, an array's elements one by one (an array inside an array is a value), null
+    // included when a document holds it explicitly; equal values (1 and 1.0) once.
+    if (typeof cmd.key !== 'string' || !cmd.key) throw errors.badValue("distinct: the 'key' field must be a non-empty string");
+    const seen = new Map<string, unknown>();
+    for (const doc of matchingIter(coll(ctx, db, cmd.distinct), cmd.query)) {
+      for (const found of valuesAt(doc, cmd.key)) {
+        for (const value of Array.isArray(found) ? found : [found]) {
+          const key = keyOf(value);
+          if (!seen.has(key)) seen.set(key, value);
+        }
+      }
+    }
+    return { values: [...seen.values()], ok: 1 };
   },
 
   aggregate: (cmd, db, ctx) => {
     if (cmd.explain) throw errors.notSupported('explain');
-    const source = cmd.aggregate === 1 ? [] : matching(coll(ctx, db, cmd.aggregate), undefined);
     const pipeline = (cmd.pipeline ?? []) as Document[];
-    // A leading $match can use the _id/unique maps instead of a full scan.
-    const first = pipeline[0]?.$match as Document | undefined;
-    const input = first && cmd.aggregate !== 1 ? matching(coll(ctx, db, cmd.aggregate), first) : source;
-    const rest = first ? pipeline.slice(1) : pipeline;
+    const c = cmd.aggregate === 1 ? undefined : coll(ctx, db, cmd.aggregate);
+    // The source is read lazily: a leading $match goes through the _id/unique maps, and $sort then $limit right
+    // after it keep only the best documents, instead of copying the collection first.
+    let rest = pipeline;
+    let filter: Document | undefined;
+    if (rest[0]?.$match !== undefined && isPlainObject(rest[0].$match)) {
+      filter = rest[0].$match as Document;
+      rest = rest.slice(1);
+    }
+    let input: Iterable<Document> = matchingIter(c, filter);
+    const sort = rest[0]?.$sort;
+    const limit = rest[1]?.$limit;
+    if (isPlainObject(sort) && Object.keys(sort).length && Number.isSafeInteger(limit) && (limit as number) > 0) {
+      input = sortDocuments(input, sort, limit as number);
+      rest = rest.slice(2);
+    }
     let docs: Document[];
     try {
       docs = new Aggregator(rest, {
         collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])],
-        collation: cmd.collation,
-      } as never).run(input) as Document[];
+      } as never).run([...input]) as Document[];
     } catch (err) {
       throw err instanceof MongoCommandError ? err : errors.badValue((err as Error).message);
     }

@@ -1,8 +1,9 @@
 /**
  * The emulator through the official driver, against MongoDB's documented behaviour.
  */
-import { Decimal128, Double, Int32, Long, MongoClient, ObjectId, Binary, type Db } from 'mongodb';
+import { Decimal128, Double, Int32, Long, MongoClient, ObjectId, Binary, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Collection } from './collection.js';
 import { startEmulator, type RunningEmulator } from './index.js';
 
 let emulator: RunningEmulator;
@@ -242,6 +243,170 @@ describe('CRUD', () => {
     // Number wrappers the driver sends are stored as numbers; see README for the fidelity limits.
     await c.insertOne({ i: new Int32(5), d: new Double(2.5) });
     expect(await c.countDocuments({ i: 5, d: 2.5 })).toBe(1);
+  });
+});
+
+describe('sorting and index lookups', () => {
+  it('sorts like mongod: BSON type order, arrays by their smallest element ascending and largest descending, ties in insertion order, with or without a limit', async () => {
+    const c = db.collection('sort_order');
+    const oid = new ObjectId('000000000000000000000001');
+    await c.insertMany([
+      { _id: 1 as never, v: 'b' },
+      { _id: 2 as never, v: null },
+      { _id: 3 as never },
+      { _id: 4 as never, v: 'B' },
+      { _id: 5 as never, v: 'a' },
+      { _id: 6 as never, v: 5 },
+      { _id: 7 as never, v: [3, 9] },
+      { _id: 8 as never, v: oid },
+      { _id: 9 as never, v: true },
+      { _id: 10 as never, v: new Date(0) },
+      { _id: 11 as never, v: { x: 1 } },
+      { _id: 12 as never, v: Long.fromString('9007199254740993') },
+      { _id: 13 as never, v: Long.fromString('9007199254740992') },
+      { _id: 14 as never, v: [] },
+    ]);
+    const ids = async (sort: Document, limit = 0) => (await c.find({}).sort(sort).limit(limit).toArray()).map((d) => d._id);
+    const ascending = [14, 2, 3, 7, 6, 13, 12, 4, 5, 1, 11, 8, 9, 10];
+    expect(await ids({ v: 1, _id: 1 })).toEqual(ascending);
+    // Ties (null and missing) stay in insertion order whichever way the sort goes.
+    expect(await ids({ v: -1 })).toEqual([10, 9, 8, 11, 1, 5, 4, 12, 13, 7, 6, 2, 3, 14]);
+    for (const limit of [1, 3, 8]) expect(await ids({ v: 1, _id: 1 }, limit)).toEqual(ascending.slice(0, limit));
+    expect(await ids({ v: -1 }, 5)).toEqual([10, 9, 8, 11, 1]);
+    // The same order through aggregate, where $sort then $limit keep only the best documents.
+    expect((await c.aggregate([{ $match: {} }, { $sort: { v: 1, _id: 1 } }, { $limit: 4 }]).toArray()).map((d) => d._id)).toEqual(ascending.slice(0, 4));
+    expect((await c.aggregate([{ $sort: { v: -1 } }, { $project: { _id: 1 } }]).toArray()).map((d) => d._id)).toEqual([10, 9, 8, 11, 1, 5, 4, 12, 13, 7, 6, 2, 3, 14]);
+    // skip with limit, and findOneAndUpdate taking the first in sort order.
+    expect((await c.find({}).sort({ v: 1, _id: 1 }).skip(2).limit(3).toArray()).map((d) => d._id)).toEqual(ascending.slice(2, 5));
+    expect((await c.findOneAndUpdate({ v: { $exists: true } }, { $set: { picked: true } }, { sort: { v: -1 } }))!._id).toBe(10);
+  });
+
+  it('finds through sparse and compound unique indexes, and still matches the whole filter', async () => {
+    const c = db.collection('keyed_lookups');
+    await c.createIndex({ dedupeKey: 1 }, { unique: true, sparse: true });
+    await c.createIndex({ provider: 1, eventKey: 1 }, { unique: true });
+    await c.insertMany([
+      { _id: 1 as never, dedupeKey: 'd1', provider: 'midtrans', eventKey: 'e1', state: 'new' },
+      { _id: 2 as never, provider: 'midtrans', eventKey: 'e2', state: 'new' },
+      { _id: 3 as never, provider: 'xendit', eventKey: 'e1', state: 'done' },
+      { _id: 4 as never, dedupeKey: 'd4', provider: 'xendit', eventKey: 'e4', state: 'new' },
+    ]);
+    expect((await c.findOne({ dedupeKey: 'd4' }))!._id).toBe(4);
+    expect(await c.findOne({ dedupeKey: 'd4', state: 'done' })).toBeNull();
+    expect((await c.find({ dedupeKey: { $in: ['d1', 'd4', 'nope'] } }).toArray()).map((d) => d._id).sort()).toEqual([1, 4]);
+    // null is not a lookup a sparse index can answer: it matches the documents without the field.
+    expect((await c.find({ dedupeKey: null }).toArray()).map((d) => d._id)).toEqual([2, 3]);
+    expect((await c.findOne({ provider: 'xendit', eventKey: 'e1' }))!._id).toBe(3);
+    expect((await c.findOne({ eventKey: 'e1', provider: { $eq: 'midtrans' } }))!._id).toBe(1);
+    expect(await c.countDocuments({ provider: 'xendit', eventKey: { $in: ['e1', 'e4'] } })).toBe(2);
+    expect(await c.findOne({ provider: 'xendit', eventKey: 'e2' })).toBeNull();
+    expect((await c.aggregate([{ $match: { provider: 'midtrans', eventKey: 'e2' } }, { $project: { state: 1 } }]).toArray())).toEqual([{ _id: 2, state: 'new' }]);
+    // After an update moves a key, the old key finds nothing and the new one finds the document.
+    await c.updateOne({ _id: 2 as never }, { $set: { eventKey: 'e9', dedupeKey: 'd2' } });
+    expect(await c.findOne({ provider: 'midtrans', eventKey: 'e2' })).toBeNull();
+    expect((await c.findOne({ provider: 'midtrans', eventKey: 'e9' }))!._id).toBe(2);
+    expect((await c.findOne({ dedupeKey: 'd2' }))!._id).toBe(2);
+  });
+
+  it('answers pinned lookups on sparse and compound unique indexes from the index, not a scan', () => {
+    const c = new Collection('unit', 'lookups');
+    c.addIndex({ name: 'dk', key: { dedupeKey: 1 }, unique: true, sparse: true });
+    c.addIndex({ name: 'pe', key: { provider: 1, eventKey: 1 }, unique: true });
+    for (let i = 0; i < 1000; i++) c.insert({ _id: i, ...(i % 2 ? {} : { dedupeKey: `d${i}` }), provider: i % 3 ? 'a' : 'b', eventKey: `e${i}` });
+    expect([...c.candidates({ dedupeKey: 'd10' })].map((d) => d._id)).toEqual([10]);
+    expect([...c.candidates({ provider: 'a', eventKey: { $in: ['e1', 'e2', 'e3'] } })].map((d) => d._id)).toEqual([1, 2]);
+    expect([...c.candidates({ provider: 'a', eventKey: 'e3' })]).toEqual([]);
+    // Not answerable from those indexes: every document is a candidate.
+    expect([...c.candidates({ dedupeKey: null })]).toHaveLength(1000);
+    expect([...c.candidates({ eventKey: 'e1' })]).toHaveLength(1000);
+  });
+
+  it('gives an empty first batch for batchSize 0 and the rest on getMore', async () => {
+    const c = db.collection('batch_zero');
+    await c.insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    const first = await db.command({ find: 'batch_zero', filter: {}, batchSize: 0 });
+    expect(first.cursor.firstBatch).toEqual([]);
+    expect(first.cursor.id.toString()).not.toBe('0');
+    const more = await db.command({ getMore: first.cursor.id, collection: 'batch_zero' });
+    expect(more.cursor.nextBatch).toHaveLength(3);
+    const agg = await db.command({ aggregate: 'batch_zero', pipeline: [], cursor: { batchSize: 0 } });
+    expect(agg.cursor.firstBatch).toEqual([]);
+    await db.command({ killCursors: 'batch_zero', cursors: [agg.cursor.id] });
+  });
+});
+
+describe('query and aggregation details mongod has', () => {
+  it('returns distinct values one by one from arrays, with an explicit null, and equal numbers once', async () => {
+    const c = db.collection('distincts');
+    await c.insertMany([{ a: [1, 2] }, { a: 2 }, { a: null }, {}, { a: [[3]] }, { a: 1.0 }, { a: '1' }, { lines: [{ acct: 'a' }, { acct: 'b' }] }, { lines: [{ acct: 'a' }] }]);
+    const values = await c.distinct('a');
+    expect(values).toHaveLength(5);
+    expect(values).toEqual(expect.arrayContaining([1, 2, null, [3], '1']));
+    expect((await c.distinct('lines.acct')).sort()).toEqual(['a', 'b']);
+    expect((await c.distinct('a', { a: { $gte: 2 } })).sort()).toEqual([1, 2]);
+  });
+
+  it('projects the element the filter matched, $slice with an exclusion, and _id first', async () => {
+    const c = db.collection('projections');
+    await c.insertOne({ _id: 1 as never, arr: [{ k: 1, v: 'x' }, { k: 2, v: 'y' }], sc: [1, 2, 3, 4, 5], n: 'b' });
+    expect(await c.find({ 'arr.k': 2 }, { projection: { 'arr.$': 1 } }).toArray()).toEqual([{ _id: 1, arr: [{ k: 2, v: 'y' }] }]);
+    expect(await c.findOne({ _id: 1 as never }, { projection: { sc: { $slice: [1, 2] }, arr: 0 } })).toEqual({ _id: 1, sc: [2, 3], n: 'b' });
+    // $slice alone excludes nothing.
+    expect(await c.findOne({ _id: 1 as never }, { projection: { sc: { $slice: -2 } } })).toEqual({ _id: 1, arr: [{ k: 1, v: 'x' }, { k: 2, v: 'y' }], sc: [4, 5], n: 'b' });
+    expect(await c.findOne({ _id: 1 as never }, { projection: { sc: { $slice: 1 }, n: 1 } })).toEqual({ _id: 1, sc: [1], n: 'b' });
+    expect(Object.keys((await c.findOne({ _id: 1 as never }, { projection: { n: 1 } }))!)).toEqual(['_id', 'n']);
+    expect(await c.findOneAndUpdate({ 'arr.k': 1 }, { $set: { seen: true } }, { projection: { 'arr.$': 1 } })).toEqual({ _id: 1, arr: [{ k: 1, v: 'x' }] });
+    // The stored document is untouched by any of it.
+    expect((await c.findOne({ _id: 1 as never }))!.sc).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('runs the $type aggregation expression with mongod type names, and still refuses $type query operators it cannot test', async () => {
+    const c = db.collection('type_expr');
+    await c.insertMany([{ _id: 1 as never, n: 'b' }, { _id: 2 as never, n: null }, { _id: 3 as never }, { _id: 4 as never, n: 5 }, { _id: 5 as never, n: 2.5 }, { _id: 6 as never, n: new ObjectId() }, { _id: 7 as never, n: Decimal128.fromString('1.5') }, { _id: 8 as never, n: [1] }]);
+    const types = await c.aggregate([{ $project: { t: { $type: '$n' } } }, { $sort: { _id: 1 } }]).toArray();
+    expect(types.map((d) => d.t)).toEqual(['string', 'null', 'missing', 'int', 'double', 'objectId', 'decimal', 'array']);
+    expect(await c.countDocuments({ $expr: { $eq: [{ $type: '$n' }, 'string'] } })).toBe(1);
+    expect(await c.countDocuments({ n: { $type: 'string' } })).toBe(1);
+    await expect(c.find({ n: { $not: { $type: 'objectId' } } }).toArray()).rejects.toMatchObject({ code: 115 });
+  });
+
+  it('refuses $sum and $avg over Decimal128 rather than skip the values, and counts nothing on empty input as mongod does', async () => {
+    const c = db.collection('decimal_sums');
+    await c.insertMany([{ p: Decimal128.fromString('10.5') }, { p: Decimal128.fromString('9.25') }]);
+    await expect(c.aggregate([{ $group: { _id: null, s: { $sum: '$p' } } }]).toArray()).rejects.toMatchObject({ code: 115, message: /\$sum over Decimal128/ });
+    await expect(c.aggregate([{ $group: { _id: null, s: { $avg: '$p' } } }]).toArray()).rejects.toMatchObject({ code: 115 });
+    expect(await c.aggregate([{ $group: { _id: null, n: { $sum: 1 } } }]).toArray()).toEqual([{ _id: null, n: 2 }]);
+    expect(await db.collection('nothing_here').aggregate([{ $count: 'n' }]).toArray()).toEqual([]);
+  });
+
+  it('refuses a collation other than simple everywhere instead of ignoring it, and a validator', async () => {
+    const c = db.collection('collated');
+    await c.insertOne({ name: 'Alice' });
+    const ci = { locale: 'en', strength: 2 };
+    await expect(c.createIndex({ name: 1 }, { unique: true, collation: ci })).rejects.toMatchObject({ code: 115, message: /collation/ });
+    await expect(c.find({ name: 'ALICE' }, { collation: ci }).toArray()).rejects.toMatchObject({ code: 115, message: /collation/ });
+    await expect(c.countDocuments({ name: 'ALICE' }, { collation: ci })).rejects.toMatchObject({ code: 115 });
+    await expect(c.aggregate([{ $match: { name: 'ALICE' } }], { collation: ci }).toArray()).rejects.toMatchObject({ code: 115 });
+    await expect(c.updateOne({ name: 'ALICE' }, { $set: { x: 1 } }, { collation: ci })).rejects.toMatchObject({ code: 115 });
+    await expect(c.deleteMany({ name: 'ALICE' }, { collation: ci })).rejects.toMatchObject({ code: 115 });
+    await expect(c.findOneAndUpdate({ name: 'ALICE' }, { $set: { x: 1 } }, { collation: ci })).rejects.toMatchObject({ code: 115 });
+    await expect(c.distinct('name', {}, { collation: ci })).rejects.toMatchObject({ code: 115 });
+    await expect(db.createCollection('collated_coll', { collation: ci })).rejects.toMatchObject({ code: 115 });
+    expect(await c.countDocuments({ name: 'Alice' }, { collation: { locale: 'simple' } })).toBe(1);
+    expect((await c.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+    await expect(db.createCollection('validated', { validator: { $jsonSchema: { required: ['x'] } } })).rejects.toMatchObject({ code: 115, message: /validat/ });
+  });
+
+  it('refuses an update that would make a document larger than 16 MB, and keeps the document readable', async () => {
+    const c = db.collection('too_big');
+    const nine = 'x'.repeat(9 * 1024 * 1024);
+    await c.insertOne({ _id: 1 as never, a: nine });
+    await expect(c.updateOne({ _id: 1 as never }, { $set: { b: nine } })).rejects.toMatchObject({ code: 17419 });
+    await expect(c.findOneAndUpdate({ _id: 1 as never }, { $set: { b: nine } })).rejects.toMatchObject({ code: 17419 });
+    // A command under 16 MB whose result is not: a pipeline upsert that doubles a 9 MB string.
+    await expect(c.updateOne({ _id: 2 as never }, [{ $set: { a: nine } }, { $set: { b: { $concat: ['$a', '$a'] } } }], { upsert: true })).rejects.toMatchObject({ code: 17419 });
+    expect(Object.keys((await c.findOne({ _id: 1 as never }))!)).toEqual(['_id', 'a']);
+    expect(await c.countDocuments()).toBe(1);
   });
 });
 

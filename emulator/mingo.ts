@@ -13,13 +13,39 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { Query as QueryBase } from 'mingo/query';
 import { dateOperators } from './dates.js';
+import { accumulatorOverrides, expressionOverrides } from './expressions.js';
+import { sortDocuments } from './sort.js';
 
 type Options = NonNullable<ConstructorParameters<typeof AggregatorBase>[1]>;
 
+type LazyLike = { transform(f: (docs: Record<string, unknown>[]) => Iterator<Record<string, unknown>>): unknown };
+
+function sortStage(coll: LazyLike, sort: Record<string, unknown>): unknown {
+  if (!sort || typeof sort !== 'object' || Array.isArray(sort) || Object.keys(sort).length === 0) throw new Error('$sort specification is invalid');
+  return coll.transform((docs) => sortDocuments(docs, sort)[Symbol.iterator]());
+}
+
+/** mingo's $project, with _id first as mongod puts it (mingo appends it). */
+function projectStage(coll: unknown, spec: unknown, options: unknown): unknown {
+  const projected = (pipelineOperators.$project as (c: unknown, s: unknown, o: unknown) => { map(f: (d: Record<string, unknown>) => unknown): unknown })(coll, spec, options);
+  return projected.map((doc) => {
+    if (!doc || typeof doc !== 'object' || !('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
+    const { _id, ...rest } = doc;
+    return { _id, ...rest };
+  });
+}
+
+/** $count of no documents is no document on mongod (mingo gives {count: 0}). */
+function countStage(coll: LazyLike, field: unknown): unknown {
+  if (typeof field !== 'string' || !field || field.startsWith('$') || field.includes('.')) throw new Error('$count field must be a non-empty string that does not start with $ or contain a dot');
+  return coll.transform((docs) => (docs.length ? [{ [field]: docs.length }] : [])[Symbol.iterator]());
+}
+
 export const CONTEXT = Context.init({
-  accumulator: { ...accumulatorOperators },
-  expression: { ...expressionOperators, ...(dateOperators as Record<string, unknown>) },
-  pipeline: { ...pipelineOperators },
+  accumulator: { ...accumulatorOperators, ...(accumulatorOverrides as Record<string, unknown>) },
+  expression: { ...expressionOperators, ...(dateOperators as Record<string, unknown>), ...(expressionOverrides as Record<string, unknown>) },
+  // $sort in mongod's order (BSON type order, arrays by min/max element, ties in input order), as find sorts.
+  pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage },
   projection: { ...projectionOperators },
   query: { ...queryOperators },
   window: { ...windowOperators },

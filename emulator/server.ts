@@ -55,19 +55,30 @@ export class EmulatorServer {
       startedAt: this.startedAt,
       nextCursorId: () => Long.fromBigInt(this.cursorCounter++),
     };
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
-      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-      while (buffered.length >= 4) {
-        const length = buffered.readInt32LE(0);
-        if (length < 16 || length > MAX_MESSAGE) {
-          this.log(`emulator: dropping a connection that sent a bad message length (${length})`);
-          socket.destroy();
-          return;
+    // Chunks are collected and joined once per message: joining on every chunk is quadratic for a large message.
+    let chunks: Buffer[] = [];
+    let bytes = 0;
+    let expected = 0;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      while (bytes >= 4) {
+        if (!expected) {
+          if (chunks[0].length < 4) chunks = [Buffer.concat(chunks)];
+          expected = chunks[0].readInt32LE(0);
+          if (expected < 16 || expected > MAX_MESSAGE) {
+            this.log(`emulator: dropping a connection that sent a bad message length (${expected})`);
+            socket.destroy();
+            return;
+          }
         }
-        if (buffered.length < length) break;
-        const message = buffered.subarray(0, length);
-        buffered = buffered.subarray(length);
+        if (bytes < expected) break;
+        const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
+        const message = all.subarray(0, expected);
+        const remainder = all.subarray(expected);
+        chunks = remainder.length ? [remainder] : [];
+        bytes = remainder.length;
+        expected = 0;
         this.handle(socket, message, ctx);
       }
     });

@@ -142,14 +142,14 @@ export class Store {
       case 'put': {
         const coll = this.ensureCollectionRaw(record.d, record.c);
         const { view, overlay } = splitTypes(record.doc);
-        const existing = coll.candidates({ _id: view._id })[0];
+        const existing = coll.byId(view._id);
         if (existing) coll.replace(existing, view, overlay);
         else coll.insert(view, overlay);
         break;
       }
       case 'del': {
         const coll = this.collection(record.d, record.c);
-        const existing = coll?.candidates({ _id: promote(record.id) })[0];
+        const existing = coll?.byId(promote(record.id));
         if (coll && existing) coll.remove(existing);
         break;
       }

@@ -2,7 +2,7 @@
  * Unique indexes: the E11000 shapes mongoose reads, every write path, and races between clients.
  */
 import mongoose from 'mongoose';
-import { MongoClient, MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
+import { Decimal128, Long, MongoClient, MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.js';
 
@@ -60,6 +60,36 @@ describe('unique indexes', () => {
     await p.createIndex({ ref: 1 }, { unique: true, partialFilterExpression: { active: true } });
     await p.insertMany([{ ref: 'r', active: false }, { ref: 'r', active: false }, { ref: 'r', active: true }]);
     await expect(p.insertOne({ ref: 'r', active: true })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('reports the colliding array element, never confuses compound keys, and treats 1 and Decimal128 1.0 as one key', async () => {
+    const t = db.collection('multikey_dups');
+    await t.createIndex({ tags: 1 }, { unique: true });
+    await t.insertOne({ _id: 1 as never, tags: ['a', 'b'] });
+    const err = await t.insertOne({ _id: 2 as never, tags: ['c', 'b'] }).catch((e) => e);
+    expect(err).toMatchObject({ code: 11000, keyValue: { tags: 'b' } });
+    expect(err.message).toMatch(/dup key: \{ tags: "b" \}/);
+
+    const k = db.collection('separator_keys');
+    await k.createIndex({ a: 1, b: 1 }, { unique: true });
+    await k.insertOne({ a: 'x|s:y', b: 'z' });
+    await k.insertOne({ a: 'x', b: 'y|s:z' });
+    await k.insertOne({ a: 'x|2', b: ':y' });
+    await k.insertOne({ a: 'x', b: '2|:y' });
+    expect(await k.countDocuments()).toBe(4);
+    await expect(k.insertOne({ a: 'x', b: 'y|s:z' })).rejects.toMatchObject({ code: 11000 });
+
+    const d = db.collection('decimal_keys');
+    await d.createIndex({ v: 1 }, { unique: true });
+    await d.insertOne({ v: 1 });
+    await expect(d.insertOne({ v: Decimal128.fromString('1.0') })).rejects.toMatchObject({ code: 11000 });
+    await expect(d.insertOne({ v: Long.fromNumber(1) })).rejects.toMatchObject({ code: 11000 });
+    await d.insertOne({ v: 2.5 });
+    await expect(d.insertOne({ v: Decimal128.fromString('2.50') })).rejects.toMatchObject({ code: 11000 });
+    // 0.1 as a double is not exactly the decimal 0.1, as on mongod.
+    await d.insertOne({ v: 0.1 });
+    await d.insertOne({ v: Decimal128.fromString('0.1') });
+    await expect(db.collection('decimal_ids').insertMany([{ _id: 7 as never }, { _id: Decimal128.fromString('7.00') as never }])).rejects.toMatchObject({ code: 11000 });
   });
 
   it('rejects an update or upsert into a duplicate and leaves the data as it was', async () => {

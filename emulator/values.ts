@@ -1,7 +1,7 @@
 /**
  * Value helpers: comparison keys for indexes, dotted-path access, deep clones that keep BSON types.
  */
-import { BSON, Double, EJSON, Long, ObjectId, type Document } from 'bson';
+import { BSON, Decimal128, Double, EJSON, Long, ObjectId, type Document } from 'bson';
 import { DESERIALIZE_OPTIONS } from './wire.js';
 
 /**
@@ -11,11 +11,51 @@ import { DESERIALIZE_OPTIONS } from './wire.js';
 export function keyOf(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   if (typeof value === 'string') return `s:${value}`;
-  if (typeof value === 'number') return `n:${value}`;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? `n:${value}` : `n:${exactNumber(value)}`;
+  if (value instanceof Long) return `n:${value.toString()}`;
+  if (value instanceof Decimal128) return `n:${exactDecimal(value.toString())}`;
   if (typeof value === 'boolean') return `b:${value}`;
   if (value instanceof ObjectId) return `o:${value.toHexString()}`;
   if (value instanceof Date) return `d:${value.getTime()}`;
   return `e:${EJSON.stringify(value as Document, { relaxed: true })}`;
+}
+
+/**
+ * A number's exact value as reduced decimal text ("25e-1" for 2.5, "1" for 1.0), so a Double, a Long and a
+ * Decimal128 of the same value get the same key, as mongod's index compares them; -0 is 0.
+ */
+function exactNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return BigInt(n).toString();
+  // n = mantissa * 2^exponent exactly; 2^-k = 5^k / 10^k.
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  const bits = view.getBigUint64(0);
+  const negative = bits >> 63n === 1n;
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? -1074 : biased - 1075);
+  return reduce(negative, mantissa * 5n ** BigInt(-exponent), exponent);
+}
+
+function exactDecimal(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:E([+-]?\d+))?$/i.exec(text);
+  if (!match) return text; // NaN, Infinity
+  const [, sign, whole, fractionDigits = '', exp = '0'] = match;
+  const digits = BigInt(`${whole}${fractionDigits}` || '0');
+  return reduce(sign === '-', digits, Number(exp) - fractionDigits.length);
+}
+
+/** sign * digits * 10^exponent as "digits" or "digitsE<exponent>" with no trailing zeros in digits. */
+function reduce(negative: boolean, digits: bigint, exponent: number): string {
+  if (digits === 0n) return '0';
+  while (digits % 10n === 0n) {
+    digits /= 10n;
+    exponent++;
+  }
+  const text = exponent >= 0 && exponent < 30 ? (digits * 10n ** BigInt(exponent)).toString() : `${digits}e${exponent}`;
+  return negative ? `-${text}` : text;
 }
 
 /** Values at a dotted path; arrays along the way fan out (multikey), missing gives []. */

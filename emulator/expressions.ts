@@ -1,0 +1,82 @@
+/**
+ * Aggregation operators where mingo differs from mongod in ways that would give a silently wrong answer:
+ * `$type` names ("objectId", "decimal", a large whole number is a "double"), and `$sum`/`$avg` over Decimal128 or
+ * Long values beyond 2^53, which mingo skips as if they were not numbers (refused loudly instead).
+ */
+import { evalExpr } from 'mingo/core';
+import { $avg as mingoAvg, $push, $sum as mingoSum } from 'mingo/operators/accumulator';
+import { errors } from './errors.js';
+
+type Accumulator = (collection: unknown[], expr: unknown, options: never) => unknown;
+type Expression = (obj: unknown, expr: unknown, options: never) => unknown;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** mongod's $type name for a value as the emulator holds it (a whole-number Double reads as "int": see README). */
+export function bsonTypeName(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? 'int' : 'double';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'bigint':
+      return 'long';
+  }
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (value instanceof RegExp) return 'regex';
+  const names: Record<string, string> = {
+    ObjectId: 'objectId',
+    Decimal128: 'decimal',
+    Long: 'long',
+    Int32: 'int',
+    Double: 'double',
+    Binary: 'binData',
+    UUID: 'binData',
+    Timestamp: 'timestamp',
+    BSONRegExp: 'regex',
+    MinKey: 'minKey',
+    MaxKey: 'maxKey',
+    Code: 'javascript',
+    BSONSymbol: 'symbol',
+  };
+  const bsonType = (value as { _bsontype?: string })._bsontype;
+  return bsonType ? (names[bsonType] ?? bsonType) : 'object';
+}
+
+const $type: Expression = (obj, expr, options) => {
+  const value = evalExpr(obj as never, Array.isArray(expr) && expr.length === 1 ? expr[0] : expr, options);
+  return bsonTypeName(value);
+};
+
+/** A number mingo cannot add: a Decimal128, or a Long beyond 2^53 (small ones are plain numbers here). */
+function unaddable(values: unknown[]): string | undefined {
+  for (const value of values.flat()) {
+    const type = (value as { _bsontype?: string } | null)?._bsontype;
+    if (type === 'Decimal128' || type === 'Long') return type;
+  }
+  return undefined;
+}
+
+function refuseUnaddable(operator: string, values: unknown[]): void {
+  const type = unaddable(values);
+  if (type) throw errors.notSupported(`${operator} over ${type} values (mingo would skip them and give a wrong total)`);
+}
+
+const $sum: Accumulator = (collection, expr, options) => {
+  if (typeof expr !== 'number') refuseUnaddable('$sum', $push(collection as never, expr, options) as unknown[]);
+  return mingoSum(collection as never, expr, options);
+};
+
+const $avg: Accumulator = (collection, expr, options) => {
+  refuseUnaddable('$avg', $push(collection as never, expr, options) as unknown[]);
+  return mingoAvg(collection as never, expr, options);
+};
+
+export const accumulatorOverrides: Record<string, Accumulator> = { $sum, $avg };
+export const expressionOverrides: Record<string, Expression> = { $type };
