@@ -5,7 +5,10 @@
  */
 import { evalExpr } from 'mingo/core';
 import { $avg as mingoAvg, $push, $sum as mingoSum } from 'mingo/operators/accumulator';
+import { $gt as mingoGt, $gte as mingoGte, $lt as mingoLt, $lte as mingoLte } from 'mingo/operators/query';
 import { errors } from './errors.js';
+import { compareNumbers } from './sort.js';
+import { valuesAt } from './values.js';
 
 type Accumulator = (collection: unknown[], expr: unknown, options: never) => unknown;
 type Expression = (obj: unknown, expr: unknown, options: never) => unknown;
@@ -80,3 +83,40 @@ const $avg: Accumulator = (collection, expr, options) => {
 
 export const accumulatorOverrides: Record<string, Accumulator> = { $sum, $avg };
 export const expressionOverrides: Record<string, Expression> = { $type };
+
+type QueryOperator = (selector: string, value: unknown, options: never) => (doc: unknown) => boolean;
+
+function isNumeric(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  const type = (value as { _bsontype?: string } | null)?._bsontype;
+  return type === 'Long' || type === 'Decimal128' || type === 'Int32' || type === 'Double';
+}
+
+/**
+ * $gt/$gte/$lt/$lte with a number against stored numbers of any type, compared exactly: mingo compares only values
+ * of one JS type, so a Long beyond 2^53 or a Decimal128 never matched a range (or matched by its string form).
+ * Other operands (strings, dates…) stay with mingo.
+ */
+function numericRange(mingoOp: unknown, test: (c: number) => boolean): QueryOperator {
+  return (selector, value, options) => {
+    if (!isNumeric(value)) return (mingoOp as QueryOperator)(selector, value, options);
+    const nan = typeof value === 'number' && Number.isNaN(value);
+    return (doc) =>
+      valuesAt(doc, selector).some((found) =>
+        (Array.isArray(found) ? found : [found]).some((v) => {
+          if (!isNumeric(v)) return false;
+          // NaN is only ever equal to NaN: $gte/$lte NaN match NaN, nothing is greater or smaller.
+          const vNaN = typeof v === 'number' && Number.isNaN(v);
+          if (nan || vNaN) return nan && vNaN && test(0);
+          return test(compareNumbers(v, value));
+        }),
+      );
+  };
+}
+
+export const queryOverrides: Record<string, QueryOperator> = {
+  $gt: numericRange(mingoGt, (c) => c > 0),
+  $gte: numericRange(mingoGte, (c) => c >= 0),
+  $lt: numericRange(mingoLt, (c) => c < 0),
+  $lte: numericRange(mingoLte, (c) => c <= 0),
+};

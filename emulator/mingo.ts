@@ -13,7 +13,7 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { Query as QueryBase } from 'mingo/query';
 import { dateOperators } from './dates.js';
-import { accumulatorOverrides, expressionOverrides } from './expressions.js';
+import { accumulatorOverrides, expressionOverrides, queryOverrides } from './expressions.js';
 import { sortDocuments } from './sort.js';
 
 type Options = NonNullable<ConstructorParameters<typeof AggregatorBase>[1]>;
@@ -47,7 +47,7 @@ export const CONTEXT = Context.init({
   // $sort in mongod's order (BSON type order, arrays by min/max element, ties in input order), as find sorts.
   pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage },
   projection: { ...projectionOperators },
-  query: { ...queryOperators },
+  query: { ...queryOperators, ...(queryOverrides as Record<string, unknown>) },
   window: { ...windowOperators },
 } as never);
 

@@ -5,9 +5,9 @@
  * largest descending, and ties keep natural order. With a limit only the best `limit` documents are kept (a
  * bounded heap), so sort+limit costs one pass and no full sort.
  */
-import { Binary, Decimal128, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { Binary, ObjectId, Timestamp, type Document } from 'bson';
 import { errors } from './errors.js';
-import { isPlainObject, valuesAt } from './values.js';
+import { exactParts, isPlainObject, valuesAt } from './values.js';
 
 /** An empty array as a sort key: below null, as on mongod. */
 const EMPTY = Symbol('empty array');
@@ -52,29 +52,25 @@ function typeRank(value: unknown): number {
   return 5; // a sub-document
 }
 
-/** Numbers of any type as exact rationals are overkill here: BigInt for integers, else doubles. */
-function numeric(value: unknown): number | bigint {
-  if (typeof value === 'number' || typeof value === 'bigint') return value;
-  if (value instanceof Long) return value.toBigInt();
-  if (value instanceof Decimal128) return Number(value.toString());
-  return Number((value as { valueOf(): number }).valueOf());
-}
-
-function compareNumbers(a: unknown, b: unknown): number {
-  const x = numeric(a);
-  const y = numeric(b);
-  if (typeof x === 'number' && typeof y === 'number') {
-    // NaN sorts below every other number, as on mongod.
-    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1;
-    return x < y ? -1 : x > y ? 1 : 0;
+/** Compares numbers of any type (number, Long, Decimal128) exactly; NaN sorts below every other number. */
+export function compareNumbers(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
   }
-  // A Long beyond 2^53 against anything: compare exactly where both are whole.
-  const bx = typeof x === 'bigint' ? x : Number.isInteger(x) ? BigInt(x) : undefined;
-  const by = typeof y === 'bigint' ? y : Number.isInteger(y) ? BigInt(y) : undefined;
-  if (bx !== undefined && by !== undefined) return bx < by ? -1 : bx > by ? 1 : 0;
-  const fx = Number(x);
-  const fy = Number(y);
-  return fx < fy ? -1 : fx > fy ? 1 : 0;
+  const x = exactParts(a);
+  const y = exactParts(b);
+  if (typeof x === 'number' || typeof y === 'number') {
+    // NaN or an infinity on one side at least: doubles order them right against anything finite.
+    const fx = typeof x === 'number' ? x : Number(a);
+    const fy = typeof y === 'number' ? y : Number(b);
+    if (Number.isNaN(fx) || Number.isNaN(fy)) return Number.isNaN(fx) ? (Number.isNaN(fy) ? 0 : -1) : 1;
+    return fx < fy ? -1 : fx > fy ? 1 : 0;
+  }
+  const exponent = Math.min(x.exponent, y.exponent);
+  const sx = x.digits * 10n ** BigInt(x.exponent - exponent);
+  const sy = y.digits * 10n ** BigInt(y.exponent - exponent);
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

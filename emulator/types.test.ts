@@ -104,4 +104,34 @@ describe('number type fidelity', () => {
       await emulator.stop();
     }
   });
+
+  it('compares Longs beyond 2^53 and Decimal128 values exactly in range queries and sorts', async () => {
+    const emulator = await startEmulator({ logger: () => {} });
+    const client = await new MongoClient(emulator.uri).connect();
+    try {
+      const c = client.db('types').collection('ranges');
+      await c.insertMany([
+        { _id: 1 as never, v: Long.fromString('1152921504606846976') },
+        { _id: 2 as never, v: 10 },
+        { _id: 3 as never, v: Long.fromString('-1152921504606846976') },
+        { _id: 4 as never, v: Decimal128.fromString('9.25') },
+        { _id: 5 as never, v: Decimal128.fromString('100') },
+        { _id: 6 as never, v: Long.fromString('9007199254740993') },
+        { _id: 7 as never, v: 'text' },
+      ]);
+      const ids = async (filter: object) => (await c.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+      expect(await ids({ v: { $gt: 0 } })).toEqual([1, 2, 4, 5, 6]);
+      expect(await ids({ v: { $lt: 0 } })).toEqual([3]);
+      expect(await ids({ v: { $gt: Decimal128.fromString('9.5') } })).toEqual([1, 2, 5, 6]);
+      expect(await ids({ v: { $gte: Long.fromString('9007199254740993') } })).toEqual([1, 6]);
+      expect(await ids({ v: { $gt: 9007199254740992 } })).toEqual([1, 6]);
+      expect(await ids({ v: { $lte: Decimal128.fromString('9.250') } })).toEqual([3, 4]);
+      expect(await ids({ v: { $gt: 'a' } })).toEqual([7]);
+      const sorted = (await c.find({}).sort({ v: 1 }).toArray()).map((d) => d._id);
+      expect(sorted).toEqual([3, 4, 2, 5, 6, 1, 7]);
+    } finally {
+      await client.close();
+      await emulator.stop();
+    }
+  });
 });

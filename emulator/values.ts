@@ -47,6 +47,18 @@ function exactDecimal(text: string): string {
   return reduce(sign === '-', digits, Number(exp) - fractionDigits.length);
 }
 
+/** A finite number's exact value as signed digits * 10^exponent; NaN and infinities as a JS number. */
+export function exactParts(value: unknown): { digits: bigint; exponent: number } | number {
+  let text: string;
+  if (typeof value === 'number') text = exactNumber(value);
+  else if (value instanceof Long) text = value.toString();
+  else if (value instanceof Decimal128) text = exactDecimal(value.toString());
+  else return Number(value);
+  const match = /^(-?\d+)(?:e(-?\d+))?$/.exec(text);
+  if (!match) return Number(text.replace(/^-?NaN$/, 'NaN'));
+  return { digits: BigInt(match[1]), exponent: Number(match[2] ?? 0) };
+}
+
 /** sign * digits * 10^exponent as "digits" or "digitsE<exponent>" with no trailing zeros in digits. */
 function reduce(negative: boolean, digits: bigint, exponent: number): string {
   if (digits === 0n) return '0';
