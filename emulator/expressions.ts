@@ -5,7 +5,7 @@
  */
 import { evalExpr } from 'mingo/core';
 import { $avg as mingoAvg, $push, $sum as mingoSum } from 'mingo/operators/accumulator';
-import { $gt as mingoGt, $gte as mingoGte, $lt as mingoLt, $lte as mingoLte } from 'mingo/operators/query';
+import { $eq as mingoEq, $gt as mingoGt, $gte as mingoGte, $in as mingoIn, $lt as mingoLt, $lte as mingoLte, $ne as mingoNe, $nin as mingoNin } from 'mingo/operators/query';
 import { errors } from './errors.js';
 import { compareNumbers } from './sort.js';
 import { valuesAt } from './values.js';
@@ -114,7 +114,40 @@ function numericRange(mingoOp: unknown, test: (c: number) => boolean): QueryOper
   };
 }
 
+const isWrapper = (value: unknown) => {
+  const type = (value as { _bsontype?: string } | null)?._bsontype;
+  return type === 'Long' || type === 'Decimal128';
+};
+
+/** Whether some value at `selector` equals one of `operands` as a number, where a Long or Decimal128 is involved. */
+function numericallyEqual(doc: unknown, selector: string, operands: unknown[]): boolean {
+  const wrapped = operands.some(isWrapper);
+  return valuesAt(doc, selector).some((found) =>
+    (Array.isArray(found) ? found : [found]).some(
+      (v) => isNumeric(v) && (wrapped || isWrapper(v)) && operands.some((o) => !(typeof v === 'number' && Number.isNaN(v)) && compareNumbers(v, o) === 0),
+    ),
+  );
+}
+
+/**
+ * Equality ($eq, implicit equality, $ne, $in, $nin) by numeric value when a Long or Decimal128 is involved, as on
+ * mongod: mingo compares those by their text, so Decimal128 1.50 did not match 1.5, nor 10 a Decimal128 10. Only
+ * adds matches mingo missed ($ne/$nin remove them); everything else stays mingo's.
+ */
+function numericEquality(mingoOp: unknown, negate: boolean, operandsOf: (value: unknown) => unknown[] | undefined): QueryOperator {
+  return (selector, value, options) => {
+    const base = (mingoOp as QueryOperator)(selector, value, options);
+    const operands = operandsOf(value)?.filter(isNumeric);
+    if (!operands?.length) return base;
+    return negate ? (doc) => base(doc) && !numericallyEqual(doc, selector, operands) : (doc) => base(doc) || numericallyEqual(doc, selector, operands);
+  };
+}
+
 export const queryOverrides: Record<string, QueryOperator> = {
+  $eq: numericEquality(mingoEq, false, (v) => [v]),
+  $ne: numericEquality(mingoNe, true, (v) => [v]),
+  $in: numericEquality(mingoIn, false, (v) => (Array.isArray(v) ? v : undefined)),
+  $nin: numericEquality(mingoNin, true, (v) => (Array.isArray(v) ? v : undefined)),
   $gt: numericRange(mingoGt, (c) => c > 0),
   $gte: numericRange(mingoGte, (c) => c >= 0),
   $lt: numericRange(mingoLt, (c) => c < 0),

@@ -129,6 +129,15 @@ describe('number type fidelity', () => {
       expect(await ids({ v: { $gt: 'a' } })).toEqual([7]);
       const sorted = (await c.find({}).sort({ v: 1 }).toArray()).map((d) => d._id);
       expect(sorted).toEqual([3, 4, 2, 5, 6, 1, 7]);
+      // Equality by value too: Decimal128 9.250 is 9.25, the number 100 is Decimal128 100, a Long is its number.
+      await c.insertOne({ _id: 8 as never, v: Decimal128.fromString('10.0') });
+      expect(await ids({ v: Decimal128.fromString('9.250') })).toEqual([4]);
+      expect(await ids({ v: 100 })).toEqual([5]);
+      expect(await ids({ v: 10 })).toEqual([2, 8]);
+      expect(await ids({ v: { $in: [Decimal128.fromString('1E+2'), 9007199254740993n as never] } })).toEqual([5, 6]);
+      expect(await ids({ v: { $in: [Long.fromString('9007199254740993')] } })).toEqual([6]);
+      expect(await ids({ v: { $nin: [10, 100] } })).toEqual([1, 3, 4, 6, 7]);
+      expect(await ids({ v: { $ne: Decimal128.fromString('10') } })).toEqual([1, 3, 4, 5, 6, 7]);
     } finally {
       await client.close();
       await emulator.stop();
