@@ -379,6 +379,15 @@ describe('query and aggregation details mongod has', () => {
     expect(await db.collection('nothing_here').aggregate([{ $count: 'n' }]).toArray()).toEqual([]);
   });
 
+  it('sets dotted paths in $addFields/$set, and refuses one through an array rather than leave it unset', async () => {
+    const c = db.collection('dotted_add_fields');
+    await c.insertMany([{ _id: 1 as never, meta: { a: 1 } }, { _id: 2 as never, items: [{ k: 1 }] }]);
+    expect(await c.aggregate([{ $match: { _id: 1 } }, { $addFields: { 'meta.b': 2 } }]).toArray()).toEqual([{ _id: 1, meta: { a: 1, b: 2 } }]);
+    await expect(c.aggregate([{ $set: { 'items.extra': 5 } }]).toArray()).rejects.toMatchObject({ code: 115, message: /items\.extra/ });
+    await expect(c.updateOne({ _id: 2 as never }, [{ $set: { 'items.extra': 5 } }])).rejects.toMatchObject({ code: 115 });
+    expect(await c.findOne({ _id: 2 as never })).toEqual({ _id: 2, items: [{ k: 1 }] });
+  });
+
   it('refuses a collation other than simple everywhere instead of ignoring it, and a validator', async () => {
     const c = db.collection('collated');
     await c.insertOne({ name: 'Alice' });

@@ -13,6 +13,7 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { Query as QueryBase } from 'mingo/query';
 import { dateOperators } from './dates.js';
+import { errors } from './errors.js';
 import { accumulatorOverrides, expressionOverrides, queryOverrides } from './expressions.js';
 import { sortDocuments } from './sort.js';
 
@@ -41,11 +42,35 @@ function countStage(coll: LazyLike, field: unknown): unknown {
   return coll.transform((docs) => (docs.length ? [{ [field]: docs.length }] : [])[Symbol.iterator]());
 }
 
+/**
+ * $addFields/$set of a dotted path ('items.extra') through an array: mongod sets the field in every element, mingo
+ * leaves the document unchanged. Refused loudly when a document has an array on such a path.
+ */
+function dottedThroughArrays(name: '$addFields' | '$set') {
+  const original = pipelineOperators[name] as (c: unknown, s: unknown, o: unknown) => unknown;
+  return (coll: { map(f: (d: Record<string, unknown>) => unknown): unknown }, spec: unknown, options: unknown): unknown => {
+    const dotted = spec && typeof spec === 'object' ? Object.keys(spec).filter((k) => k.includes('.')) : [];
+    if (!dotted.length) return original(coll, spec, options);
+    const checked = coll.map((doc) => {
+      for (const path of dotted) {
+        const parts = path.split('.');
+        let value: unknown = doc;
+        for (const part of parts.slice(0, -1)) {
+          value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+          if (Array.isArray(value)) throw errors.notSupported(`${name} of the dotted path '${path}' through an array`);
+        }
+      }
+      return doc;
+    });
+    return original(checked, spec, options);
+  };
+}
+
 export const CONTEXT = Context.init({
   accumulator: { ...accumulatorOperators, ...(accumulatorOverrides as Record<string, unknown>) },
   expression: { ...expressionOperators, ...(dateOperators as Record<string, unknown>), ...(expressionOverrides as Record<string, unknown>) },
   // $sort in mongod's order (BSON type order, arrays by min/max element, ties in input order), as find sorts.
-  pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage },
+  pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage, $addFields: dottedThroughArrays('$addFields'), $set: dottedThroughArrays('$set') },
   projection: { ...projectionOperators },
   query: { ...queryOperators, ...(queryOverrides as Record<string, unknown>) },
   window: { ...windowOperators },
