@@ -95,7 +95,8 @@ export class Collection {
   private entriesFor(index: IndexState, doc: Document): { key: string; values: unknown[] }[] | null {
     if (index.partial && !index.partial.test(doc)) return null;
     const perField = index.fields.map((f) => {
-      const values = valuesAt(doc, f).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
+      // An empty array is a key of its own (mongod indexes it as undefined): not null, and present for a sparse index.
+      const values = valuesAt(doc, f).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [EMPTY_ARRAY]) : [v]));
       return values.length ? values : [undefined];
     });
     if (index.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return null;
@@ -116,7 +117,7 @@ export class Collection {
 
   private duplicateError(index: IndexState, values: unknown[]): MongoCommandError {
     const keyValue: Document = {};
-    index.fields.forEach((field, i) => (keyValue[field] = values[i] === undefined ? null : values[i]));
+    index.fields.forEach((field, i) => (keyValue[field] = values[i] === undefined || values[i] === EMPTY_ARRAY ? null : values[i]));
     const shown = Object.entries(keyValue)
       .map(([k, v]) => `${k}: ${displayValue(v)}`)
       .join(', ');
@@ -235,8 +236,10 @@ function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
 }
 
 /** One field's part of an index key: length-prefixed, so no value can run into the next field's part. */
+const EMPTY_ARRAY = Symbol('empty array');
+
 function indexKeyPart(value: unknown): string {
-  const key = keyOf(value);
+  const key = value === EMPTY_ARRAY ? 'u:[]' : keyOf(value);
   return `${key.length}:${key}`;
 }
 

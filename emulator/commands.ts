@@ -291,8 +291,15 @@ function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Docu
   return true;
 }
 
+/** mongod refuses an array, a regular expression or undefined as an _id (code 2). */
+function checkId(id: unknown): void {
+  if (Array.isArray(id)) throw errors.badValue("can't use an array for _id");
+  if (id instanceof RegExp || (id as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp') throw errors.badValue("can't use a regex for _id");
+}
+
 /** mongod refuses an update or upsert whose result passes 16 MB (17419); stored, it could never be read back. */
 function checkUpdatedSize(view: Document, overlay: TypeOverlay | undefined): void {
+  checkId(view._id);
   const size = BSON.calculateObjectSize(joinTypes(view, overlay));
   if (size > MAX_BSON) throw new MongoCommandError(17419, 'Location17419', `Resulting document after update is larger than ${MAX_BSON} (size ${size})`);
 }
@@ -459,6 +466,7 @@ export const commands: Record<string, Handler> = {
         // mongod stores _id first whatever position the client gave it.
         const typed = raw._id === undefined ? { _id: new ObjectId(), ...raw } : Object.keys(raw)[0] === '_id' ? raw : { _id: raw._id, ...raw };
         if (BSON.calculateObjectSize(typed) > MAX_BSON) throw errors.bsonTooLarge('object to insert exceeds 16MB');
+        checkId(typed._id);
         const { view, overlay } = splitTypes(typed);
         ctx.store.insert(c, view, overlay);
         n++;
@@ -642,7 +650,8 @@ export function runCommand(command: Document, ctx: ServerContext, raw: Document 
   if (failure && !HANDSHAKE.has(name.toLowerCase())) return journalFailedReply(failure);
   try {
     refuseUnsupported(command);
-    const handler = commands[name.toLowerCase()] ?? commands[name];
+    // Own properties only: 'constructor' or 'toString' must be unknown commands, not Object.prototype's.
+    const handler = Object.hasOwn(commands, name.toLowerCase()) ? commands[name.toLowerCase()] : undefined;
     if (!handler) throw errors.commandNotFound(name);
     const reply = handler(command, db, ctx, raw);
     ctx.store.commit();

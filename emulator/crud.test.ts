@@ -439,6 +439,8 @@ describe('errors mongod would give', () => {
     ['$geoWithin inside a delete filter', () => db.collection('people').deleteMany({ loc: { $geoWithin: { $box: [[0, 0], [1, 1]] } } } as never), /geo operator \$geoWithin/],
     ['a $type it cannot test', () => db.collection('people').find({ _id: { $type: 'objectId' } }).toArray(), /\$type "objectId" is not supported/],
     ['an unknown command', () => db.command({ frobnicate: 1 }), /no such command: 'frobnicate'/],
+    ['a command named like an Object method', () => db.command({ constructor: 1 }), /no such command: 'constructor'/],
+    ['toString as a command', () => db.command({ toString: 1 }), /no such command: 'toString'/],
   ])('fails loudly on %s', async (_name, attempt, message) => {
     await expect(attempt()).rejects.toThrow(message);
   });

@@ -92,6 +92,23 @@ describe('unique indexes', () => {
     await expect(db.collection('decimal_ids').insertMany([{ _id: 7 as never }, { _id: Decimal128.fromString('7.00') as never }])).rejects.toMatchObject({ code: 11000 });
   });
 
+  it('keys an empty array apart from null and missing, as mongod (undefined), and refuses an array _id', async () => {
+    const c = db.collection('empty_array_keys');
+    await c.createIndex({ v: 1 }, { unique: true });
+    await c.insertOne({ v: [] });
+    await c.insertOne({ v: null });
+    await expect(c.insertOne({ v: [] })).rejects.toMatchObject({ code: 11000 });
+    await expect(c.insertOne({})).rejects.toMatchObject({ code: 11000 });
+    // A path through an empty array has no value: null, like a missing field.
+    const d = db.collection('empty_array_paths');
+    await d.createIndex({ 'items.k': 1 }, { unique: true });
+    await d.insertOne({ items: [] });
+    await expect(d.insertOne({ other: 1 })).rejects.toMatchObject({ code: 11000 });
+    await expect(db.collection('array_ids').insertOne({ _id: [1, 2] as never })).rejects.toMatchObject({ code: 2, message: /array for _id/ });
+    await expect(db.collection('array_ids').replaceOne({ x: 1 }, { _id: [1] as never }, { upsert: true })).rejects.toMatchObject({ code: 2 });
+    expect(await db.collection('array_ids').countDocuments()).toBe(0);
+  });
+
   it('rejects an update or upsert into a duplicate and leaves the data as it was', async () => {
     const c = db.collection('slugs');
     await c.createIndex({ slug: 1 }, { unique: true });
