@@ -379,6 +379,27 @@ describe('query and aggregation details mongod has', () => {
     expect(await db.collection('nothing_here').aggregate([{ $count: 'n' }]).toArray()).toEqual([]);
   });
 
+  it('joins with $lookup element by element over an array localField, null for a missing one, numbers across types', async () => {
+    const accts = db.collection('lookup_accts');
+    const entries = db.collection('lookup_entries');
+    await accts.insertMany([{ _id: 'a' as never, n: 'A' }, { _id: 'b' as never, n: 'B' }, { _id: 'c' as never, n: 'C' }, { _id: 'x' as never, code: 7 }, { _id: 'y' as never }]);
+    await entries.insertMany([
+      { _id: 1 as never, lines: [{ acct: 'b' }, { acct: 'a' }] },
+      { _id: 2 as never, lines: [{ acct: 'zz' }] },
+      { _id: 3 as never, code: Long.fromNumber(7) },
+      { _id: 4 as never, lines: [] },
+    ]);
+    const joined = await entries.aggregate([{ $lookup: { from: 'lookup_accts', localField: 'lines.acct', foreignField: '_id', as: 'j' } }, { $project: { ids: '$j._id' } }, { $sort: { _id: 1 } }]).toArray();
+    expect(joined).toEqual([{ _id: 1, ids: ['a', 'b'] }, { _id: 2, ids: [] }, { _id: 3, ids: [] }, { _id: 4, ids: [] }]);
+    const byCode = await entries.aggregate([{ $match: { _id: { $in: [3, 4] } } }, { $lookup: { from: 'lookup_accts', localField: 'code', foreignField: 'code', as: 'j' } }, { $project: { ids: '$j._id' } }, { $sort: { _id: 1 } }]).toArray();
+    // A missing localField matches the foreign documents whose field is missing or null, as on mongod.
+    expect(byCode).toEqual([{ _id: 3, ids: ['x'] }, { _id: 4, ids: ['a', 'b', 'c', 'y'] }]);
+    expect(await accts.aggregate([{ $match: { _id: 'a' } }, { $project: { s: { $toString: '$_id' } } }]).toArray()).toEqual([{ _id: 'a', s: 'a' }]);
+    const oid = new ObjectId();
+    await db.collection('to_string').insertOne({ _id: oid });
+    expect(await db.collection('to_string').aggregate([{ $project: { _id: 0, s: { $toString: '$_id' } } }]).toArray()).toEqual([{ s: oid.toHexString() }]);
+  });
+
   it('sets dotted paths in $addFields/$set, and refuses one through an array rather than leave it unset', async () => {
     const c = db.collection('dotted_add_fields');
     await c.insertMany([{ _id: 1 as never, meta: { a: 1 } }, { _id: 2 as never, items: [{ k: 1 }] }]);

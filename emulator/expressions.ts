@@ -6,6 +6,7 @@
 import { evalExpr } from 'mingo/core';
 import { $avg as mingoAvg, $push, $sum as mingoSum } from 'mingo/operators/accumulator';
 import { $eq as mingoEq, $gt as mingoGt, $gte as mingoGte, $in as mingoIn, $lt as mingoLt, $lte as mingoLte, $ne as mingoNe, $nin as mingoNin } from 'mingo/operators/query';
+import { $toString as mingoToString } from 'mingo/operators/expression';
 import { errors } from './errors.js';
 import { compareNumbers } from './sort.js';
 import { valuesAt } from './values.js';
@@ -82,7 +83,16 @@ const $avg: Accumulator = (collection, expr, options) => {
 };
 
 export const accumulatorOverrides: Record<string, Accumulator> = { $sum, $avg };
-export const expressionOverrides: Record<string, Expression> = { $type };
+/** $toString of an ObjectId (its hex), a Long or a Decimal128 (their digits), as mongod; the rest is mingo's. */
+const $toString: Expression = (obj, expr, options) => {
+  const value = evalExpr(obj as never, Array.isArray(expr) && expr.length === 1 ? expr[0] : expr, options);
+  const type = (value as { _bsontype?: string } | null)?._bsontype;
+  if (type === 'ObjectId') return (value as { toHexString(): string }).toHexString();
+  if (type === 'Long' || type === 'Decimal128') return String(value);
+  return mingoToString(obj as never, expr as never, options);
+};
+
+export const expressionOverrides: Record<string, Expression> = { $type, $toString };
 
 type QueryOperator = (selector: string, value: unknown, options: never) => (doc: unknown) => boolean;
 

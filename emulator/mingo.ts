@@ -16,6 +16,7 @@ import { dateOperators } from './dates.js';
 import { errors } from './errors.js';
 import { accumulatorOverrides, expressionOverrides, queryOverrides } from './expressions.js';
 import { sortDocuments } from './sort.js';
+import { keyOf, valuesAt } from './values.js';
 
 type Options = NonNullable<ConstructorParameters<typeof AggregatorBase>[1]>;
 
@@ -66,11 +67,45 @@ function dottedThroughArrays(name: '$addFields' | '$set') {
   };
 }
 
+/** Values at a path for a join: an array's elements one by one; a missing field is null. */
+function joinValues(doc: unknown, path: string): unknown[] {
+  const found = valuesAt(doc, path);
+  return found.length ? found.flatMap((v) => (Array.isArray(v) ? v : [v])) : [null];
+}
+
+/**
+ * $lookup by localField/foreignField as mongod does it: each element of an array localField looks up on its own, a
+ * missing one matches null or missing foreign fields, numbers match across types, matches come in the foreign
+ * collection's natural order. (mingo put a null into `as` when no element of an array localField matched.) The
+ * pipeline forms stay mingo's.
+ */
+function lookupStage(coll: { map(f: (d: Record<string, unknown>) => unknown): unknown }, spec: Record<string, unknown>, options: { collectionResolver?: (name: string) => unknown }): unknown {
+  const original = pipelineOperators.$lookup as (c: unknown, s: unknown, o: unknown) => unknown;
+  const { from, localField, foreignField, as } = spec ?? {};
+  if (spec?.pipeline !== undefined || typeof from !== 'string' || typeof localField !== 'string' || typeof foreignField !== 'string' || typeof as !== 'string' || !options.collectionResolver) {
+    return original(coll, spec, options);
+  }
+  const foreign = (options.collectionResolver(from) ?? []) as Record<string, unknown>[];
+  const byKey = new Map<string, number[]>();
+  foreign.forEach((doc, position) => {
+    for (const key of new Set(joinValues(doc, foreignField).map((v) => keyOf(v)))) {
+      const list = byKey.get(key);
+      if (list) list.push(position);
+      else byKey.set(key, [position]);
+    }
+  });
+  return coll.map((doc) => {
+    const positions = new Set<number>();
+    for (const value of joinValues(doc, localField)) for (const position of byKey.get(keyOf(value)) ?? []) positions.add(position);
+    return { ...doc, [as]: [...positions].sort((a, b) => a - b).map((p) => foreign[p]) };
+  });
+}
+
 export const CONTEXT = Context.init({
   accumulator: { ...accumulatorOperators, ...(accumulatorOverrides as Record<string, unknown>) },
   expression: { ...expressionOperators, ...(dateOperators as Record<string, unknown>), ...(expressionOverrides as Record<string, unknown>) },
   // $sort in mongod's order (BSON type order, arrays by min/max element, ties in input order), as find sorts.
-  pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage, $addFields: dottedThroughArrays('$addFields'), $set: dottedThroughArrays('$set') },
+  pipeline: { ...pipelineOperators, $sort: sortStage, $project: projectStage, $count: countStage, $addFields: dottedThroughArrays('$addFields'), $set: dottedThroughArrays('$set'), $lookup: lookupStage },
   projection: { ...projectionOperators },
   query: { ...queryOperators, ...(queryOverrides as Record<string, unknown>) },
   window: { ...windowOperators },
