@@ -462,3 +462,32 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
     expect(await t.hub.models.WebhookEvent.countDocuments({ eventKey: /rfd-x/ })).toBe(0);
   });
 });
+
+describe('recurring runs that fail after charging', () => {
+  it('finds the charge it made when a step after the charge failed, instead of charging a second attempt', async () => {
+    const rec = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Iuran' },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      maxRuns: 3,
+      retry: { maxRetries: 2, baseDelayMs: 1000 },
+    });
+    const jobs = t.hub.services.recurringPayments as unknown as { deps: { jobs: { enqueue: (...args: unknown[]) => Promise<void> } } };
+    const realEnqueue = jobs.deps.jobs.enqueue;
+    // The charge goes through, then scheduling the next run fails (a database blip).
+    jobs.deps.jobs.enqueue = async () => {
+      throw new Error('connection reset while enqueuing');
+    };
+    const before = t.hub.sandboxes.midtrans!.chargeRequests;
+    try {
+      await expect(t.hub.services.recurringPayments.run(rec.body.id, 0, 1)).rejects.toThrow(/connection reset/);
+    } finally {
+      jobs.deps.jobs.enqueue = realEnqueue;
+    }
+    await t.hub.services.recurringPayments.run(rec.body.id, 0, 2);
+    const made = await t.hub.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(rec.body.id) }).lean();
+    expect(made).toHaveLength(1);
+    expect(t.hub.sandboxes.midtrans!.chargeRequests - before).toBe(1);
+    const view = (await user.client.get('/api/payment/recurring')).body.recurring.find((r: { id: string }) => r.id === rec.body.id);
+    expect(view).toMatchObject({ runsMade: 1, lastRun: { status: 'pending', paymentId: String(made[0]._id) } });
+  });
+});

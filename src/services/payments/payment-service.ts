@@ -682,6 +682,14 @@ export class PaymentService {
     return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
   }
 
+  /** The payments a recurring run has made, oldest first (one per attempt). */
+  async paymentsOfRun(recurringId: string, runIndex: number): Promise<{ id: string; status: StoredPaymentStatus }[]> {
+    const docs = await this.deps.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(recurringId), 'origin.runIndex': runIndex }, { status: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
+    return docs.map((d) => ({ id: String(d._id), status: d.status }));
+  }
+
   /** Where a payment stands, for the jobs that made it (no actor: the job acts for the payment's owner). */
   async statusOf(paymentId: string): Promise<StoredPaymentStatus | undefined> {
     return (await this.deps.models.Payment.findById(paymentId, { status: 1 }).lean())?.status;

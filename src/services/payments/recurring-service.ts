@@ -1,8 +1,9 @@
 /**
- * Recurring payments. Each run is one payment made by a job keyed "<recurringId>:<runIndex>"; the run's payment
- * is keyed "recurring:<id>:<run>:<attempt>", so a job that runs twice makes one payment. The next run is enqueued
- * before the schedule advances (a crash in between leaves a duplicate enqueue, which the unique key absorbs,
- * never a lost run). Cancelling stops future runs; a payment already made keeps its course.
+ * Recurring payments. Each run is made by a job keyed "<recurringId>:<runIndex>"; each attempt of a run is one
+ * payment keyed "recurring:<id>:<run>:<n>", and a new attempt is made only after the previous one definitely
+ * failed, so a job that runs twice (or retries after a crash) never has two live charges for one run. The next
+ * run is enqueued before the schedule advances (a crash in between leaves a duplicate enqueue, which the unique
+ * key absorbs, never a lost run). Cancelling stops future runs; a payment already made keeps its course.
  */
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -125,11 +126,17 @@ export class RecurringPaymentService {
     if (doc.nextRunIndex > runIndex) return; // this run was already made
     if (doc.nextRunIndex < runIndex) throw new AppError('SERVICE_UNAVAILABLE', 'the previous run has not finished advancing yet', { retryable: true });
 
+    // This run's payments so far, one per attempt. A run has at most one live payment: a new attempt is made only
+    // after the last one definitely failed. Whatever went wrong after a charge (a lost enqueue, a database blip)
+    // makes the job run again, and it must then find the charge it made, not make another.
+    const made = await this.deps.payments.paymentsOfRun(recurringId, runIndex);
+    const last = made.at(-1);
+
     // After downtime several runs can be due at once. Only the latest is paid: paying every missed run in one
     // burst is never what the payer wants. A skipped run is recorded and the user told.
     const bounds = { startAt: doc.startAt, endAt: doc.endAt, maxRuns: doc.maxRuns };
     const following = nthRun(doc.recurrence as Recurrence, bounds, runIndex + 1);
-    if (attempt === 1 && following && following.getTime() <= this.now().getTime()) {
+    if (!last && following && following.getTime() <= this.now().getTime()) {
       const scheduledFor = nthRun(doc.recurrence as Recurrence, bounds, runIndex);
       await this.deps.notifications.notify({
         userId: String(doc.userId),
@@ -145,18 +152,21 @@ export class RecurringPaymentService {
 
     const actor: Actor = { userId: String(doc.userId), role: 'user', channel: 'job' };
     const template = PaymentRequestSchema.parse(doc.template);
-    let paymentId: string | undefined;
+    let paymentId: string | undefined = last && last.status !== 'failed' ? last.id : undefined;
     let status = 'failed';
     let error: string | undefined;
     try {
-      const { payment } = await this.deps.payments.create(actor, template, {
-        dedupeKey: `recurring:${recurringId}:${runIndex}:${attempt}`,
-        origin: { kind: 'recurring', recurringId: doc._id, runIndex },
-        chargeNow: false,
-        onDuplicate: 'return-existing',
-      });
-      paymentId = payment.id;
-      const charged = await this.deps.payments.charge(payment.id);
+      if (!paymentId) {
+        const { payment } = await this.deps.payments.create(actor, template, {
+          dedupeKey: `recurring:${recurringId}:${runIndex}:${made.length + 1}`,
+          origin: { kind: 'recurring', recurringId: doc._id, runIndex },
+          chargeNow: false,
+          onDuplicate: 'return-existing',
+        });
+        paymentId = payment.id;
+      }
+      // Safe to call again: a payment already charged (or with an unknown outcome) is not charged twice.
+      const charged = await this.deps.payments.charge(paymentId);
       status = charged.status;
       error = charged.failureReason ?? undefined;
     } catch (err) {
