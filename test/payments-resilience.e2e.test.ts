@@ -491,3 +491,38 @@ describe('recurring runs that fail after charging', () => {
     expect(view).toMatchObject({ runsMade: 1, lastRun: { status: 'pending', paymentId: String(made[0]._id) } });
   });
 });
+
+describe('refunds made at the same time or elsewhere', () => {
+  it('makes two refunds asked for at once one after the other, each its own refund at the provider', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'invoice', amountMinor: 10_000_000 }, idem());
+    await t.hub.sandboxes.xendit!.complete(pay.body.orderId);
+    await eventually(() => user.client.get(`/api/payment/${pay.body.id}`), (r) => r.body.status === 'success');
+    const answers = await Promise.all([
+      user.client.post(`/api/payment/${pay.body.id}/refund`, { amountMinor: 4_000_000 }),
+      user.client.post(`/api/payment/${pay.body.id}/refund`, { amountMinor: 6_000_000 }),
+    ]);
+    // Either both went through one after the other, or the second was told to retry; never one key for both.
+    for (const a of answers) expect([200, 409]).toContain(a.status);
+    const atProvider = t.hub.sandboxes.xendit!.refunds.filter((r) => r.metadata?.order_id === pay.body.orderId);
+    const recorded = (await user.client.get(`/api/payment/${pay.body.id}`)).body.refunds as { refundRef: string; amountMinor: number }[];
+    expect(new Set(atProvider.map((r) => r.id)).size).toBe(atProvider.length);
+    expect(recorded.map((r) => [r.refundRef, r.amountMinor]).sort()).toEqual(atProvider.map((r) => [r.id, r.amount * 100]).sort());
+    expect(atProvider.length).toBe(answers.filter((a) => a.status === 200).length);
+  });
+
+  it('counts a refund made in the provider\'s dashboard whose notification was lost, once the provider reports its total', async () => {
+    const pay = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000 }, idem());
+    await deliver(midtransNotification(pay.body.orderId, 'settlement', '200', '100000.00'));
+    const midtrans = t.hub.sandboxes.midtrans!;
+    // Rp30.000 refunded in the dashboard; its notification never reaches the hub.
+    midtrans.setNotificationUrl('');
+    try {
+      await midtrans.refund(pay.body.orderId, 30_000);
+    } finally {
+      midtrans.setNotificationUrl(`${t.url}/webhooks/midtrans`);
+    }
+    const res = await user.client.post(`/api/payment/${pay.body.id}/refund`, { amountMinor: 2_000_000 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 5_000_000 });
+  });
+});

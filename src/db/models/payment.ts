@@ -81,6 +81,8 @@ const paymentSchema = new Schema(
     lastCheckedAt: { type: Date },
     /** Set when a process takes the charge call; only one process ever sends a given charge. */
     chargeClaimedAt: { type: Date },
+    /** Held while a refund call is made, so refunds of one payment are made one at a time. */
+    refundLockUntil: { type: Date },
   },
   { timestamps: true, collection: 'paymentTransactions' },
 );
@@ -137,6 +139,7 @@ export interface PaymentDoc {
   refunds?: RefundRecord[];
   lastCheckedAt?: Date;
   chargeClaimedAt?: Date;
+  refundLockUntil?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -434,15 +434,20 @@ export class PaymentService {
     to: Exclude<StoredPaymentStatus, 'scheduled'>,
     context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId; refundedAmountMinor?: number; settledAt?: Date },
   ): Promise<TransitionOutcome> {
-    const isRefund = to === 'refunded' || to === 'partially_refunded';
-    if (isRefund && (doc.status === 'pending' || doc.status === 'scheduled')) {
-      await this.transition(doc, 'success', { ...context, refundedAmountMinor: undefined, note: 'paid: implied by a refund from the provider' });
-      doc = { ...doc, status: 'success' };
+    if (to === 'refunded' || to === 'partially_refunded') {
+      await this.ensurePaid(doc, context);
+      return this.applyReportedRefundTotal(doc._id, to === 'refunded' ? (context.refundedAmountMinor ?? doc.amountMinor) : (context.refundedAmountMinor ?? 0), context);
     }
     if (to === 'cancelled' && (doc.status === 'success' || doc.status === 'partially_refunded')) {
       return this.transition(doc, 'refunded', { ...context, refundedAmountMinor: doc.amountMinor, note: 'voided by the provider after capture' });
     }
     return this.transition(doc, to, context);
+  }
+
+  /** A refund proves the payment was paid: when it overtakes the settlement notice, the settlement is recorded first. */
+  private async ensurePaid(doc: PaymentDoc, context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId }): Promise<void> {
+    if (doc.status !== 'pending' && doc.status !== 'scheduled') return;
+    await this.transition(doc, 'success', { source: context.source, providerStatus: context.providerStatus, eventId: context.eventId, note: 'paid: implied by a refund from the provider' });
   }
 
   /**
@@ -476,8 +481,7 @@ export class PaymentService {
       const record = current.refunds?.find((r) => r.refundRef === refund.refundRef);
       if (!record || record.status !== 'pending') return 'duplicate';
       if (current.status === 'pending' || current.status === 'scheduled') {
-        // A refund proves the payment was paid (its settlement notice may still be on its way).
-        await this.transition(current, 'success', { ...context, note: 'paid: implied by a refund from the provider' });
+        await this.ensurePaid(current, context);
         current = (await this.deps.models.Payment.findById(doc._id).lean())!;
       }
       // Providers also report running totals (status polls, Midtrans notifications, Xendit e-wallet callbacks),
@@ -650,36 +654,77 @@ export class PaymentService {
   }
 
   async refund(actor: Actor, paymentId: string, input: { amountMinor?: number; reason?: string }): Promise<PaymentView> {
-    const doc = await this.ownedPayment(actor, paymentId);
-    if (doc.status !== 'success' && doc.status !== 'partially_refunded') throw new AppError('CONFLICT', `a ${doc.status} payment cannot be refunded`);
-    // Refunds still in flight at the provider count as spent.
-    const inFlight = (doc.refunds ?? []).filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amountMinor, 0);
-    const refundable = doc.amountMinor - doc.refundedAmountMinor - inFlight;
-    const amountMinor = input.amountMinor ?? refundable;
-    if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
-    if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
-    if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
-    const provider = this.configuredProvider(doc.provider);
-    // Numbered by the refunds this payment has had: a request retried before its refund was recorded is the same
-    // refund at the provider, while a new refund after a refused one gets a new key (providers replay a known key).
-    const refundKey = `${doc.orderId}-r${(doc.refunds?.length ?? 0) + 1}`;
-    const result = await provider.refund({
-      orderId: doc.orderId,
-      providerRef: doc.providerRef ?? '',
-      method: doc.method,
-      amount: { amountMinor, currency: doc.currency },
-      reason: input.reason,
-      refundKey,
-    });
-    if (result.status === 'failed') throw new AppError('PROVIDER_REJECTED', 'the provider refused the refund');
-    if (result.status === 'success') {
-      await this.applyRefundOutcome(doc, { refundRef: result.refundRef, amountMinor, outcome: 'succeeded', reason: input.reason }, { source: 'api', note: input.reason });
-    } else {
-      // Finishes later: the provider's callback (or a status poll) completes this record.
-      await this.recordRefund(doc._id, { refundRef: result.refundRef, amountMinor, reason: input.reason });
+    const owned = await this.ownedPayment(actor, paymentId);
+    // One refund of a payment at a time: two at once would read the same refunds, take the same refund key (the
+    // provider would answer the second with the first) and both pass the refundable check. A lock left by a dead
+    // process runs out; the retry then takes the same key, so the provider sees the same refund.
+    const lockUntil = new Date(this.now().getTime() + 60_000);
+    const doc = await this.deps.models.Payment.findOneAndUpdate(
+      { _id: owned._id, $or: [{ refundLockUntil: { $exists: false } }, { refundLockUntil: { $lt: this.now() } }] },
+      { $set: { refundLockUntil: lockUntil } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!doc) throw new AppError('CONFLICT', 'another refund of this payment is being made; retry in a moment', { retryAfterSeconds: 2 });
+    try {
+      if (doc.status !== 'success' && doc.status !== 'partially_refunded') throw new AppError('CONFLICT', `a ${doc.status} payment cannot be refunded`);
+      // Refunds still in flight at the provider count as spent.
+      const inFlight = (doc.refunds ?? []).filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amountMinor, 0);
+      const refundable = doc.amountMinor - doc.refundedAmountMinor - inFlight;
+      const amountMinor = input.amountMinor ?? refundable;
+      if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
+      if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
+      if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
+      const provider = this.configuredProvider(doc.provider);
+      // Numbered by the refunds this payment has had: a request retried before its refund was recorded is the same
+      // refund at the provider, while a new refund after a refused one gets a new key (providers replay a known key).
+      const refundKey = `${doc.orderId}-r${(doc.refunds?.length ?? 0) + 1}`;
+      const result = await provider.refund({
+        orderId: doc.orderId,
+        providerRef: doc.providerRef ?? '',
+        method: doc.method,
+        amount: { amountMinor, currency: doc.currency },
+        reason: input.reason,
+        refundKey,
+      });
+      if (result.status === 'failed') throw new AppError('PROVIDER_REJECTED', 'the provider refused the refund');
+      if (result.status === 'success') {
+        await this.applyRefundOutcome(doc, { refundRef: result.refundRef, amountMinor, outcome: 'succeeded', reason: input.reason }, { source: 'api', note: input.reason });
+        // A provider that reports its running total may know of refunds the hub does not (made in its dashboard).
+        if (result.refundedAmountMinor !== undefined) await this.applyReportedRefundTotal(doc._id, result.refundedAmountMinor, { source: 'api' });
+      } else {
+        // Finishes later: the provider's callback (or a status poll) completes this record.
+        await this.recordRefund(doc._id, { refundRef: result.refundRef, amountMinor, reason: input.reason });
+      }
+      await this.deps.audit.record({ actor, action: 'payment.refund', target: { type: 'payment', id: paymentId }, metadata: { amountMinor, refundRef: result.refundRef, status: result.status } });
+    } finally {
+      await this.deps.models.Payment.updateOne({ _id: doc._id, refundLockUntil: lockUntil }, { $unset: { refundLockUntil: 1 } });
     }
-    await this.deps.audit.record({ actor, action: 'payment.refund', target: { type: 'payment', id: paymentId }, metadata: { amountMinor, refundRef: result.refundRef, status: result.status } });
     return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+  }
+
+  /**
+   * A refunded total the provider reports (a running total, which may include refunds made in its dashboard).
+   * Applied only if it is more than the hub has; pending refund records it covers are closed as succeeded.
+   */
+  private async applyReportedRefundTotal(paymentId: Types.ObjectId, total: number, context: { source: TransitionSource; providerStatus?: string; eventId?: Types.ObjectId }): Promise<TransitionOutcome> {
+    const current = (await this.deps.models.Payment.findById(paymentId).lean())!;
+    if (total <= current.refundedAmountMinor) return 'duplicate';
+    const outcome = await this.transition(current, total >= current.amountMinor ? 'refunded' : 'partially_refunded', { ...context, refundedAmountMinor: total });
+    if (outcome === 'applied') await this.closeCoveredRefunds(paymentId, total);
+    return outcome;
+  }
+
+  /**
+   * Closes pending refund records that a reported running total has covered (an e-wallet refund answered PENDING
+   * and then settled by a callback that carries only the charge's refunded total).
+   */
+  private async closeCoveredRefunds(paymentId: Types.ObjectId, total: number): Promise<void> {
+    const doc = await this.deps.models.Payment.findById(paymentId, { refunds: 1 }).lean();
+    const refunds = doc?.refunds ?? [];
+    const settled = refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0);
+    const pending = refunds.filter((r) => r.status === 'pending');
+    if (!pending.length || total < settled + pending.reduce((sum, r) => sum + r.amountMinor, 0)) return;
+    for (const record of pending) await this.closeRefundRecord(paymentId, record, 'succeeded');
   }
 
   /** The payments a recurring run has made, oldest first (one per attempt). */
