@@ -4,6 +4,7 @@
  * to another run; items already made are found by their key and charges already sent are not sent again.
  */
 import { Types } from 'mongoose';
+import { ZodError } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import type { PaymentBatchDoc } from '../../db/models/payment-batch.js';
 import { AppError, isDuplicateKeyError, validationFailed, type FieldIssue } from '../../lib/errors.js';
@@ -30,7 +31,7 @@ export class PaymentBatchService {
         this.deps.payments.validate(item);
       } catch (err) {
         const itemIssues = (err as AppError).details?.issues ?? [{ field: '', reason: (err as Error).message }];
-        for (const issue of itemIssues) issues.push({ field: `items.${index}.${issue.field}`, reason: issue.reason });
+        for (const issue of itemIssues) issues.push({ field: issue.field ? `items.${index}.${issue.field}` : `items.${index}`, reason: issue.reason });
       }
     });
     if (issues.length) throw validationFailed(issues);
@@ -86,12 +87,11 @@ export class PaymentBatchService {
           onDuplicate: 'return-existing',
         }));
       } catch (err) {
-        if (err instanceof AppError && !err.retryable && err.code !== 'SERVICE_UNAVAILABLE') {
-          await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, 'itemErrors.index': { $ne: index } }, { $push: { itemErrors: { index, reason: err.message } } });
-          this.deps.logger.warn({ err, batchId, index }, 'batch item could not be made');
-          continue;
-        }
-        throw err; // the database or a dependency is down: the job retries, and made items are found by key
+        const reason = itemRejection(err);
+        if (reason === undefined) throw err; // the database or the provider is down: the job retries, and made items are found by key
+        await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, 'itemErrors.index': { $ne: index } }, { $push: { itemErrors: { index, reason } } });
+        this.deps.logger.warn({ err, batchId, index }, 'batch item could not be made');
+        continue;
       }
       if (payment.status !== 'pending') continue;
       try {
@@ -135,4 +135,16 @@ export class PaymentBatchService {
       completedAt: batch.completedAt ? toJakartaIso(batch.completedAt) : null,
     };
   }
+}
+
+/**
+ * Why an item cannot become a payment, or undefined when the error says nothing about the item (the database or
+ * the provider is down) and the job should retry. A stored item that no longer passes the schema, a provider taken
+ * out of PAYMENT_PROVIDERS since the batch was submitted, a refusal: each is that item's result, and waiting would
+ * not change it (a retry would only hold up every item after it).
+ */
+function itemRejection(err: unknown): string | undefined {
+  if (err instanceof ZodError) return err.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
+  if (err instanceof AppError && err.code !== 'PROVIDER_UNAVAILABLE') return err.message;
+  return undefined;
 }
