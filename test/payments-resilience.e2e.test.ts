@@ -526,3 +526,56 @@ describe('refunds made at the same time or elsewhere', () => {
     expect(res.body).toMatchObject({ status: 'partially_refunded', refundedAmountMinor: 5_000_000 });
   });
 });
+
+describe('reconciliation under load', () => {
+  it('does not let payments it cannot decide crowd out the rest', async () => {
+    const u = await t.createUser('Antrian');
+    const seedUnknown = async (orderId: string, ageMs: number) =>
+      (
+        await t.hub.models.Payment.collection.insertOne({
+          userId: new Types.ObjectId(u.id),
+          orderId,
+          provider: 'midtrans',
+          method: 'va_bca',
+          amountMinor: 1_000_000,
+          currency: 'IDR',
+          status: 'pending',
+          chargeState: 'unknown',
+          refundedAmountMinor: 0,
+          origin: { kind: 'api' },
+          history: [],
+          refunds: [],
+          createdAt: new Date(Date.now() - ageMs),
+          updatedAt: new Date(Date.now() - ageMs),
+        })
+      ).insertedId;
+    // Two old payments the provider answers with an error every time (a status it cannot serve)...
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'http500', count: 1_000, paths: /STUCK-/ });
+    const stuck = [await seedUnknown(`STUCK-${Date.now()}-a`, 3 * 3600_000), await seedUnknown(`STUCK-${Date.now()}-b`, 2 * 3600_000)];
+    // ...and a newer one it can answer (not at the provider: nothing was charged).
+    const decidable = await seedUnknown(`NEWER-${Date.now()}`, 60_000);
+    try {
+      await t.hub.services.payments.reconcileStale(2);
+      await t.hub.services.payments.reconcileStale(2);
+    } finally {
+      t.hub.sandboxes.midtrans!.injectFaults({ mode: 'http500', count: 0 });
+    }
+    expect((await t.hub.models.Payment.findById(decidable).lean())?.status).toBe('failed');
+    for (const id of stuck) expect((await t.hub.models.Payment.findById(id).lean())).toMatchObject({ status: 'pending', lastCheckedAt: expect.any(Date) });
+  });
+
+  it('leaves a scheduled payment scheduled (and cancellable) when its provider has been disabled', async () => {
+    const runAt = new Date(Date.now() + 3600_000).toISOString();
+    const pay = await user.client.post('/api/payment/process', { method: 'invoice', amountMinor: 3_000_000, runAt }, idem());
+    expect(pay.body.status).toBe('scheduled');
+    const midtransOnly = await startTestHub({ dbName: t.dbName, dataDir: t.dataDir, runJobs: false, env: { PAYMENT_PROVIDERS: 'midtrans' } });
+    try {
+      await expect(midtransOnly.hub.services.payments.charge(pay.body.id)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      const client = midtransOnly.anonymous.withKey(user.apiKey);
+      expect((await client.get(`/api/payment/${pay.body.id}`)).body.status).toBe('scheduled');
+      expect((await client.post(`/api/payment/${pay.body.id}/cancel`)).body.status).toBe('cancelled');
+    } finally {
+      await midtransOnly.stop({ cleanup: false });
+    }
+  });
+});

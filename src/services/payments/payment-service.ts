@@ -57,7 +57,6 @@ export interface TransitionContext {
   /** The refunded total after this change (refund transitions). */
   refundedAmountMinor?: number;
   settledAt?: Date;
-  providerRef?: string;
   /** Completes this pending refund record in the same update; `fromTotal` is the total it adds to. */
   refundRecord?: { record: RefundRecord; fromTotal: number };
 }
@@ -226,6 +225,8 @@ export class PaymentService {
   async charge(paymentId: string): Promise<PaymentView> {
     let doc = await this.deps.models.Payment.findById(paymentId).lean();
     if (!doc) throw notFound('payment');
+    // Before anything moves: a provider taken out of PAYMENT_PROVIDERS leaves the payment as it was (503).
+    const provider = this.configuredProvider(doc.provider);
     if (doc.status === 'scheduled') {
       await this.transition(doc, 'pending', { source: 'job', note: 'scheduled time reached' });
       doc = (await this.deps.models.Payment.findById(paymentId).lean())!;
@@ -236,7 +237,6 @@ export class PaymentService {
       return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
     }
     if (doc.chargeState !== 'not_sent') return toPaymentView(doc);
-    const provider = this.configuredProvider(doc.provider);
 
     // Claim the call: of two processes (a job re-run, a retried request) only one sends the charge. A claim
     // left by a process that died is never re-sent blindly; reconciliation asks the provider instead.
@@ -310,8 +310,9 @@ export class PaymentService {
       await this.deps.jobs.enqueue(RECONCILE_ONE_JOB, { paymentId: String(doc._id) }, { runAt: new Date(this.now().getTime() + 30_000), uniqueKey: `reconcile:${doc._id}` });
       return;
     }
-    await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'not_sent' }, { $set: { chargeState: 'rejected', failureReason: appError.message } });
-    await this.transition({ ...doc, status: 'pending' }, 'failed', { source: 'charge', note: appError.message });
+    const refused = await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'not_sent' }, { $set: { chargeState: 'rejected', failureReason: appError.message } });
+    // Only if nothing else (a notification about this very charge) has decided it meanwhile.
+    if (refused.modifiedCount) await this.transition({ ...doc, status: 'pending' }, 'failed', { source: 'charge', note: appError.message });
   }
 
   /**
@@ -339,7 +340,6 @@ export class PaymentService {
       set['refunds.$'] = { ...context.refundRecord.record, status: 'succeeded', completedAt: now };
     }
     if (context.providerStatus) set.providerStatus = context.providerStatus;
-    if (context.providerRef) set.providerRef = context.providerRef;
     if (to === 'success') set.settledAt = context.settledAt ?? now;
     if (isRefund && refunded !== undefined) set.refundedAmountMinor = refunded;
 
@@ -358,7 +358,7 @@ export class PaymentService {
     }
     // `from` in the pushed entry is what the caller believed; fix it to what it really was if they differ.
     if (updated.status !== doc.status) {
-      await this.deps.models.Payment.updateOne({ _id: doc._id, 'history.at': now, 'history.to': to }, { $set: { 'history.$.from': updated.status } });
+      await this.deps.models.Payment.updateOne({ _id: doc._id, history: { $elemMatch: { at: now, to } } }, { $set: { 'history.$.from': updated.status } });
     }
     await this.afterTransition(doc, updated.status, to, context.source);
     return 'applied';
@@ -404,7 +404,7 @@ export class PaymentService {
       await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
     }
     const heldUnpaid = doc.status === 'failed' || doc.status === 'expired' || doc.status === 'cancelled';
-    const movesMoney = event.status === 'success' || event.status === 'refunded' || event.status === 'partially_refunded' || event.refund?.outcome === 'succeeded';
+    const movesMoney = event.refund ? event.refund.outcome === 'succeeded' : event.status === 'success' || event.status === 'refunded' || event.status === 'partially_refunded';
     if (heldUnpaid && movesMoney) {
       this.deps.logger.error({ paymentId: String(doc._id), status: doc.status }, 'provider reports money moved on a payment the hub holds as unpaid; needs a person');
       return 'paid-after-final';
@@ -528,23 +528,28 @@ export class PaymentService {
 
   /** Asks the provider where a payment stands and applies the answer (reconciliation and unknown charges). */
   async reconcile(doc: PaymentDoc): Promise<TransitionOutcome | 'unchanged' | 'not-at-provider'> {
+    // Every attempt counts as a check, so a payment that cannot be decided yet does not hold up the others.
+    await this.deps.models.Payment.updateOne({ _id: doc._id }, { $set: { lastCheckedAt: this.now() } });
     const provider = this.deps.providers.get(doc.provider);
     if (!provider) return 'unchanged';
     let status;
     try {
       status = await provider.getStatus({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
     } catch (err) {
-      if (doc.chargeState !== 'accepted' && err instanceof AppError && (err.code === 'PROVIDER_REJECTED' || err.code === 'NOT_FOUND') && isNotFoundAtProvider(err)) {
-        // The charge never reached the provider: nothing to pay, nothing charged.
-        await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: doc.chargeState }, { $set: { chargeState: 'rejected', failureReason: 'the provider never received the charge' } });
-        await this.transition(doc, 'failed', { source: 'poll', note: 'not found at the provider' });
-        return 'not-at-provider';
+      if (doc.chargeState === 'accepted' || !(err instanceof AppError)) throw err;
+      if (err.details?.lookupNeedsProviderRef) {
+        // Some products can only be looked up by the id the lost answer carried. If the charge exists, its callback
+        // brings that id; until the payment's window has passed, wait rather than call it failed.
+        const deadline = doc.expiresAt ?? new Date(doc.createdAt.getTime() + 24 * 3600_000);
+        if (this.now() < deadline) return 'unchanged';
+        return this.failNeverCharged(doc, 'no answer from the provider, and nothing came from it before the payment window closed');
       }
+      if (isNotFoundAtProvider(err)) return this.failNeverCharged(doc, 'the provider never received the charge');
       throw err;
     }
     await this.deps.models.Payment.updateOne(
       { _id: doc._id },
-      { $set: { lastCheckedAt: this.now(), ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState !== 'accepted' ? { chargeState: 'accepted' } : {}) } },
+      { $set: { ...(status.providerRef && !doc.providerRef ? { providerRef: status.providerRef } : {}), ...(doc.chargeState !== 'accepted' ? { chargeState: 'accepted' } : {}) } },
     );
     if (status.status === 'pending') return 'unchanged';
     return this.applyProviderStatus(doc, status.status, {
@@ -553,6 +558,14 @@ export class PaymentService {
       refundedAmountMinor: status.refundedAmountMinor,
       settledAt: status.paidAt,
     });
+  }
+
+  /** A charge the provider does not have: nothing to pay, nothing charged. */
+  private async failNeverCharged(doc: PaymentDoc, reason: string): Promise<'not-at-provider' | 'unchanged'> {
+    const updated = await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: doc.chargeState }, { $set: { chargeState: 'rejected', failureReason: reason } });
+    if (!updated.modifiedCount) return 'unchanged'; // something else (a callback) decided it meanwhile
+    await this.transition(doc, 'failed', { source: 'poll', note: reason });
+    return 'not-at-provider';
   }
 
   /** Reconciles one payment by id if it is still pending (the follow-up after a charge got no answer). */
@@ -566,8 +579,15 @@ export class PaymentService {
     const now = this.now().getTime();
     // Recorded by an API request that died before charging, and not retried since: nothing was sent, so nothing
     // is owed; say so rather than leave it pending. (Batch and recurring payments are the jobs' to finish.)
+    // A scheduled one is its charge job's to finish (the job is retried), so it gets an hour past its time.
     const abandoned = await this.deps.models.Payment.find(
-      { status: 'pending', chargeState: 'not_sent', chargeClaimedAt: { $exists: false }, 'origin.kind': { $in: ['api', 'chat'] }, createdAt: { $lt: new Date(now - 10 * 60_000) } },
+      {
+        status: 'pending',
+        chargeState: 'not_sent',
+        chargeClaimedAt: { $exists: false },
+        'origin.kind': { $in: ['api', 'chat'] },
+        $or: [{ runAt: { $exists: false }, createdAt: { $lt: new Date(now - 10 * 60_000) } }, { runAt: { $lt: new Date(now - 60 * 60_000) } }],
+      },
       { _id: 1, status: 1, userId: 1, amountMinor: 1, currency: 1, orderId: 1, description: 1, chargeState: 1 },
     )
       .limit(limit)
@@ -581,17 +601,21 @@ export class PaymentService {
       if (updated.modifiedCount && (await this.transition(doc, 'failed', { source: 'job', note: 'never charged' })) === 'applied') changed++;
     }
 
+    // Each kind of candidate is asked again only after its own pause, and the least recently asked go first, so
+    // payments that cannot be decided yet (or whose provider keeps failing) never crowd out the rest.
+    const notAskedSince = (ms: number) => ({ $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - ms) } }] });
     const candidates = await this.deps.models.Payment.find({
       status: 'pending',
+      provider: { $in: [...this.deps.providers.keys()] },
       $or: [
         // Claimed, but the process died while charging: only the provider knows whether the charge arrived.
-        { chargeState: 'not_sent', chargeClaimedAt: { $lt: new Date(now - 2 * 60_000) } },
-        { chargeState: 'accepted', expiresAt: { $lt: new Date(now - 2 * 60_000) } },
-        { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) } },
-        { chargeState: 'accepted', createdAt: { $lt: new Date(now - 30 * 60_000) }, $or: [{ lastCheckedAt: { $exists: false } }, { lastCheckedAt: { $lt: new Date(now - 15 * 60_000) } }] },
+        { chargeState: 'not_sent', chargeClaimedAt: { $lt: new Date(now - 2 * 60_000) }, ...notAskedSince(60_000) },
+        { chargeState: 'accepted', expiresAt: { $lt: new Date(now - 2 * 60_000) }, ...notAskedSince(60_000) },
+        { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) }, ...notAskedSince(30_000) },
+        { chargeState: 'accepted', createdAt: { $lt: new Date(now - 30 * 60_000) }, ...notAskedSince(15 * 60_000) },
       ],
     })
-      .sort({ createdAt: 1 })
+      .sort({ lastCheckedAt: 1, createdAt: 1 })
       .limit(limit)
       .lean();
     for (const doc of candidates) {
@@ -644,7 +668,12 @@ export class PaymentService {
         const status = await provider.cancel({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
         await this.transition(doc, status.status === 'pending' ? 'cancelled' : status.status, { source: 'api', providerStatus: status.providerStatus });
       } else {
-        throw new AppError('CONFLICT', 'this payment is being charged right now; try again in a moment');
+        throw new AppError(
+          'CONFLICT',
+          doc.chargeState === 'unknown'
+            ? 'the provider has not confirmed this charge yet; it can be cancelled once it has (the hub is asking it)'
+            : 'this payment is being charged right now; try again in a moment',
+        );
       }
     } else {
       throw new AppError('CONFLICT', `a ${doc.status} payment cannot be cancelled`);
@@ -777,9 +806,10 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The provider says it has no such charge (its own 404, whatever error code the adapter gave it). */
 function isNotFoundAtProvider(err: AppError): boolean {
   const status = (err.details as { providerStatusCode?: unknown; status?: unknown } | undefined)?.providerStatusCode ?? err.details?.status;
-  return err.code === 'NOT_FOUND' || String(status) === '404';
+  return err.code === 'NOT_FOUND' || (err.code === 'PROVIDER_REJECTED' && String(status) === '404');
 }
 
 export type { PaymentStatus };
