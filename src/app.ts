@@ -117,8 +117,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     notifications,
     payments,
     paymentQueries: new PaymentQueries(models),
-    paymentBatches: new PaymentBatchService({ models, payments, jobs: scheduler, audit, logger }),
-    recurringPayments: new RecurringPaymentService({ models, payments, jobs: scheduler, audit, notifications, logger }),
+    paymentBatches: new PaymentBatchService({ models, payments, jobs: scheduler, audit, cipher, logger }),
+    recurringPayments: new RecurringPaymentService({ models, payments, jobs: scheduler, audit, notifications, cipher, logger }),
     webhookInbox,
     health: {
       databaseReachable: async () => {

@@ -251,7 +251,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     if (b!.channel_code === 'ID_OVO' && !/^\+62\d{8,13}$/.test(b!.channel_properties?.mobile_number ?? '')) return error(c, 400, 'API_VALIDATION_ERROR', '"channel_properties.mobile_number" must be in E.164 format');
     const p = base('ewc', `ewc_${randomUUID()}`, b!.reference_id, b!.amount, b!.channel_code, 'PENDING');
     const checkout = `${baseUrl}/_sandbox/checkout/${p.id}`;
-    p.extra = { actions: b!.channel_code === 'ID_OVO' ? null : { desktop_web_checkout_url: checkout, mobile_web_checkout_url: checkout, mobile_deeplink_checkout_url: `${b!.channel_code.toLowerCase().replace('id_', '')}://pay?ref=${p.id}` } };
+    p.extra = { channel_properties: b!.channel_properties ?? null, actions: b!.channel_code === 'ID_OVO' ? null : { desktop_web_checkout_url: checkout, mobile_web_checkout_url: checkout, mobile_deeplink_checkout_url: `${b!.channel_code.toLowerCase().replace('id_', '')}://pay?ref=${p.id}` } };
     register(p);
     return c.json({ id: p.id, business_id: 'sandbox-business', reference_id: p.referenceId, status: p.status, currency: 'IDR', charge_amount: p.amount, capture_amount: null, channel_code: p.channel, checkout_method: 'ONE_TIME_PAYMENT', is_redirect_required: b!.channel_code !== 'ID_OVO', created: p.created, updated: p.updated, ...p.extra }, 202);
   });

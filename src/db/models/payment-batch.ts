@@ -8,6 +8,7 @@ const batchSchema = new Schema(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     status: { type: String, enum: ['queued', 'processing', 'completed'], required: true, default: 'queued' },
+    /** Payment requests as sent, card tokens and phone numbers sealed (services/payments/sealed-fields.ts). */
     items: { type: [Schema.Types.Mixed], required: true },
     dedupeKey: { type: String, unique: true, sparse: true },
     requestHash: { type: String },

@@ -4,7 +4,10 @@ const recurringSchema = new Schema(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     status: { type: String, enum: ['active', 'cancelled', 'completed'], required: true, default: 'active' },
-    /** The payment each run makes (same shape as a one-off request, without an Idempotency-Key). */
+    /**
+     * The payment each run makes (same shape as a one-off request, without an Idempotency-Key), its card token and
+     * phone number sealed (cardTokenEnc, mobileNumberEnc, mobileNumberMasked: see services/payments/sealed-fields.ts).
+     */
     template: { type: Schema.Types.Mixed, required: true },
     recurrence: { type: Schema.Types.Mixed, required: true },
     startAt: { type: Date, required: true },

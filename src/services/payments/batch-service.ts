@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import type { PaymentBatchDoc } from '../../db/models/payment-batch.js';
 import { AppError, isDuplicateKeyError, validationFailed, type FieldIssue } from '../../lib/errors.js';
+import type { FieldCipher } from '../../lib/crypto.js';
 import type { Logger } from '../../lib/logger.js';
 import { toJakartaIso } from '../../lib/time.js';
 import type { Actor } from '../actor.js';
@@ -16,12 +17,13 @@ import { findOwned } from '../ownership.js';
 import type { JobQueue } from '../job-queue.js';
 import { hashRequest, type PaymentService } from './payment-service.js';
 import { PaymentRequestSchema, type PaymentRequest } from './schemas.js';
+import { openRequest, sealRequest } from './sealed-fields.js';
 
 export const BATCH_JOB = 'payments.batch';
 
 export class PaymentBatchService {
   constructor(
-    private readonly deps: { models: Pick<Models, 'PaymentBatch' | 'Payment'>; payments: PaymentService; jobs: JobQueue; audit: AuditService; logger: Logger },
+    private readonly deps: { models: Pick<Models, 'PaymentBatch' | 'Payment'>; payments: PaymentService; jobs: JobQueue; audit: AuditService; cipher: FieldCipher; logger: Logger },
   ) {}
 
   async submit(actor: Actor, items: PaymentRequest[], idempotencyKey: string) {
@@ -44,8 +46,9 @@ export class PaymentBatchService {
         await this.deps.models.PaymentBatch.create({
           userId: new Types.ObjectId(actor.userId),
           status: 'queued',
-          // Stored as plain JSON so the job re-validates exactly what the user sent.
-          items: items.map((item) => JSON.parse(JSON.stringify(item))),
+          // Stored as plain JSON so the job re-validates exactly what the user sent; card tokens and phone numbers
+          // sealed until the job makes the item's payment.
+          items: items.map((item) => sealRequest(item, this.deps.cipher)),
           dedupeKey,
           requestHash,
         })
@@ -77,7 +80,7 @@ export class PaymentBatchService {
       // payment; an item that cannot become a payment at all is recorded on the batch.
       let payment;
       try {
-        const request = PaymentRequestSchema.parse(batch.items[index]);
+        const request = PaymentRequestSchema.parse(openRequest(batch.items[index], this.deps.cipher));
         // A runAt that went by while the batch waited (a queue backlog, a takeover after a crash) means "now".
         if (request.runAt && request.runAt.getTime() <= Date.now()) delete request.runAt;
         ({ payment } = await this.deps.payments.create(actor, request, {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Models } from '../../db/models/index.js';
 import type { RecurringPaymentDoc } from '../../db/models/recurring-payment.js';
 import { AppError, isDuplicateKeyError, validationFailed } from '../../lib/errors.js';
+import type { FieldCipher } from '../../lib/crypto.js';
 import type { Logger } from '../../lib/logger.js';
 import { formatMoney } from '../../lib/money.js';
 import { toJakartaIso } from '../../lib/time.js';
@@ -21,6 +22,7 @@ import type { NotificationService } from '../notifications.js';
 import { hashRequest, type PaymentService } from './payment-service.js';
 import { describeRecurrence, nthRun, RecurrenceSchema, type Recurrence } from './recurrence.js';
 import { PaymentRequestFields, PaymentRequestSchema, checkItemTotals } from './schemas.js';
+import { openRequest, redactRequest, sealRequest } from './sealed-fields.js';
 
 export const RECURRING_RUN_JOB = 'payments.recurring-run';
 
@@ -46,6 +48,7 @@ export class RecurringPaymentService {
       jobs: JobQueue;
       audit: AuditService;
       notifications: NotificationService;
+      cipher: FieldCipher;
       logger: Logger;
       now?: () => Date;
     },
@@ -73,7 +76,8 @@ export class RecurringPaymentService {
         await this.deps.models.RecurringPayment.create({
           userId: new Types.ObjectId(actor.userId),
           status: 'active',
-          template: JSON.parse(JSON.stringify(request.payment)),
+          // The card token and phone number sealed until a run makes its payment.
+          template: sealRequest(request.payment, this.deps.cipher),
           recurrence,
           startAt: bounds.startAt,
           endAt: bounds.endAt,
@@ -151,7 +155,7 @@ export class RecurringPaymentService {
     }
 
     const actor: Actor = { userId: String(doc.userId), role: 'user', channel: 'job' };
-    const template = PaymentRequestSchema.parse(doc.template);
+    const template = PaymentRequestSchema.parse(openRequest(doc.template, this.deps.cipher));
     let paymentId: string | undefined = last && last.status !== 'failed' ? last.id : undefined;
     let status = 'failed';
     let error: string | undefined;
@@ -235,7 +239,7 @@ export class RecurringPaymentService {
     return {
       id: String(doc._id),
       status: doc.status,
-      payment: doc.template,
+      payment: redactRequest(doc.template),
       recurrence,
       description: describeRecurrence(recurrence),
       startAt: toJakartaIso(doc.startAt),
