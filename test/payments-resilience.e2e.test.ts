@@ -464,6 +464,24 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
 });
 
 describe('recurring runs that fail after charging', () => {
+  it('does not retry an old run once the next run is due: the old run ends as failed and the user is told', async () => {
+    const rec = await user.client.post('/api/payment/recurring', {
+      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Kebersihan' },
+      recurrence: { frequency: 'daily', time: '07:30' },
+      maxRuns: 3,
+      retry: { maxRetries: 3, baseDelayMs: 1000 },
+    });
+    t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
+    await expect(t.hub.services.recurringPayments.run(rec.body.id, 0, 1)).rejects.toMatchObject({ retryable: true });
+    // The retry comes after downtime: run 1 is already due.
+    await t.hub.models.RecurringPayment.updateOne({ _id: new Types.ObjectId(rec.body.id) }, { $set: { startAt: new Date(Date.now() - 2 * 86_400_000) } });
+    await t.hub.services.recurringPayments.run(rec.body.id, 0, 2);
+    const made = await t.hub.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(rec.body.id) }).lean();
+    expect(made.map((p) => [p.origin.runIndex, p.status])).toEqual([[0, 'failed']]);
+    const view = (await user.client.get('/api/payment/recurring')).body.recurring.find((r: { id: string }) => r.id === rec.body.id);
+    expect(view).toMatchObject({ runsMade: 1, lastRun: { index: 0, status: 'failed', error: expect.stringMatching(/next run was already due/) } });
+  });
+
   it('finds the charge it made when a step after the charge failed, instead of charging a second attempt', async () => {
     const rec = await user.client.post('/api/payment/recurring', {
       payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Iuran' },

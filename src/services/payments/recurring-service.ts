@@ -140,7 +140,8 @@ export class RecurringPaymentService {
     // burst is never what the payer wants. A skipped run is recorded and the user told.
     const bounds = { startAt: doc.startAt, endAt: doc.endAt, maxRuns: doc.maxRuns };
     const following = nthRun(doc.recurrence as Recurrence, bounds, runIndex + 1);
-    if (!last && following && following.getTime() <= this.now().getTime()) {
+    const laterRunDue = following !== null && following !== undefined && following.getTime() <= this.now().getTime();
+    if (!last && laterRunDue) {
       const scheduledFor = nthRun(doc.recurrence as Recurrence, bounds, runIndex);
       await this.deps.notifications.notify({
         userId: String(doc.userId),
@@ -159,8 +160,13 @@ export class RecurringPaymentService {
     let paymentId: string | undefined = last && last.status !== 'failed' ? last.id : undefined;
     let status = 'failed';
     let error: string | undefined;
+    // Retrying an old run once the next one is due would pay both in a burst: the old run ends as failed.
+    const retryAllowed = !laterRunDue;
     try {
-      if (!paymentId) {
+      if (!paymentId && last && !retryAllowed) {
+        paymentId = last.id;
+        error = 'not retried: the next run was already due';
+      } else if (!paymentId) {
         const { payment } = await this.deps.payments.create(actor, template, {
           dedupeKey: `recurring:${recurringId}:${runIndex}:${made.length + 1}`,
           origin: { kind: 'recurring', recurringId: doc._id, runIndex },
@@ -169,10 +175,12 @@ export class RecurringPaymentService {
         });
         paymentId = payment.id;
       }
-      // Safe to call again: a payment already charged (or with an unknown outcome) is not charged twice.
-      const charged = await this.deps.payments.charge(paymentId);
-      status = charged.status;
-      error = charged.failureReason ?? undefined;
+      if (!error) {
+        // Safe to call again: a payment already charged (or with an unknown outcome) is not charged twice.
+        const charged = await this.deps.payments.charge(paymentId);
+        status = charged.status;
+        error = charged.failureReason ?? undefined;
+      }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
       // What counts is where the payment stands, not that the call threw: a charge that timed out is `pending`
@@ -181,7 +189,7 @@ export class RecurringPaymentService {
       if (paymentId) status = (await this.deps.payments.statusOf(paymentId)) ?? status;
     }
 
-    if (status === 'failed' && attempt <= doc.retry.maxRetries) {
+    if (status === 'failed' && attempt <= doc.retry.maxRetries && retryAllowed) {
       await this.deps.models.RecurringPayment.updateOne({ _id: doc._id }, { $set: { lastRun: { index: runIndex, paymentId, status, at: this.now(), error } } });
       throw new AppError('PROVIDER_UNAVAILABLE', `run ${runIndex + 1} failed (attempt ${attempt}): ${error ?? 'payment failed'}`, {
         retryable: true,
