@@ -113,8 +113,7 @@ export function createMidtransProvider(options: MidtransOptions): PaymentProvide
 
     async charge(request: ChargeRequest): Promise<ChargeResult> {
       const body = buildChargeBody(request);
-      const headers: Record<string, string> = request.notificationUrl ? { 'X-Override-Notification': request.notificationUrl } : {};
-      const res = await call('POST', '/v2/charge', JSON.stringify(body), false, headers);
+      const res = await call('POST', '/v2/charge', JSON.stringify(body), false);
       return {
         providerRef: res.transaction_id ?? request.orderId,
         status: mapMidtransTransactionStatus(res.transaction_status ?? 'pending', res.fraud_status),
@@ -207,14 +206,13 @@ function instructionsFrom(method: PaymentMethod, res: MidtransBody): PaymentInst
 
 function toStatus(res: MidtransBody): ProviderStatus {
   const currency = res.currency ?? 'IDR';
-  const parseTime = parseMidtransTime;
   return {
     providerRef: res.transaction_id,
     status: mapMidtransTransactionStatus(res.transaction_status ?? 'pending', res.fraud_status),
     providerStatus: res.transaction_status ?? 'pending',
     refundedAmountMinor: res.refund_amount ? decimalToMinor(res.refund_amount, currency) : undefined,
-    paidAt: parseTime(res.settlement_time),
-    occurredAt: parseTime(res.settlement_time) ?? parseTime(res.transaction_time) ?? new Date(),
+    paidAt: parseMidtransTime(res.settlement_time),
+    occurredAt: parseMidtransTime(res.settlement_time) ?? parseMidtransTime(res.transaction_time) ?? new Date(),
   };
 }
 

@@ -61,8 +61,6 @@ export interface ChargeRequest {
   mobileNumber?: string;
   /** Where an e-wallet app sends the payer back after paying. */
   redirectUrl?: string;
-  /** Where the provider should send the notification for this charge (Midtrans X-Override-Notification). */
-  notificationUrl?: string;
 }
 
 /** What the payer needs to do next, in provider-neutral form. */
