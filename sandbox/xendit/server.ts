@@ -328,7 +328,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       const p = byId.get(c.req.param('id'));
       if (!p) return error(c, 404, 'CALLBACK_VIRTUAL_ACCOUNT_NOT_FOUND_ERROR', `${label} not found`);
       const expired = new Date(p.expiresAt).getTime() < Date.now();
-      return c.json({ id: p.id, external_id: p.referenceId, status: p.paidAt || expired || p.extra.inactive ? 'INACTIVE' : 'ACTIVE', expiration_date: p.expiresAt, expected_amount: p.amount, ...(p.paidAt ? { paid_at: p.paidAt } : {}), ...p.extra });
+      // As at Xendit: a paid single-use code reads INACTIVE, like a closed one, and the answer has no paid_at.
+      return c.json({ id: p.id, external_id: p.referenceId, status: p.paidAt || expired || p.extra.inactive ? 'INACTIVE' : 'ACTIVE', expiration_date: p.expiresAt, expected_amount: p.amount, ...p.extra });
     });
     app.patch(`${path}/:id`, async (c) => {
       const p = byId.get(c.req.param('id'));
@@ -360,10 +361,17 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     register(p);
     return c.json({ id: p.id, reference_id: p.referenceId, amount: p.amount, currency: 'IDR', status: p.status, payment_method: { type: 'DIRECT_DEBIT', direct_debit: { channel_code: channel } }, actions: [{ action: 'AUTH', url_type: 'WEB', method: 'GET', url: `${baseUrl}/_sandbox/checkout/${p.id}` }], created: p.created, updated: p.updated }, 201);
   });
+  const paymentRequestBody = (p: XenditPayment) => ({ id: p.id, reference_id: p.referenceId, amount: p.amount, currency: 'IDR', status: p.status, created: p.created, updated: p.updated });
   app.get('/payment_requests/:id', (c) => {
     const p = byId.get(c.req.param('id'));
     if (!p) return error(c, 404, 'DATA_NOT_FOUND', 'Payment request not found');
-    return c.json({ id: p.id, reference_id: p.referenceId, amount: p.amount, currency: 'IDR', status: p.status, created: p.created, updated: p.updated });
+    return c.json(paymentRequestBody(p));
+  });
+  // Listing by our reference: how a charge whose answer was lost is found.
+  app.get('/payment_requests', (c) => {
+    const referenceId = c.req.query('reference_id');
+    const found = [...payments.values()].filter((p) => p.product === 'pr' && (!referenceId || p.referenceId === referenceId));
+    return c.json({ data: found.map(paymentRequestBody), has_more: false });
   });
 
   app.post('/v2/invoices', async (c) => {
@@ -374,10 +382,16 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     register(p);
     return c.json({ id: p.id, external_id: p.referenceId, user_id: 'sandbox-owner', status: 'PENDING', merchant_name: 'SmartWealth', amount: p.amount, description: b!.description, expiry_date: p.expiresAt, invoice_url: `${baseUrl}/_sandbox/checkout/${p.id}`, currency: 'IDR', created: p.created, updated: p.updated });
   });
+  const invoiceBody = (p: XenditPayment) => ({ id: p.id, external_id: p.referenceId, status: p.status, amount: p.amount, paid_at: p.paidAt, expiry_date: p.expiresAt, currency: 'IDR' });
   app.get('/v2/invoices/:id', (c) => {
     const p = byId.get(c.req.param('id'));
     if (!p) return error(c, 404, 'INVOICE_NOT_FOUND_ERROR', 'Invoice not found');
-    return c.json({ id: p.id, external_id: p.referenceId, status: p.status, amount: p.amount, paid_at: p.paidAt, expiry_date: p.expiresAt, currency: 'IDR' });
+    return c.json(invoiceBody(p));
+  });
+  // By external_id (our order id): an array, as at Xendit.
+  app.get('/v2/invoices', (c) => {
+    const externalId = c.req.query('external_id');
+    return c.json([...payments.values()].filter((p) => p.product === 'inv' && (!externalId || p.referenceId === externalId)).map(invoiceBody));
   });
   app.post('/invoices/:id/expire!', async (c) => {
     const p = byId.get(c.req.param('id'));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXenditSandbox, type XenditSandbox } from '../../../sandbox/xendit/index.js';
 import { normalizeXenditCallback } from '../../../webhooks/xendit/normalize.js';
 import { verifyXenditCallbackToken } from '../../../webhooks/xendit/verify.js';
-import { createXenditProvider, toE164 } from './xendit.js';
+import { createXenditProvider, mapXenditStatus, toE164 } from './xendit.js';
 import type { PaymentMethod, PaymentProvider } from './types.js';
 
 const SECRET = 'xnd_development_test';
@@ -108,7 +108,54 @@ describe('Xendit adapter', () => {
       if (method === 'dana') expect(received.map((r) => r.answered)).toEqual([500, 200]);
       expect(verifyXenditCallbackToken(delivered.token, TOKEN)).toBe(true);
       expect(normalizeXenditCallback(delivered.body)).toMatchObject({ orderId, status: 'success' });
-      expect((await xendit.getStatus({ orderId, providerRef: result.providerRef, method })).status).toBe('success');
+      // A paid VA or retail code cannot be told from a closed one by polling: the callback above is what settles it.
+      const polled = method === 'va_bca' || method === 'indomaret' ? 'pending' : 'success';
+      expect((await xendit.getStatus({ orderId, providerRef: result.providerRef, method })).status).toBe(polled);
+    }
+  });
+
+  it('polls a paid single-use VA or retail code, INACTIVE without paid_at, as pending; an expired one as expired', async () => {
+    expect(mapXenditStatus('INACTIVE')).toBe('pending');
+    expect(mapXenditStatus('INACTIVE', { expired: true })).toBe('expired');
+    for (const method of ['va_bni', 'alfamart'] as const) {
+      const paidId = ref();
+      const paid = await charge(method, {}, paidId);
+      await sandbox.complete(paidId);
+      const [kind, id] = paid.providerRef.split(':');
+      const raw = (await (await fetch(`${sandbox.url}/${kind === 'va' ? 'callback_virtual_accounts' : 'fixed_payment_code'}/${id}`, { headers: { authorization: `Basic ${Buffer.from(`${SECRET}:`).toString('base64')}` } })).json()) as Record<string, unknown>;
+      expect(raw.status).toBe('INACTIVE');
+      expect(raw.paid_at).toBeUndefined();
+      expect(await xendit.getStatus({ orderId: paidId, providerRef: paid.providerRef, method })).toMatchObject({ status: 'pending', providerStatus: 'INACTIVE' });
+
+      const expiredId = ref();
+      const expired = await charge(method, {}, expiredId);
+      await sandbox.expire(expiredId);
+      expect(await xendit.getStatus({ orderId: expiredId, providerRef: expired.providerRef, method })).toMatchObject({ status: 'expired', providerStatus: 'INACTIVE' });
+    }
+  });
+
+  it('finds an invoice or payment request whose charge answer was lost by the order id, and says when there is none', async () => {
+    for (const [method, prefix] of [['invoice', 'inv:'], ['direct_debit_bri', 'pr:']] as const) {
+      const orderId = ref();
+      const made = await charge(method, { mobileNumber: '081234567890' }, orderId);
+      // The answer never arrived: only the order id is known.
+      expect(await xendit.getStatus({ orderId, method })).toMatchObject({ providerRef: made.providerRef, status: 'pending' });
+      expect(made.providerRef.startsWith(prefix)).toBe(true);
+      await sandbox.complete(orderId);
+      expect(await xendit.getStatus({ orderId, method })).toMatchObject({ providerRef: made.providerRef, status: 'success' });
+      // Never sent at all: a real "not found", which the payment service reads as never received.
+      const missing = await xendit.getStatus({ orderId: ref(), method }).catch((e) => e);
+      expect(missing).toMatchObject({ code: 'PROVIDER_REJECTED', details: { providerStatusCode: '404' } });
+    }
+  });
+
+  it('says it cannot look up an e-wallet charge, QR code, VA or retail code without its id, instead of calling it not found', async () => {
+    for (const method of ['ovo', 'dana', 'qris', 'va_bca', 'indomaret'] as const) {
+      const orderId = ref();
+      await charge(method, { mobileNumber: '081234567890' }, orderId);
+      const err = await xendit.getStatus({ orderId, method }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, details: { lookupNeedsProviderRef: true } });
+      expect(err.details.providerStatusCode).toBeUndefined();
     }
   });
 

@@ -31,6 +31,20 @@ const VA_BANKS: Partial<Record<PaymentMethod, string>> = { va_bca: 'BCA', va_bni
 const DIRECT_DEBIT: Partial<Record<PaymentMethod, string>> = { direct_debit_bri: 'BRI', direct_debit_mandiri: 'MANDIRI' };
 const SUPPORTED: PaymentMethod[] = ['ovo', 'dana', 'linkaja', 'shopeepay', 'qris', 'va_bca', 'va_bni', 'va_bri', 'va_mandiri', 'va_permata', 'va_cimb', 'indomaret', 'alfamart', 'direct_debit_bri', 'direct_debit_mandiri', 'invoice'];
 
+type Product = 'ewc' | 'qr' | 'va' | 'fpc' | 'pr' | 'inv';
+const PRODUCT_LABEL: Record<Product, string> = { ewc: 'an e-wallet charge', qr: 'a QR code', va: 'a virtual account', fpc: 'a retail payment code', pr: 'a payment request', inv: 'an invoice' };
+
+/** The Xendit product a method is charged through (the prefix of its providerRef). */
+function productFor(method: PaymentMethod): Product {
+  if (EWALLET_CHANNELS[method]) return 'ewc';
+  if (method === 'qris') return 'qr';
+  if (VA_BANKS[method]) return 'va';
+  if (method === 'indomaret' || method === 'alfamart') return 'fpc';
+  if (DIRECT_DEBIT[method]) return 'pr';
+  if (method === 'invoice') return 'inv';
+  throw new AppError('PROVIDER_REJECTED', `Xendit does not take ${method} here`);
+}
+
 /** Xendit's status words across its products → our payment status. */
 export function mapXenditStatus(status: string, context: { expired?: boolean } = {}): PaymentStatus {
   switch (status.toUpperCase()) {
@@ -54,7 +68,10 @@ export function mapXenditStatus(status: string, context: { expired?: boolean } =
     case 'CANCELLED':
       return 'cancelled';
     case 'INACTIVE':
-      return context.expired ? 'expired' : 'cancelled';
+      // A single-use VA, retail code or QR turns INACTIVE when it is paid as well as when it is closed, and the API
+      // does not always say which (paid_at is often missing). Only its expiry decides; a paid one is settled by its
+      // callback, and one the hub closes itself is cancelled by cancel().
+      return context.expired ? 'expired' : 'pending';
     default:
       throw new AppError('PROVIDER_REJECTED', `unknown Xendit status "${status}"`);
   }
@@ -91,11 +108,50 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
   };
   const splitRef = (ref: PaymentRef) => {
     const [kind, ...rest] = (ref.providerRef ?? '').split(':');
-    if (!rest.length) throw new AppError('PROVIDER_REJECTED', 'this Xendit payment has no provider reference yet', { details: { provider: 'xendit', providerStatusCode: '404' } });
+    if (!rest.length) throw new AppError('PROVIDER_REJECTED', 'this Xendit payment has no provider reference yet', { details: { provider: 'xendit' } });
     return { kind, id: rest.join(':') };
   };
 
+  const invoiceStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({
+    providerRef,
+    status: mapXenditStatus(res.status),
+    providerStatus: res.status,
+    paidAt: res.paid_at ? new Date(res.paid_at) : undefined,
+    occurredAt: new Date(),
+  });
+  const paymentRequestStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({ providerRef, status: mapXenditStatus(res.status), providerStatus: res.status, occurredAt: new Date() });
+
+  /**
+   * A charge whose answer was lost (a timeout) has no Xendit id on our side. Invoices and payment requests can be
+   * found by our order id; for the other products Xendit has no such lookup, and a "not found" would be a guess:
+   * the charge may well exist. Those say so (retryable, lookupNeedsProviderRef) and the callback, which carries the
+   * id, settles them.
+   */
+  async function statusByOrderId(ref: PaymentRef): Promise<ProviderStatus> {
+    const product = productFor(ref.method);
+    const notFound = (what: string) =>
+      new AppError('PROVIDER_REJECTED', `Xendit has no ${what} for order ${ref.orderId}`, { details: { provider: 'xendit', providerStatusCode: '404', errorCode: 'DATA_NOT_FOUND' } });
+    if (product === 'inv') {
+      const res = await call('GET', `/v2/invoices?external_id=${encodeURIComponent(ref.orderId)}`, undefined, true);
+      const invoices = (Array.isArray(res) ? res : []) as XenditBody[];
+      const invoice = invoices.find((i) => i.status === 'PAID' || i.status === 'SETTLED') ?? invoices[0];
+      if (!invoice) throw notFound('invoice');
+      return invoiceStatus(`inv:${invoice.id}`, invoice);
+    }
+    if (product === 'pr') {
+      const res = await call('GET', `/payment_requests?reference_id=${encodeURIComponent(ref.orderId)}`, undefined, true);
+      const request = (res.data as XenditBody[] | undefined)?.[0];
+      if (!request) throw notFound('payment request');
+      return paymentRequestStatus(`pr:${request.id}`, request);
+    }
+    throw new AppError('PROVIDER_UNAVAILABLE', `Xendit cannot look up ${PRODUCT_LABEL[product]} by order id; its callback will carry the id`, {
+      retryable: true,
+      details: { provider: 'xendit', lookupNeedsProviderRef: true },
+    });
+  }
+
   async function status(ref: PaymentRef): Promise<ProviderStatus> {
+    if (!ref.providerRef) return statusByOrderId(ref);
     const { kind, id } = splitRef(ref);
     const now = new Date();
     switch (kind) {
@@ -113,18 +169,15 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
       case 'va':
       case 'fpc': {
         const res = await call('GET', kind === 'va' ? `/callback_virtual_accounts/${id}` : `/fixed_payment_code/${id}`, undefined, true);
-        // A paid single-use code turns INACTIVE; the sandbox and newer API versions also report paid_at.
+        // A paid single-use code turns INACTIVE, mostly without paid_at: only paid_at (or a PAID/COMPLETED word)
+        // proves payment; otherwise INACTIVE reads as pending until the callback or the expiry decides.
         if (res.paid_at || res.status === 'PAID' || res.status === 'COMPLETED') return { providerRef: ref.providerRef, status: 'success', providerStatus: 'PAID', paidAt: res.paid_at ? new Date(res.paid_at) : undefined, occurredAt: now };
         return { providerRef: ref.providerRef, status: mapXenditStatus(res.status, { expired: isPast(res.expiration_date) }), providerStatus: res.status, occurredAt: now };
       }
-      case 'pr': {
-        const res = await call('GET', `/payment_requests/${id}`, undefined, true);
-        return { providerRef: ref.providerRef, status: mapXenditStatus(res.status), providerStatus: res.status, occurredAt: now };
-      }
-      case 'inv': {
-        const res = await call('GET', `/v2/invoices/${id}`, undefined, true);
-        return { providerRef: ref.providerRef, status: mapXenditStatus(res.status), providerStatus: res.status, paidAt: res.paid_at ? new Date(res.paid_at) : undefined, occurredAt: now };
-      }
+      case 'pr':
+        return paymentRequestStatus(ref.providerRef, await call('GET', `/payment_requests/${id}`, undefined, true));
+      case 'inv':
+        return invoiceStatus(ref.providerRef, await call('GET', `/v2/invoices/${id}`, undefined, true));
       default:
         throw new AppError('PROVIDER_REJECTED', `unknown Xendit reference kind "${kind}"`);
     }
