@@ -12,7 +12,6 @@ const batchSchema = new Schema(
     items: { type: [Schema.Types.Mixed], required: true },
     dedupeKey: { type: String, unique: true, sparse: true },
     requestHash: { type: String },
-    runAt: { type: Date },
     completedAt: { type: Date },
     /** Items that could not become a payment when the job reached them (index → reason). */
     itemErrors: { type: [{ _id: false, index: Number, reason: String }], default: [] },
@@ -27,7 +26,6 @@ export interface PaymentBatchDoc {
   items: Record<string, unknown>[];
   dedupeKey?: string;
   requestHash?: string;
-  runAt?: Date;
   completedAt?: Date;
   itemErrors?: { index: number; reason: string }[];
   createdAt: Date;
