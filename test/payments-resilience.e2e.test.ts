@@ -184,6 +184,20 @@ describe('processing', () => {
     expect((await user.client.get(`/api/payment/${paid.body.id}`)).body.status).toBe('success');
   });
 
+  it('waits for the callback of a Xendit QR charge whose answer was lost (it cannot be looked up without its id), and fails it only once its window has closed', async () => {
+    t.hub.sandboxes.xendit!.injectFaults({ mode: 'http503', count: 1, paths: /qr_codes/ });
+    const res = await user.client.post('/api/payment/process', { method: 'qris', provider: 'xendit', amountMinor: 3_300_000 }, idem());
+    expect(res.status).toBe(503);
+    const stored = await t.hub.models.Payment.findOne({ userId: new Types.ObjectId(user.id) }).sort({ createdAt: -1 }).lean();
+    expect(stored).toMatchObject({ provider: 'xendit', status: 'pending', chargeState: 'unknown' });
+    await t.hub.services.payments.reconcileById(String(stored!._id));
+    expect((await t.hub.models.Payment.findById(stored!._id).lean())).toMatchObject({ status: 'pending', chargeState: 'unknown' });
+    // The window closes with nothing from Xendit: now it is failed, saying why.
+    await t.hub.models.Payment.collection.updateOne({ _id: stored!._id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.hub.services.payments.reconcileById(String(stored!._id));
+    expect((await user.client.get(`/api/payment/${stored!._id}`)).body).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/window closed/) });
+  });
+
   it('refuses item prices in fractions of a rupiah before recording anything', async () => {
     const before = await t.hub.models.Payment.countDocuments({ userId: new Types.ObjectId(user.id) });
     const res = await user.client.post(
