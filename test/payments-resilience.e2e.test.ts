@@ -509,7 +509,6 @@ describe('recurring runs that fail after charging', () => {
     jobs.deps.jobs.enqueue = async () => {
       throw new Error('connection reset while enqueuing');
     };
-    const before = t.hub.sandboxes.midtrans!.chargeRequests;
     try {
       await expect(t.hub.services.recurringPayments.run(rec.body.id, 0, 1)).rejects.toThrow(/connection reset/);
     } finally {
@@ -518,7 +517,8 @@ describe('recurring runs that fail after charging', () => {
     await t.hub.services.recurringPayments.run(rec.body.id, 0, 2);
     const made = await t.hub.models.Payment.find({ 'origin.recurringId': new Types.ObjectId(rec.body.id) }).lean();
     expect(made).toHaveLength(1);
-    expect(t.hub.sandboxes.midtrans!.chargeRequests - before).toBe(1);
+    // (Counted by order id: jobs of other tests in this file may be charging in the background.)
+    expect(t.hub.sandboxes.midtrans!.transactions.filter((tx) => tx.order_id === made[0].orderId)).toHaveLength(1);
     const view = (await user.client.get('/api/payment/recurring')).body.recurring.find((r: { id: string }) => r.id === rec.body.id);
     expect(view).toMatchObject({ runsMade: 1, lastRun: { status: 'pending', paymentId: String(made[0]._id) } });
   });
