@@ -21,7 +21,10 @@ export interface IntakeSpec<Event extends { eventKey: string; orderId?: string }
 export async function handleIntake<Event extends { eventKey: string; orderId?: string }>(c: Context<HubEnv>, spec: IntakeSpec<Event>): Promise<Response> {
   const { services } = c.var;
   const declared = Number(c.req.header('content-length') ?? 0);
-  const raw = declared > WEBHOOK_BODY_LIMIT ? undefined : await readBodyUpTo(c.req.raw, WEBHOOK_BODY_LIMIT);
+  // With a Content-Length the HTTP framing already bounds the body, so it is read whole (the fast path every
+  // provider takes); only a body without one (chunked) is measured while it streams in.
+  const raw =
+    declared > WEBHOOK_BODY_LIMIT ? undefined : c.req.header('content-length') !== undefined ? await c.req.text() : await readBodyUpTo(c.req.raw, WEBHOOK_BODY_LIMIT);
   if (raw === undefined) {
     services.metrics.webhooksReceived.inc({ provider: spec.provider, outcome: 'invalid' });
     // The rest of the body is not wanted; do not keep the connection for another request behind it.
