@@ -29,6 +29,9 @@ interface IndexState {
 export class Collection {
   /** _id key → document, in insertion order (MongoDB's natural order for a fresh collection). */
   readonly docs = new Map<string, Document>();
+  /** Insertion sequence per _id key: index lookups hand back several documents in natural order, as a scan would. */
+  private readonly insertedAt = new Map<string, number>();
+  private nextSequence = 0;
   readonly indexes = new Map<string, IndexState>();
   /** _id key → the number types a document's plain view would lose (see values.ts); absent for most documents. */
   private readonly overlays = new Map<string, TypeOverlay>();
@@ -145,6 +148,7 @@ export class Collection {
     this.checkUnique(doc);
     const idKey = keyOf(doc._id);
     this.docs.set(idKey, doc);
+    this.insertedAt.set(idKey, this.nextSequence++);
     this.setOverlay(idKey, overlay);
     this.indexAdd(idKey, doc);
   }
@@ -163,6 +167,7 @@ export class Collection {
   remove(doc: Document): void {
     const idKey = keyOf(doc._id);
     if (!this.docs.delete(idKey)) return;
+    this.insertedAt.delete(idKey);
     this.overlays.delete(idKey);
     this.indexRemove(idKey, doc);
   }
@@ -200,7 +205,13 @@ export class Collection {
   candidates(filter: Document | undefined): Iterable<Document> {
     if (!filter) return this.docs.values();
     // `$in: [x, x]`, or two values of one array hitting a multikey entry, must still yield the document once.
-    const byIdKeys = (idKeys: Iterable<string>) => [...new Set(idKeys)].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
+    // Several hits (`$in` over a key) come back in natural order, not the filter's order: which document an
+    // updateOne or deleteOne takes must not depend on how the values were listed.
+    const byIdKeys = (idKeys: Iterable<string>) =>
+      [...new Set(idKeys)]
+        .filter((k) => this.docs.has(k))
+        .sort((a, b) => this.insertedAt.get(a)! - this.insertedAt.get(b)!)
+        .map((k) => this.docs.get(k)!);
     const byId = pinnedValues(filter._id);
     if (byId) return byIdKeys(byId.map((id) => keyOf(id)));
     for (const index of this.indexes.values()) {

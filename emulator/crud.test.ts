@@ -95,6 +95,12 @@ describe('CRUD', () => {
     await expect(c.updateOne({ _id: 2 as never, 'items.k': 'a' }, { $set: { 'items.$': { k: 'z' }, 'items.$.n': 1 } })).rejects.toMatchObject({ code: 40 });
     await expect(c.updateOne({ _id: 2 as never }, { $set: { 'items.$.n': 1 } })).rejects.toMatchObject({ code: 2, message: /positional operator did not find the match/ });
     await expect(c.updateOne({ _id: 2 as never }, { $set: { 'items.$[nope].n': 1 } })).rejects.toMatchObject({ code: 2, message: /No array filter found for identifier 'nope'/ });
+    // Two paths of one operator that land on the same element conflict too, rather than the last one winning.
+    await c.insertOne({ _id: 3 as never, n: [5, 6, 7] });
+    await expect(c.updateOne({ _id: 3 as never, n: 7 }, { $set: { 'n.2': 5, 'n.$': 0 } })).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 3 as never }, { $set: { 'n.$[]': 0, 'n.1': 9 } })).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 3 as never }, { $set: { 'n.$[]': 0, 'n.$[e]': 9 } }, { arrayFilters: [{ e: 6 }] })).rejects.toMatchObject({ code: 40 });
+    expect((await c.findOne({ _id: 3 as never }))!.n).toEqual([5, 6, 7]);
   });
 
   it('refuses updates mongod refuses: $set and $setOnInsert on one path, a path through a scalar or an array of scalars', async () => {
@@ -306,6 +312,13 @@ describe('sorting and index lookups', () => {
     expect(await c.findOne({ provider: 'midtrans', eventKey: 'e2' })).toBeNull();
     expect((await c.findOne({ provider: 'midtrans', eventKey: 'e9' }))!._id).toBe(2);
     expect((await c.findOne({ dedupeKey: 'd2' }))!._id).toBe(2);
+    // Several hits come back in natural order whatever order $in lists them in, so updateOne/deleteOne take the
+    // same document a scan would.
+    expect((await c.findOne({ provider: 'xendit', eventKey: { $in: ['e4', 'e1'] } }))!._id).toBe(3);
+    expect((await c.findOne({ dedupeKey: { $in: ['d4', 'd1'] } }))!._id).toBe(1);
+    expect((await c.find({ _id: { $in: [4, 1, 3] as never[] } }).toArray()).map((d) => d._id)).toEqual([1, 3, 4]);
+    await c.deleteOne({ provider: 'xendit', eventKey: { $in: ['e4', 'e1'] } });
+    expect(await c.findOne({ _id: 3 as never })).toBeNull();
   });
 
   it('answers pinned lookups on sparse and compound unique indexes from the index, not a scan', () => {

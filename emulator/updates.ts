@@ -168,6 +168,7 @@ export function resolvePositional(operators: Document, doc: Document, filter: Do
     for (const [path, value] of Object.entries(fields)) {
       const parts = path.split('.');
       if (!parts.some(isPositional)) {
+        if (Object.hasOwn(rewritten, path)) throw errors.conflictingUpdate(`Update created a conflict at '${path}'`);
         rewritten[path] = value;
         continue;
       }
@@ -209,7 +210,12 @@ export function resolvePositional(operators: Document, doc: Document, filter: Do
         });
       };
       walk(doc, 0, []);
-      for (const target of concrete) rewritten[target] = value;
+      // Two paths of one operator that land on the same element ('n.2' and 'n.$' matching index 2) are a
+      // conflict for mongod, not a last-one-wins.
+      for (const target of concrete) {
+        if (Object.hasOwn(rewritten, target)) throw errors.conflictingUpdate(`Update created a conflict at '${target}'`);
+        rewritten[target] = value;
+      }
     }
     if (Object.keys(rewritten).length) out[op] = rewritten;
   }
