@@ -36,6 +36,15 @@ async function deliver(body: unknown) {
   await t.hub.inboxProcessor.drain();
 }
 
+/** A daily Rp100.000 BCA VA recurring payment at 07:30 Jakarta; `extra` overrides or adds fields. */
+function createDailyRecurring(description: string, extra: Record<string, unknown> = {}) {
+  return user.client.post('/api/payment/recurring', {
+    payment: { method: 'va_bca', amountMinor: 10_000_000, description },
+    recurrence: { frequency: 'daily', time: '07:30' },
+    ...extra,
+  });
+}
+
 beforeAll(async () => {
   // Polling for asynchronous effects makes many reads; the per-key rate limit has its own test.
   t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -284,12 +293,7 @@ describe('processing', () => {
 
 describe('recurring', () => {
   it('does not charge a second attempt while the first attempt\'s timed-out charge is unresolved', async () => {
-    const rec = await user.client.post('/api/payment/recurring', {
-      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Sewa' },
-      recurrence: { frequency: 'daily', time: '07:30' },
-      maxRuns: 2,
-      retry: { maxRetries: 2, baseDelayMs: 1000 },
-    });
+    const rec = await createDailyRecurring('Sewa', { maxRuns: 2, retry: { maxRetries: 2, baseDelayMs: 1000 } });
     expect(rec.status).toBe(201);
     t.hub.sandboxes.midtrans!.injectFaults({ mode: 'timeout', count: 1, paths: /charge/ });
     // The charge times out: the payment is pending with an unknown outcome, and the run is not failed.
@@ -315,21 +319,13 @@ describe('recurring', () => {
   });
 
   it('refuses a start in the past', async () => {
-    const res = await user.client.post('/api/payment/recurring', {
-      payment: { method: 'va_bca', amountMinor: 10_000_000 },
-      recurrence: { frequency: 'daily', time: '07:30' },
-      startAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
-    });
+    const res = await createDailyRecurring('Air', { startAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0]).toMatchObject({ field: 'startAt' });
   });
 
   it('after downtime pays only the latest due run and tells the user about the skipped one', async () => {
-    const rec = await user.client.post('/api/payment/recurring', {
-      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Listrik' },
-      recurrence: { frequency: 'daily', time: '07:30' },
-      maxRuns: 5,
-    });
+    const rec = await createDailyRecurring('Listrik', { maxRuns: 5 });
     // The hub was down for two days: runs 0 and 1 are both due by now.
     await t.hub.models.RecurringPayment.updateOne({ _id: new Types.ObjectId(rec.body.id) }, { $set: { startAt: new Date(Date.now() - 2 * 86_400_000) } });
     await t.hub.services.recurringPayments.run(rec.body.id, 0, 1);
@@ -479,12 +475,7 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
 
 describe('recurring runs that fail after charging', () => {
   it('does not retry an old run once the next run is due: the old run ends as failed and the user is told', async () => {
-    const rec = await user.client.post('/api/payment/recurring', {
-      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Kebersihan' },
-      recurrence: { frequency: 'daily', time: '07:30' },
-      maxRuns: 3,
-      retry: { maxRetries: 3, baseDelayMs: 1000 },
-    });
+    const rec = await createDailyRecurring('Kebersihan', { maxRuns: 3, retry: { maxRetries: 3, baseDelayMs: 1000 } });
     t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });
     await expect(t.hub.services.recurringPayments.run(rec.body.id, 0, 1)).rejects.toMatchObject({ retryable: true });
     // The retry comes after downtime: run 1 is already due.
@@ -497,12 +488,7 @@ describe('recurring runs that fail after charging', () => {
   });
 
   it('finds the charge it made when a step after the charge failed, instead of charging a second attempt', async () => {
-    const rec = await user.client.post('/api/payment/recurring', {
-      payment: { method: 'va_bca', amountMinor: 10_000_000, description: 'Iuran' },
-      recurrence: { frequency: 'daily', time: '07:30' },
-      maxRuns: 3,
-      retry: { maxRetries: 2, baseDelayMs: 1000 },
-    });
+    const rec = await createDailyRecurring('Iuran', { maxRuns: 3, retry: { maxRetries: 2, baseDelayMs: 1000 } });
     const jobs = t.hub.services.recurringPayments as unknown as { deps: { jobs: { enqueue: (...args: unknown[]) => Promise<void> } } };
     const realEnqueue = jobs.deps.jobs.enqueue;
     // The charge goes through, then scheduling the next run fails (a database blip).
