@@ -486,7 +486,7 @@ export class PaymentService {
       }
       // Providers also report running totals (status polls, Midtrans notifications, Xendit e-wallet callbacks),
       // which may already include this refund: the refunded total is the larger of the two accounts.
-      const succeeded = (current.refunds ?? []).filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0);
+      const succeeded = refundedIn(current.refunds, 'succeeded');
       const total = Math.max(current.refundedAmountMinor, succeeded + record.amountMinor);
       if (total === current.refundedAmountMinor) {
         await this.closeRefundRecord(doc._id, record, 'succeeded');
@@ -697,7 +697,7 @@ export class PaymentService {
     try {
       if (doc.status !== 'success' && doc.status !== 'partially_refunded') throw new AppError('CONFLICT', `a ${doc.status} payment cannot be refunded`);
       // Refunds still in flight at the provider count as spent.
-      const inFlight = (doc.refunds ?? []).filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amountMinor, 0);
+      const inFlight = refundedIn(doc.refunds, 'pending');
       const refundable = doc.amountMinor - doc.refundedAmountMinor - inFlight;
       const amountMinor = input.amountMinor ?? refundable;
       if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
@@ -749,10 +749,8 @@ export class PaymentService {
    */
   private async closeCoveredRefunds(paymentId: Types.ObjectId, total: number): Promise<void> {
     const doc = await this.deps.models.Payment.findById(paymentId, { refunds: 1 }).lean();
-    const refunds = doc?.refunds ?? [];
-    const settled = refunds.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0);
-    const pending = refunds.filter((r) => r.status === 'pending');
-    if (!pending.length || total < settled + pending.reduce((sum, r) => sum + r.amountMinor, 0)) return;
+    const pending = (doc?.refunds ?? []).filter((r) => r.status === 'pending');
+    if (!pending.length || total < refundedIn(doc?.refunds, 'succeeded') + refundedIn(doc?.refunds, 'pending')) return;
     for (const record of pending) await this.closeRefundRecord(paymentId, record, 'succeeded');
   }
 
@@ -804,6 +802,11 @@ function stableStringify(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The amount of a payment's refund records in one state (succeeded: counted; pending: in flight). */
+function refundedIn(refunds: RefundRecord[] | undefined, status: RefundRecord['status']): number {
+  return (refunds ?? []).filter((r) => r.status === status).reduce((sum, r) => sum + r.amountMinor, 0);
 }
 
 /** The provider says it has no such charge (its own 404, whatever error code the adapter gave it). */

@@ -162,31 +162,31 @@ export class RecurringPaymentService {
     let error: string | undefined;
     // Retrying an old run once the next one is due would pay both in a burst: the old run ends as failed.
     const retryAllowed = !laterRunDue;
-    try {
-      if (!paymentId && last && !retryAllowed) {
-        paymentId = last.id;
-        error = 'not retried: the next run was already due';
-      } else if (!paymentId) {
-        const { payment } = await this.deps.payments.create(actor, template, {
-          dedupeKey: `recurring:${recurringId}:${runIndex}:${made.length + 1}`,
-          origin: { kind: 'recurring', recurringId: doc._id, runIndex },
-          chargeNow: false,
-          onDuplicate: 'return-existing',
-        });
-        paymentId = payment.id;
-      }
-      if (!error) {
+    if (last?.status === 'failed' && !retryAllowed) {
+      paymentId = last.id;
+      error = 'not retried: the next run was already due';
+    } else {
+      try {
+        if (!paymentId) {
+          const { payment } = await this.deps.payments.create(actor, template, {
+            dedupeKey: `recurring:${recurringId}:${runIndex}:${made.length + 1}`,
+            origin: { kind: 'recurring', recurringId: doc._id, runIndex },
+            chargeNow: false,
+            onDuplicate: 'return-existing',
+          });
+          paymentId = payment.id;
+        }
         // Safe to call again: a payment already charged (or with an unknown outcome) is not charged twice.
         const charged = await this.deps.payments.charge(paymentId);
         status = charged.status;
         error = charged.failureReason ?? undefined;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+        // What counts is where the payment stands, not that the call threw: a charge that timed out is `pending`
+        // with an unknown outcome, and reconciliation will find it. Charging a new attempt then could take the
+        // money twice; only a payment that definitely failed is tried again.
+        if (paymentId) status = (await this.deps.payments.statusOf(paymentId)) ?? status;
       }
-    } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-      // What counts is where the payment stands, not that the call threw: a charge that timed out is `pending`
-      // with an unknown outcome, and reconciliation will find it. Charging a new attempt then could take the
-      // money twice; only a payment that definitely failed is tried again.
-      if (paymentId) status = (await this.deps.payments.statusOf(paymentId)) ?? status;
     }
 
     if (status === 'failed' && attempt <= doc.retry.maxRetries && retryAllowed) {
