@@ -3,10 +3,10 @@
  */
 import type { JobDefinition } from './define-job.js';
 import { maintenancePurgeJob } from './maintenance-purge.js';
-import { paymentsBatchJob } from './payments-batch.js';
-import { paymentsChargeJob } from './payments-charge.js';
-import { paymentsReconcileJob, paymentsReconcileOneJob } from './payments-reconcile.js';
-import { paymentsRecurringRunJob } from './payments-recurring-run.js';
+import { paymentsBatchJob } from '../src/modules/payments/jobs/payments-batch.js';
+import { paymentsChargeJob } from '../src/modules/payments/jobs/payments-charge.js';
+import { paymentsReconcileJob, paymentsReconcileOneJob } from '../src/modules/payments/jobs/payments-reconcile.js';
+import { paymentsRecurringRunJob } from '../src/modules/payments/jobs/payments-recurring-run.js';
 
 export const jobCatalog: JobDefinition[] = [
   // maintenance

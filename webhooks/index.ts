@@ -4,9 +4,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HubEnv } from '../src/api/hub-env.js';
 import type { Services } from '../src/services/registry.js';
-import { registerMidtransWebhook } from './midtrans/route.js';
-import { paymentEventHandler } from './payment-events.js';
-import { registerXenditWebhook } from './xendit/route.js';
+import { registerMidtransWebhook } from '../src/modules/payments/webhooks/midtrans/route.js';
+import { paymentEventHandler } from '../src/modules/payments/webhooks/payment-events.js';
+import { registerXenditWebhook } from '../src/modules/payments/webhooks/xendit/route.js';
 
 export interface WebhookSecrets {
   midtransServerKey: string;

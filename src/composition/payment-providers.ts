@@ -8,9 +8,9 @@ import { startMidtransSandbox, type MidtransSandbox } from '../../sandbox/midtra
 import { startXenditSandbox, type XenditSandbox } from '../../sandbox/xendit/index.js';
 import { ConfigError, type Config } from '../config/env.js';
 import type { Logger } from '../lib/logger.js';
-import { createMidtransProvider } from '../providers/payments/midtrans.js';
-import type { PaymentProvider, PaymentProviderName } from '../providers/payments/types.js';
-import { createXenditProvider } from '../providers/payments/xendit.js';
+import { createMidtransProvider } from '../modules/payments/providers/midtrans.js';
+import type { PaymentProvider, PaymentProviderName } from '../modules/payments/providers/types.js';
+import { createXenditProvider } from '../modules/payments/providers/xendit.js';
 
 export interface PaymentProviderSetup {
   providers: Map<PaymentProviderName, PaymentProvider>;

@@ -3,10 +3,10 @@
  * message naming the variable. Everything else receives the typed Config.
  */
 import { z } from 'zod';
-import { PAYMENT_PROVIDERS, type PaymentProviderName } from '../providers/payments/types.js';
+import { PAYMENT_PROVIDERS, type PaymentProviderName } from '../modules/payments/providers/types.js';
 // The method catalog is plain data; checking PAYMENT_ROUTING against it here makes a typo a start-up error
 // that names the variable, before any database or provider is touched.
-import { parseRouting } from '../services/payments/methods.js';
+import { parseRouting } from '../modules/payments/services/methods.js';
 
 /** A blank value (`PORT=` copied from .env.example) means "unset, use the default", for every kind of variable. */
 const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

@@ -5,10 +5,10 @@ import type { Metrics } from '../lib/metrics.js';
 import type { AuditService } from './audit.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { NotificationService } from './notifications.js';
-import type { PaymentBatchService } from './payments/batch-service.js';
-import type { PaymentQueries } from './payments/payment-queries.js';
-import type { PaymentService } from './payments/payment-service.js';
-import type { RecurringPaymentService } from './payments/recurring-service.js';
+import type { PaymentBatchService } from '../modules/payments/services/batch-service.js';
+import type { PaymentQueries } from '../modules/payments/services/payment-queries.js';
+import type { PaymentService } from '../modules/payments/services/payment-service.js';
+import type { RecurringPaymentService } from '../modules/payments/services/recurring-service.js';
 import type { UserService } from './users.js';
 import type { WebhookInbox } from './webhook-inbox.js';
 
