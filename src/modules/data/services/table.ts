@@ -8,6 +8,24 @@ export interface TableRecord {
   cells: Cell[];
   /** 1-based line (CSV), row (XLSX) or text line (PDF). */
   line: number;
+  /** PDF only: where each cell starts on the page, so a line with empty columns can be put under the right headers. */
+  xs?: number[];
+}
+
+/**
+ * A PDF line lists only the cells that have text; `header` gives the columns' x positions. Each cell goes to the
+ * column whose header starts nearest to it, so a wrapped description lands under KETERANGAN, not under TANGGAL.
+ */
+export function alignToHeader(record: TableRecord, headerXs: number[]): TableRecord {
+  if (!record.xs || !headerXs.length) return record;
+  const cells: Cell[] = headerXs.map(() => '');
+  record.cells.forEach((cell, i) => {
+    const x = record.xs![i];
+    let best = 0;
+    for (let c = 1; c < headerXs.length; c++) if (Math.abs(headerXs[c] - x) < Math.abs(headerXs[best] - x)) best = c;
+    cells[best] = cells[best] === '' ? cell : `${text(cells[best])} ${text(cell)}`;
+  });
+  return { cells, line: record.line };
 }
 
 /** A cell as text without the `'` guard Excel and KlikBCA put in front of numbers-as-text. */

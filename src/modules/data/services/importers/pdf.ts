@@ -44,14 +44,17 @@ export function linesToRecords(items: TextItem[], firstLine: number): TableRecor
   return lines.map((line, i) => {
     line.sort((a, b) => a.x - b.x);
     const cells: string[] = [];
+    const xs: number[] = [];
     let end = -Infinity;
     for (const item of line) {
       const gap = item.x - end;
-      if (cells.length === 0 || gap > CELL_GAP) cells.push(item.str.trim());
-      else cells[cells.length - 1] += (gap > 1 ? ' ' : '') + item.str.trim();
+      if (cells.length === 0 || gap > CELL_GAP) {
+        cells.push(item.str.trim());
+        xs.push(item.x);
+      } else cells[cells.length - 1] += (gap > 1 ? ' ' : '') + item.str.trim();
       end = item.x + item.width;
     }
-    return { cells, line: firstLine + i };
+    return { cells, line: firstLine + i, xs };
   });
 }
 

@@ -7,7 +7,7 @@
 import { detectNumberStyle, parseAmount, signed, STYLE_FORMAT, type Direction, type NumberFormat } from '../amount.js';
 import { parsePeriod, parseStatementDate, parseWithPattern, type Period } from '../dates.js';
 import type { ImportEvent, StatementInfo, StatementRow, StatementTotals } from '../model.js';
-import { isBlank, key, text, type Cell, type TableRecord } from '../table.js';
+import { alignToHeader, isBlank, key, text, type Cell, type TableRecord } from '../table.js';
 
 export interface ColumnLayout {
   date: number;
@@ -157,6 +157,7 @@ export async function* interpretTable(records: AsyncIterable<TableRecord>, input
   let held: { row: StatementRow; line: number } | undefined;
   let inFooter = false;
   let headerLine = 0;
+  let headerXs: number[] = [];
 
   const rowFrom = (record: TableRecord): RowOutcome => {
     const cells = record.cells;
@@ -241,8 +242,9 @@ export async function* interpretTable(records: AsyncIterable<TableRecord>, input
     held = undefined;
   }
 
-  function* handle(record: TableRecord): Generator<ImportEvent> {
-    if (isBlank(record.cells)) return;
+  function* handle(raw: TableRecord): Generator<ImportEvent> {
+    if (isBlank(raw.cells)) return;
+    const record = alignToHeader(raw, headerXs);
     if (inFooter || readFooterLineIfAny(record)) {
       yield* flushHeld();
       return;
@@ -281,6 +283,7 @@ export async function* interpretTable(records: AsyncIterable<TableRecord>, input
         layout = found;
         headerKeys = key(record.cells.join(' '));
         headerLine = record.line;
+        headerXs = record.xs ?? [];
         if (info.currency && !input.currency) currency = info.currency;
         continue;
       }
