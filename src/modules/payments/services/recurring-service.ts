@@ -25,14 +25,15 @@ import type { PaymentService } from './payment-service.js';
 import { describeRecurrence, nthRun, RecurrenceSchema, type Recurrence } from './recurrence.js';
 import { PaymentRequestFields, PaymentRequestSchema, checkItemTotals } from './schemas.js';
 import { openRequest, redactRequest, sealRequest } from './sealed-fields.js';
+import { strictDate } from '../../../lib/dates.js';
 
 
 export const RecurringRequestSchema = z
   .object({
     payment: PaymentRequestFields.omit({ runAt: true }).superRefine(checkItemTotals),
     recurrence: RecurrenceSchema,
-    startAt: z.coerce.date().optional(),
-    endAt: z.coerce.date().optional(),
+    startAt: strictDate({ maxYearsAhead: 10 }).optional(),
+    endAt: strictDate().optional(),
     maxRuns: z.number().int().min(1).max(1000).optional(),
     retry: z
       .object({ maxRetries: z.number().int().min(0).max(10), baseDelayMs: z.number().int().min(1000).max(86_400_000).default(60_000) })
