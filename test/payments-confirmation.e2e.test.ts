@@ -66,7 +66,7 @@ describe('Midtrans: a settled payment replayed as a refund or a cancel', () => {
     expect((await events(pay.body.orderId)).every((e) => e.status !== 'unmatched')).toBe(true);
   });
 
-  it('waits out a status API outage on its own schedule instead of parking the event as dead', async () => {
+  it('waits out a status API outage on its own schedule instead of parking the event as dead', { timeout: 60_000 }, async () => {
     const pay = await user.client.post('/api/payment/process', { method: 'va_bni', amountMinor: 12_000_000 }, idem());
     const midtrans = t.hub.sandboxes.midtrans!;
     midtrans.injectFaults({ mode: 'http503', count: 1000, paths: /\/status$/ });
@@ -75,7 +75,7 @@ describe('Midtrans: a settled payment replayed as a refund or a cancel', () => {
       // More failed confirmations than WEBHOOK_MAX_ATTEMPTS (2) allows failures: still waiting, not dead.
       const waiting = await eventually(
         async () => (await events(pay.body.orderId)).find((e) => JSON.parse(e.rawBody).transaction_status === 'settlement'),
-        (e) => (e?.confirmAttempts ?? 0) >= 4,
+        (e) => (e?.confirmAttempts ?? 0) >= 3,
       );
       expect(waiting).toMatchObject({ status: expect.stringMatching(/failed|processing/), lastError: expect.stringMatching(/could not confirm/) });
       expect(waiting!.confirmRetryUntil!.getTime() - waiting!.receivedAt.getTime()).toBeGreaterThanOrEqual(30 * 60_000);
@@ -83,7 +83,8 @@ describe('Midtrans: a settled payment replayed as a refund or a cancel', () => {
     } finally {
       midtrans.injectFaults({ mode: 'http503', count: 0, paths: /\/status$/ });
     }
-    const settled = await eventually(() => paymentOf(pay.body.id), (r) => r.body.status === 'success', 15_000);
+    // The adapter's circuit breaker, opened by the outage, lets a call through again after 15 s: then it settles.
+    const settled = await eventually(() => paymentOf(pay.body.id), (r) => r.body.status === 'success', 40_000);
     expect(settled.body.status).toBe('success');
   });
 });

@@ -173,7 +173,9 @@ export class WebhookInbox {
       this.logger.error({ eventId: String(event._id), provider: event.provider }, 'webhook event parked as dead: the provider could not confirm it');
       return;
     }
-    const delay = Math.min(this.policy.confirmationMaxDelayMs ?? DEFAULT_INBOX_POLICY.confirmationMaxDelayMs!, this.policy.baseDelayMs * 2 ** Math.min(tries - 1, 20));
+    // Backs off to 64 × the base delay (about a minute by default), so the event is applied soon after the provider
+    // is back rather than after a long back-off.
+    const delay = Math.min(this.policy.confirmationMaxDelayMs ?? DEFAULT_INBOX_POLICY.confirmationMaxDelayMs!, this.policy.baseDelayMs * 2 ** Math.min(tries - 1, 6));
     await this.models.WebhookEvent.updateOne(
       { _id: event._id, status: 'processing', lockedUntil: event.lockedUntil },
       // The claim's attempt is given back: waiting for the provider is not the event failing.
