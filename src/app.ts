@@ -18,6 +18,7 @@ import { setUpProviders } from './composition/providers.js';
 import { publicBaseUrl } from './config/env.js';
 import type { Config } from './config/env.js';
 import { resolveLocalSecrets } from './config/local-secrets.js';
+import { DATABASE_TIMEOUTS } from './db/limits.js';
 import { connectMongoose, databaseNameFrom, resolveDatabase, type DatabaseServer } from './db/connection.js';
 import { createModels, ensureIndexes, type Models } from './db/models/index.js';
 import { FieldCipher, encryptionKeyFromBase64 } from './lib/crypto.js';
@@ -105,7 +106,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const metrics = createMetrics();
 
   // Agenda gets its own client of the driver version its backend was built against.
-  const agendaClient = new MongoClient(database.uri, { serverSelectionTimeoutMS: 5000 });
+  const agendaClient = new MongoClient(database.uri, { ...DATABASE_TIMEOUTS });
   await agendaClient.connect();
   const scheduler = new JobScheduler({ db: agendaClient.db(dbName), logger, metrics, pollMs: config.JOBS_POLL_MS });
 

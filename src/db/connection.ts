@@ -10,6 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
+import { DATABASE_TIMEOUTS } from './limits.js';
+import { maxTimePlugin } from './max-time-plugin.js';
 
 export type DatabaseKind = 'uri' | 'memory-server' | 'emulator';
 
@@ -125,11 +127,14 @@ export function databaseNameFrom(uri: string, fallback = 'smartwealth'): string 
 export async function connectMongoose(uri: string, dbName: string): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     dbName,
-    serverSelectionTimeoutMS: 5000,
+    // Each operation is bounded so a hung database fails fast (see limits.ts for how the bounds add up).
+    ...DATABASE_TIMEOUTS,
     // Indexes are built explicitly before traffic (ensureIndexes), not racing in the background.
     autoIndex: false,
     autoCreate: true,
   });
+  // Before any model is compiled on it: plugins apply at compile time.
+  conn.plugin(maxTimePlugin());
   await conn.asPromise();
   return conn;
 }

@@ -28,6 +28,8 @@ describe('database outages', () => {
     'MongooseServerSelectionError',
     'MongoNotConnectedError',
     'MongoTopologyClosedError',
+    'MongoPoolClearedError',
+    'MongoWaitQueueTimeoutError',
   ])('answers %s with 503 SERVICE_UNAVAILABLE and Retry-After', async (name) => {
     const res = await answerTo(named(name, 'connect ECONNREFUSED 10.0.0.5:27017'));
     expect(res.status).toBe(503);
@@ -40,6 +42,15 @@ describe('database outages', () => {
     expect(isDatabaseUnreachable(named('MongooseError', 'Operation `users.findOne()` buffering timed out after 10000ms'))).toBe(true);
     expect((await answerTo(new AppError('INTERNAL', 'lookup failed', { cause: named('MongoNetworkError') }))).status).toBe(503);
     expect((await answerTo(new Error('wrapped', { cause: named('MongoServerSelectionError') }))).status).toBe(503);
+  });
+
+  it('answers a server-side time limit (MaxTimeMSExpired, code 50) with 503 and Retry-After, not 500', async () => {
+    const expired = Object.assign(named('MongoServerError', 'operation exceeded time limit'), { code: 50, codeName: 'MaxTimeMSExpired' });
+    const res = await answerTo(expired);
+    expect(res.status).toBe(503);
+    expect(Number(res.retryAfter)).toBeGreaterThan(0);
+    // Other server errors with a code stay 500.
+    expect(isDatabaseUnreachable(Object.assign(named('MongoServerError'), { code: 11000 }))).toBe(false);
   });
 
   it('leaves other database errors as 500 INTERNAL', async () => {

@@ -52,7 +52,8 @@ export function errorResponse(c: Context<HubEnv>, err: AppError, status: Content
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * The driver's and mongoose's ways of saying "the database cannot be reached right now". By name, not instanceof:
+ * The driver's and mongoose's ways of saying "the database cannot be reached, or did not answer in time, right
+ * now" (src/db/limits.ts bounds each operation so a hung server ends in one of these within about ten seconds). By name, not instanceof:
  * mongoose and Agenda each bring their own copy of the driver.
  */
 const DATABASE_UNREACHABLE = new Set([
@@ -64,12 +65,25 @@ const DATABASE_UNREACHABLE = new Set([
   'MongoTopologyClosedError',
   'MongoServerClosedError',
   'MongoClientClosedError',
+  // The pool was cleared under an operation (the monitor found the server hung) or no connection freed up in time.
+  'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
+  'WaitQueueTimeoutError',
+  'MongoOperationTimeoutError',
 ]);
+
+/** Server error codes that mean "too slow right now", not "wrong": MaxTimeMSExpired, and the network timeouts mongos relays. */
+const DATABASE_TIMEOUT_CODES = new Set([50, 89, 9001, 262]);
+
+function isDatabaseTimeout(e: Error): boolean {
+  const { code, codeName } = e as Error & { code?: unknown; codeName?: unknown };
+  return e.name.startsWith('Mongo') && ((typeof code === 'number' && DATABASE_TIMEOUT_CODES.has(code)) || codeName === 'MaxTimeMSExpired');
+}
 
 export function isDatabaseUnreachable(err: unknown): boolean {
   // A few levels of `cause`: some callers wrap the driver's error.
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (DATABASE_UNREACHABLE.has(e.name)) return true;
+    if (DATABASE_UNREACHABLE.has(e.name) || isDatabaseTimeout(e)) return true;
     // With the connection down mongoose queues each operation, then gives up with a plain MongooseError.
     if (e.name === 'MongooseError' && /buffering timed out/.test(e.message)) return true;
   }

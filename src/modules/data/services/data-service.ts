@@ -3,6 +3,7 @@
  * the ledger as a tracked job, read a job's progress, list templates, and stream a user's transactions out.
  */
 import { Types } from 'mongoose';
+import { NO_MAX_TIME } from '../../../db/limits.js';
 import type { ModuleDeps } from '../../contract.js';
 import type { Actor } from '../../../services/actor.js';
 import { AppError, notFound } from '../../../lib/errors.js';
@@ -137,7 +138,8 @@ export class DataService {
     if (query.from || query.to) filter.date = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
     if (query.type) filter.amountMinor = query.type === 'credit' ? { $gte: 0 } : { $lt: 0 };
     if (query.category) filter.category = query.category;
-    const cursor = this.deps.models.BankTransaction.find(filter).sort({ bookedAt: 1, _id: 1 }).lean().cursor({ batchSize: 1000 });
+    // A stream as long as the user's history: a cursor's maxTimeMS would count all of it (src/db/limits.ts).
+    const cursor = this.deps.models.BankTransaction.find(filter).sort({ bookedAt: 1, _id: 1 }).maxTimeMS(NO_MAX_TIME).lean().cursor({ batchSize: 1000 });
     for await (const t of cursor) {
       yield { date: t.date, description: t.description, amountMinor: t.amountMinor, currency: t.currency, balanceMinor: t.balanceMinor, category: t.category, tags: t.tags, source: t.source, externalId: t.externalId };
     }

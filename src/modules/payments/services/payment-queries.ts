@@ -4,6 +4,7 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../../db/models/index.js';
 import { STORED_PAYMENT_STATUSES } from '../models/payment.js';
+import { LONG_QUERY_MAX_TIME_MS } from '../../../db/limits.js';
 import { afterCursorDesc, pageOf } from '../../../lib/cursor.js';
 import { JAKARTA } from '../../../lib/time.js';
 import { PAYMENT_METHODS, PAYMENT_PROVIDERS } from '../providers/types.js';
@@ -101,7 +102,7 @@ export class PaymentQueries {
           byStatus: groupBy('$status'),
         },
       },
-    ]);
+    ]).option({ maxTimeMS: LONG_QUERY_MAX_TIME_MS }); // a user's whole history: longer than the 8 s default (src/db/limits.ts)
 
     const shape = (rows: GroupRow[]) =>
       rows.map((r) => ({
