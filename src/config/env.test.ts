@@ -114,6 +114,14 @@ describe('payment providers', () => {
     expect(problemsOf({ ...PRODUCTION, PAYMENT_PROVIDERS: 'xendit' })).toEqual([expect.stringMatching(/^XENDIT_SECRET_KEY:/)]);
   });
 
+  it('refuses the test-only hooks in production', () => {
+    const keys = { ...PRODUCTION, MIDTRANS_SERVER_KEY: 'Mid-server-x', XENDIT_SECRET_KEY: 'xnd_x', XENDIT_CALLBACK_TOKEN: 'tok' };
+    expect(problemsOf({ ...keys, PAYMENT_TEST_EXIT_AFTER_CLAIM: 'true' })).toEqual([expect.stringMatching(/^PAYMENT_TEST_EXIT_AFTER_CLAIM: is a test hook/)]);
+    expect(problemsOf({ ...keys, PAYMENT_CONFIRM_NOTIFICATIONS: 'false' })).toEqual([expect.stringMatching(/^PAYMENT_CONFIRM_NOTIFICATIONS: cannot be false/)]);
+    expect(loadConfig({ PAYMENT_TEST_EXIT_AFTER_CLAIM: 'true' }).PAYMENT_TEST_EXIT_AFTER_CLAIM).toBe(true);
+    expect(loadConfig({}).PAYMENT_TEST_EXIT_AFTER_CLAIM).toBe(false);
+  });
+
   it('requires the Xendit callback token with the Xendit secret key', () => {
     expect(problemsOf({ XENDIT_SECRET_KEY: 'xnd_development_x' })).toEqual([expect.stringMatching(/^XENDIT_CALLBACK_TOKEN: is required with XENDIT_SECRET_KEY/)]);
     expect(loadConfig({ XENDIT_SECRET_KEY: 'xnd_development_x', XENDIT_CALLBACK_TOKEN: 'tok' }).XENDIT_CALLBACK_TOKEN).toBe('tok');

@@ -39,6 +39,11 @@ export const paymentsConfig = defineConfigFragment({
      * in production, where a signed body alone is not proof of its status.
      */
     PAYMENT_CONFIRM_NOTIFICATIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /**
+     * Test-only: the process kills itself right after writing a charge claim, before calling the provider, so a
+     * test can show a second process resolving the abandoned claim. Refused in production.
+     */
+    PAYMENT_TEST_EXIT_AFTER_CLAIM: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   },
   check(env, issue) {
     const enabled = new Set(env.PAYMENT_PROVIDERS);
@@ -55,6 +60,7 @@ export const paymentsConfig = defineConfigFragment({
       }
     }
     if (env.NODE_ENV !== 'production') return;
+    if (env.PAYMENT_TEST_EXIT_AFTER_CLAIM) issue('PAYMENT_TEST_EXIT_AFTER_CLAIM', 'is a test hook and cannot be true when NODE_ENV=production');
     if (!env.PAYMENT_CONFIRM_NOTIFICATIONS) issue('PAYMENT_CONFIRM_NOTIFICATIONS', 'cannot be false when NODE_ENV=production: a signed notification alone does not prove its status');
     // Without keys a provider would be the local simulator, which "pays" every charge by itself.
     const unconfigured =

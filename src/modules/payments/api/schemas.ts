@@ -36,6 +36,8 @@ export const PaymentSchema = z
     description: z.string().nullable(),
     instructions: PaymentInstructionsSchema.nullable(),
     chargeState: z.string(),
+    /** Set when a person must decide whether the charge reached the provider (chargeState needs_attention). */
+    attention: z.object({ reason: z.string(), at: z.string() }).nullable(),
     failureReason: z.string().nullable(),
     origin: z.record(z.string(), z.unknown()),
     runAt: z.string().nullable(),

@@ -7,9 +7,11 @@ export type StoredPaymentStatus = (typeof STORED_PAYMENT_STATUSES)[number];
 
 /**
  * Where the charge call stands: not yet sent; sent and answered; refused; or sent with no answer (timeout/5xx),
- * in which case only a status poll can tell whether the provider has it.
+ * in which case only a status poll can tell whether the provider has it; or `needs_attention`: claimed by a process
+ * that died, not found at a provider that would not deduplicate a second call, so a person decides (see
+ * services/payment-claim-recovery.ts).
  */
-export const CHARGE_STATES = ['not_sent', 'accepted', 'rejected', 'unknown'] as const;
+export const CHARGE_STATES = ['not_sent', 'accepted', 'rejected', 'unknown', 'needs_attention'] as const;
 export type ChargeState = (typeof CHARGE_STATES)[number];
 
 export const TRANSITION_SOURCES = ['api', 'charge', 'webhook', 'poll', 'job', 'admin'] as const;
@@ -81,6 +83,13 @@ const paymentSchema = new Schema(
     lastCheckedAt: { type: Date },
     /** Set when a process takes the charge call; only one process ever sends a given charge. */
     chargeClaimedAt: { type: Date },
+    /**
+     * The claim's lease: renewed while the call is in flight, so a claim left by a process that died runs out
+     * within minutes and reconciliation takes the charge over.
+     */
+    chargeClaimUntil: { type: Date },
+    /** Why a person must look at this payment (chargeState needs_attention), and since when. */
+    attention: { type: new Schema({ reason: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }) },
     /** Held while a refund call is made, so refunds of one payment are made one at a time. */
     refundLockUntil: { type: Date },
   },
@@ -90,6 +99,7 @@ paymentSchema.index({ userId: 1, createdAt: -1, _id: -1 });
 paymentSchema.index({ status: 1, expiresAt: 1 });
 paymentSchema.index({ 'origin.batchId': 1, 'origin.itemIndex': 1 });
 paymentSchema.index({ 'origin.recurringId': 1, 'origin.runIndex': 1 });
+paymentSchema.index({ chargeState: 1, 'attention.at': -1 });
 
 export interface PaymentTransition {
   from: StoredPaymentStatus;
@@ -139,6 +149,8 @@ export interface PaymentDoc {
   refunds?: RefundRecord[];
   lastCheckedAt?: Date;
   chargeClaimedAt?: Date;
+  chargeClaimUntil?: Date;
+  attention?: { reason: string; at: Date };
   refundLockUntil?: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -34,6 +34,8 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
     routing: config.PAYMENT_ROUTING,
     confirmNotifications: config.PAYMENT_CONFIRM_NOTIFICATIONS,
     now,
+    // Test hook (refused in production by config): die like a crashed process, with no shutdown and no cleanup.
+    ...(config.PAYMENT_TEST_EXIT_AFTER_CLAIM ? { afterChargeClaimed: () => process.kill(process.pid, 'SIGKILL') } : {}),
     // Registered on the hub's own registry, so /metrics shows it beside the webhook counters.
     confirmations: new Counter({
       name: 'hub_payment_event_confirmations_total',

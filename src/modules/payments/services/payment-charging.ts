@@ -5,6 +5,7 @@
 import type { PaymentDoc } from '../models/payment.js';
 import { AppError, notFound } from '../../../lib/errors.js';
 import type { Actor } from '../../../services/actor.js';
+import { CHARGE_CLAIM_LEASE_MS, CHARGE_CLAIM_RENEW_MS, claimRanOut } from './charge-claim.js';
 import { CHARGE_SECRETS_UNSET, type PaymentCore } from './payment-core.js';
 import { enqueueJob, paymentJobs } from './payment-jobs.js';
 import type { PaymentReconciliation } from './payment-reconciliation.js';
@@ -33,7 +34,7 @@ export class PaymentCharging {
     let doc = await this.deps.models.Payment.findById(paymentId).lean();
     if (!doc) throw notFound('payment');
     // Before anything moves: a provider taken out of PAYMENT_PROVIDERS leaves the payment as it was (503).
-    const provider = this.core.configuredProvider(doc.provider);
+    this.configuredProvider(doc);
     if (doc.status === 'scheduled') {
       await this.core.transition(doc, 'pending', { source: 'job', note: 'scheduled time reached' });
       doc = (await this.deps.models.Payment.findById(paymentId).lean())!;
@@ -45,15 +46,52 @@ export class PaymentCharging {
     }
     if (doc.chargeState !== 'not_sent') return toPaymentView(doc);
 
-    // Claim the call: of two processes (a job re-run, a retried request) only one sends the charge. A claim
-    // left by a process that died is never re-sent blindly; reconciliation asks the provider instead.
+    // Claim the call: of two processes (a job re-run, a retried request) only one sends the charge. The claim is a
+    // lease renewed while the call is in flight; one left by a process that died runs out, and claim recovery
+    // (payment-claim-recovery.ts) asks the provider before anything is sent again.
+    const now = this.now();
     const claimed = await this.deps.models.Payment.findOneAndUpdate(
       { _id: doc._id, status: 'pending', chargeState: 'not_sent', chargeClaimedAt: { $exists: false } },
-      { $set: { chargeClaimedAt: this.now() } },
+      { $set: { chargeClaimedAt: now, chargeClaimUntil: new Date(now.getTime() + CHARGE_CLAIM_LEASE_MS) } },
       { returnDocument: 'after' },
     ).lean();
     if (!claimed) return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
+    this.deps.afterChargeClaimed?.(paymentId);
+    return this.sendClaimed(claimed);
+  }
 
+  /**
+   * Takes over a claim whose lease ran out and sends the charge again. Only for providers that deduplicate the
+   * create call by our reference (the claim recovery decides), so a charge the dead process did send is not doubled.
+   */
+  async resendAbandoned(doc: PaymentDoc): Promise<PaymentView | undefined> {
+    const now = this.now();
+    const taken = await this.deps.models.Payment.findOneAndUpdate(
+      { _id: doc._id, status: 'pending', chargeState: 'not_sent', chargeClaimedAt: doc.chargeClaimedAt, ...claimRanOut(now) },
+      { $set: { chargeClaimedAt: now, chargeClaimUntil: new Date(now.getTime() + CHARGE_CLAIM_LEASE_MS) } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!taken) return undefined; // another process took it over, or a callback decided it meanwhile
+    this.configuredProvider(taken);
+    return this.sendClaimed(taken);
+  }
+
+  private configuredProvider(doc: PaymentDoc) {
+    return this.core.configuredProvider(doc.provider);
+  }
+
+  /** The charge call for a payment this process holds the claim of, renewing the lease until it is answered. */
+  private async sendClaimed(doc: PaymentDoc): Promise<PaymentView> {
+    const paymentId = String(doc._id);
+    const provider = this.configuredProvider(doc);
+    const claimedAt = doc.chargeClaimedAt!;
+    const renew = setInterval(() => {
+      const until = new Date(this.now().getTime() + CHARGE_CLAIM_LEASE_MS);
+      this.deps.models.Payment.updateOne({ _id: doc._id, chargeClaimedAt: claimedAt, chargeState: 'not_sent' }, { $set: { chargeClaimUntil: until } }).catch((err) =>
+        this.deps.logger.warn({ err, paymentId }, 'could not renew the charge claim'),
+      );
+    }, CHARGE_CLAIM_RENEW_MS);
+    renew.unref();
     try {
       const result = await provider.charge({
         orderId: doc.orderId,
@@ -67,10 +105,11 @@ export class PaymentCharging {
         mobileNumber: doc.chargeSecrets?.mobileNumberEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.mobileNumberEnc) : undefined,
         redirectUrl: doc.chargeSecrets?.redirectUrl,
       });
+      clearInterval(renew);
       // Guarded by our claim rather than by chargeState: Midtrans sends a `pending` notification as soon as it
       // creates a VA or QRIS charge, and the processor may have marked the charge accepted before we get here.
       await this.deps.models.Payment.updateOne(
-        { _id: doc._id, chargeClaimedAt: claimed.chargeClaimedAt },
+        { _id: doc._id, chargeClaimedAt: claimedAt },
         {
           $set: {
             chargeState: 'accepted',
@@ -79,13 +118,14 @@ export class PaymentCharging {
             ...(result.status === 'pending' ? { providerStatus: result.providerStatus } : {}),
             ...(result.instructions.expiresAt ? { expiresAt: result.instructions.expiresAt } : {}),
           },
-          $unset: CHARGE_SECRETS_UNSET,
+          $unset: { ...CHARGE_SECRETS_UNSET, chargeClaimUntil: 1 },
         },
       );
       if (result.status !== 'pending') {
         await this.core.transition({ ...doc, status: 'pending' }, result.status, { source: 'charge', providerStatus: result.providerStatus, settledAt: result.status === 'success' ? this.now() : undefined });
       }
     } catch (err) {
+      clearInterval(renew);
       await this.recordChargeFailure(doc, err);
       // A refused charge will not be sent again, and an unanswered one is only ever looked up: either way the
       // card token and phone number have done their job.
@@ -137,7 +177,9 @@ export class PaymentCharging {
           'CONFLICT',
           doc.chargeState === 'unknown'
             ? 'the provider has not confirmed this charge yet; it can be cancelled once it has (the hub is asking it)'
-            : 'this payment is being charged right now; try again in a moment',
+            : doc.chargeState === 'needs_attention'
+              ? 'whether this charge reached the provider is being checked by a person; it cannot be cancelled until then'
+              : 'this payment is being charged right now; try again in a moment',
         );
       }
     } else {

@@ -40,6 +40,11 @@ export interface PaymentServiceDeps {
   /** PAYMENT_CONFIRM_NOTIFICATIONS: false only in tests that feed hand-made bodies to the state machine. */
   confirmNotifications?: boolean;
   now?: () => Date;
+  /**
+   * Test-only (PAYMENT_TEST_EXIT_AFTER_CLAIM, refused in production): called right after a charge claim is written
+   * and before the provider is called, so a test can kill the process at exactly that point.
+   */
+  afterChargeClaimed?: (paymentId: string) => void;
 }
 
 export interface Origin {

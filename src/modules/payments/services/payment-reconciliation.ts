@@ -67,7 +67,10 @@ export class PaymentReconciliation {
     if (doc?.status === 'pending' && doc.chargeState !== 'not_sent') await this.reconcile(doc);
   }
 
-  /** Polls payments that should have an outcome by now (expired windows, unknown charges, quiet for long). */
+  /**
+   * Polls payments that should have an outcome by now (expired windows, unknown charges, quiet for long). Charges
+   * claimed by a process that died are payment-claim-recovery.ts's.
+   */
   async reconcileStale(limit = 100): Promise<{ checked: number; changed: number }> {
     const now = this.now().getTime();
     // Recorded by an API request that died before charging, and not retried since: nothing was sent, so nothing
@@ -101,8 +104,6 @@ export class PaymentReconciliation {
       status: 'pending',
       provider: { $in: [...this.deps.providers.keys()] },
       $or: [
-        // Claimed, but the process died while charging: only the provider knows whether the charge arrived.
-        { chargeState: 'not_sent', chargeClaimedAt: { $lt: new Date(now - 2 * 60_000) }, ...notAskedSince(60_000) },
         { chargeState: 'accepted', expiresAt: { $lt: new Date(now - 2 * 60_000) }, ...notAskedSince(60_000) },
         { chargeState: 'unknown', updatedAt: { $lt: new Date(now - 30_000) }, ...notAskedSince(30_000) },
         { chargeState: 'accepted', createdAt: { $lt: new Date(now - 30 * 60_000) }, ...notAskedSince(15 * 60_000) },

@@ -13,6 +13,7 @@ import type { NormalizedPaymentEvent, PaymentProvider, PaymentProviderName, Paym
 import type { Actor } from '../../../services/actor.js';
 import { findOwned } from '../../../services/ownership.js';
 import { PaymentCharging } from './payment-charging.js';
+import { PaymentClaimRecovery } from './payment-claim-recovery.js';
 import { PaymentConfirmation } from './payment-confirmation.js';
 import { PaymentCore, type EventOutcome, type PaymentServiceDeps, type TransitionContext, type TransitionOutcome, type TransitionTarget } from './payment-core.js';
 import { PaymentCreation, type CreateOptions } from './payment-creation.js';
@@ -33,6 +34,7 @@ export class PaymentService {
   private readonly events: PaymentEvents;
   private readonly refunds: PaymentRefunds;
   private readonly reconciliation: PaymentReconciliation;
+  private readonly claimRecovery: PaymentClaimRecovery;
 
   /** Shared with every part (the provider map is the same object, so swapping an adapter reaches them all). */
   constructor(private readonly deps: PaymentServiceDeps) {
@@ -43,6 +45,7 @@ export class PaymentService {
     this.reconciliation = new PaymentReconciliation(this.core, this.events, this.refunds);
     this.charging = new PaymentCharging(this.core, this.reconciliation, owned);
     this.creation = new PaymentCreation(this.core, this.charging);
+    this.claimRecovery = new PaymentClaimRecovery(this.core, this.reconciliation, this.charging);
   }
 
   providerFor(method: PaymentRequest['method'], explicit?: PaymentProviderName): PaymentProvider {
@@ -89,8 +92,16 @@ export class PaymentService {
     return this.reconciliation.reconcileById(paymentId);
   }
 
-  reconcileStale(limit?: number): Promise<{ checked: number; changed: number }> {
-    return this.reconciliation.reconcileStale(limit);
+  /** The reconciliation job's round: charges whose claim ran out, then everything else overdue. */
+  async reconcileStale(limit?: number): Promise<{ checked: number; changed: number }> {
+    const claims = await this.claimRecovery.recoverExpiredClaims(limit);
+    const rest = await this.reconciliation.reconcileStale(limit);
+    return { checked: claims.checked + rest.checked, changed: claims.changed + rest.changed };
+  }
+
+  /** Payments a person must look at (a charge that may or may not have reached a provider), newest first. */
+  async needingAttention(limit?: number): Promise<PaymentView[]> {
+    return (await this.claimRecovery.listNeedingAttention(limit)).map(toPaymentView);
   }
 
   /** The payments a recurring run has made, oldest first (one per attempt). */

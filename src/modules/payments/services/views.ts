@@ -27,6 +27,7 @@ export function toPaymentView(doc: PaymentDoc) {
     instructions: instructions as (Record<string, unknown> & { kind: string; qrString?: string; qrImageDataUrl?: string }) | null,
     chargeState: doc.chargeState,
     failureReason: doc.failureReason ?? null,
+    attention: doc.attention ? { reason: doc.attention.reason, at: iso(doc.attention.at)! } : null,
     origin: {
       kind: doc.origin.kind,
       ...(doc.origin.batchId ? { batchId: String(doc.origin.batchId), itemIndex: doc.origin.itemIndex } : {}),

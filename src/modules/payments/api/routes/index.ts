@@ -1,4 +1,5 @@
 /** The payment REST operations, in registration order (fixed paths before /api/payment/{id}). */
+import { registerListPaymentsNeedingAttention } from './admin-payments-attention.js';
 import { registerPaymentAnalytics } from './payment-analytics.js';
 import { registerGetPaymentBatch } from './payment-batch-get.js';
 import { registerSubmitPaymentBatch } from './payment-batch-submit.js';
@@ -25,4 +26,5 @@ export const paymentRoutes = [
   registerGetPayment,
   registerCancelPayment,
   registerRefundPayment,
+  registerListPaymentsNeedingAttention,
 ];
