@@ -5,6 +5,7 @@
 import { Agenda, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
+import { systemClock, type Clock } from '../src/lib/clock.js';
 import { AppError } from '../src/lib/errors.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { Metrics } from '../src/lib/metrics.js';
@@ -17,6 +18,8 @@ export interface JobSchedulerOptions {
   logger: Logger;
   metrics: Metrics;
   pollMs: number;
+  /** The hub's clock: a job's runAt is in its time (default the system clock). */
+  clock?: Clock;
 }
 
 /** A payload that does not match its schema will not match it on a retry either. */
@@ -36,6 +39,22 @@ export class JobScheduler implements JobQueue {
       defaultConcurrency: 5,
     });
     this.agenda.on('error', (err: Error) => options.logger.error({ err }, 'agenda error'));
+    this.clock = options.clock ?? systemClock;
+    // Agenda runs jobs by the real time; when a test's manual clock jumps ahead, queued jobs come due as much sooner.
+    this.clock.onAdvance?.((ms) => this.moveQueuedJobsEarlier(ms));
+  }
+
+  private readonly clock: Clock;
+
+  /** A time on the hub's clock as the real time Agenda compares with (the same for the system clock). */
+  private toRealTime(at: Date): Date {
+    return new Date(at.getTime() - (this.clock.now().getTime() - Date.now()));
+  }
+
+  private async moveQueuedJobsEarlier(ms: number): Promise<void> {
+    const jobs = this.options.db.collection<{ nextRunAt: Date | null; lockedAt?: Date | null }>('agendaJobs');
+    const queued = await jobs.find({ nextRunAt: { $ne: null }, $or: [{ lockedAt: null }, { lockedAt: { $exists: false } }] }, { projection: { nextRunAt: 1 } }).toArray();
+    for (const job of queued) await jobs.updateOne({ _id: job._id, nextRunAt: job.nextRunAt }, { $set: { nextRunAt: new Date(job.nextRunAt!.getTime() - ms) } });
   }
 
   /** Registers the handlers. Called once the services exist (they need this queue to be built first). */
@@ -96,7 +115,7 @@ export class JobScheduler implements JobQueue {
     definition.schema.parse(data);
     const job = this.agenda.create(name, options.uniqueKey ? { ...data, uniqueKey: options.uniqueKey } : data);
     if (options.uniqueKey) job.unique({ name, 'data.uniqueKey': options.uniqueKey }, { insertOnly: true });
-    job.schedule(options.runAt ?? new Date());
+    job.schedule(options.runAt ? this.toRealTime(options.runAt) : new Date());
     await job.save();
   }
 

@@ -108,7 +108,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Agenda gets its own client of the driver version its backend was built against.
   const agendaClient = new MongoClient(database.uri, { ...DATABASE_TIMEOUTS });
   await agendaClient.connect();
-  const scheduler = new JobScheduler({ db: agendaClient.db(dbName), logger, metrics, pollMs: config.JOBS_POLL_MS });
+  const scheduler = new JobScheduler({ db: agendaClient.db(dbName), logger, metrics, pollMs: config.JOBS_POLL_MS, clock });
 
   const providers = await setUpProviders(modules, config, { logger, metrics });
   const audit = new AuditService(models, logger);

@@ -142,7 +142,7 @@ describe('a charge claimed by a process that died', () => {
     expect((await paymentBy('va_bca'))!.chargeState).toBe('not_sent');
     expect(midtrans.chargeRequests).toBe(0);
 
-    clock.advance(CHARGE_CLAIM_LEASE_MS + 60_000);
+    await clock.advance(CHARGE_CLAIM_LEASE_MS + 60_000);
     await second!.hub.services.payments.reconcileStale();
 
     // Midtrans: looked up by order_id (not there), sent again once, accepted.
@@ -159,7 +159,7 @@ describe('a charge claimed by a process that died', () => {
     expect(xendit.payments.filter((p) => p.referenceId === viaXendit.orderId)).toHaveLength(0);
 
     // Another round changes nothing: no second send, no second notice.
-    clock.advance(5 * 60_000);
+    await clock.advance(5 * 60_000);
     await second!.hub.services.payments.reconcileStale();
     expect(midtrans.chargeRequests).toBe(1);
     expect((await paymentBy('invoice'))!.chargeState).toBe('needs_attention');

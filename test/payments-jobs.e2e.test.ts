@@ -4,18 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/lib/clock.js';
 import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
 // These tests feed hand-made signed bodies to the state machine (orders, duplicates, refunds the simulator never
 // made), so the provider confirmation is off here; test/payments-confirmation.e2e.test.ts covers it.
 const TRUST_BODIES = { PAYMENT_CONFIRM_NOTIFICATIONS: 'false' };
+// Time passes when a test says so (scheduled charges, overdue payments), not by sleeping or rewriting stored dates.
+const clock = new ManualClock();
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
 let keyCounter = 0;
 const idem = () => ({ 'idempotency-key': `jobs-key-${Date.now()}-${++keyCounter}` });
 
 beforeAll(async () => {
-  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' } });
+  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' }, hubOptions: { clock } });
   user = await t.createUser('Scheduler');
 });
 afterAll(async () => t?.stop());
@@ -35,18 +38,24 @@ const signed = (orderId: string, status: string, code: string, gross: string, ke
 
 describe('scheduled payments', () => {
   it('records a future payment as scheduled and charges it when its time comes', async () => {
-    const runAt = new Date(Date.now() + 1500).toISOString();
+    // An hour ahead: however slow the machine, the request cannot overtake it (1.5 s ahead sometimes did).
+    const runAt = new Date(clock.now().getTime() + 3600_000).toISOString();
     const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000, runAt }, idem());
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('scheduled');
     expect(res.body.instructions).toBeNull();
+    // Not before its time…
+    await t.hub.services.payments.reconcileStale();
+    expect((await user.client.get(`/api/payment/${res.body.id}`)).body.status).toBe('scheduled');
+    // …and charged by its job once the hour has passed.
+    await clock.advance(3600_000);
     const charged = await eventually(() => user.client.get(`/api/payment/${res.body.id}`), (r) => r.body.status === 'pending' && r.body.instructions);
     expect(charged.body.status).toBe('pending');
     expect(charged.body.instructions.vaNumber).toEqual(expect.any(String));
   });
 
   it('cancels a scheduled payment before it runs, and it is never charged', async () => {
-    const runAt = new Date(Date.now() + 60_000).toISOString();
+    const runAt = new Date(clock.now().getTime() + 60_000).toISOString();
     const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 10_000_000, runAt }, idem());
     const cancelled = await user.client.post(`/api/payment/${res.body.id}/cancel`);
     expect(cancelled.status).toBe(200);
@@ -284,10 +293,10 @@ describe('refunds and reconciliation', () => {
     } finally {
       t.hub.sandboxes.midtrans!.setNotificationUrl(`${t.url}/webhooks/midtrans`);
     }
-    await t.hub.models.Payment.updateOne({ _id: pay.body.id }, { $set: { expiresAt: new Date(Date.now() - 10 * 60_000) } });
-    const result = await t.hub.services.payments.reconcileStale();
-    expect(result.changed).toBeGreaterThanOrEqual(1);
-    const after = await user.client.get(`/api/payment/${pay.body.id}`);
+    // Quiet for more than 30 minutes: the reconciliation job (due at once, since its minute has passed too) asks
+    // the provider.
+    await clock.advance(31 * 60_000);
+    const after = await eventually(() => user.client.get(`/api/payment/${pay.body.id}`), (r) => r.body.status === 'success');
     expect(after.body.status).toBe('success');
     expect(after.body.history.at(-1).source).toBe('poll');
   });
