@@ -95,7 +95,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const dbName = options.dbName ?? databaseNameFrom(database.uri);
   const modules = options.modules ?? hubModules;
   const clock = options.clock ?? systemClock;
-  const connection = await connectMongoose(database.uri, dbName);
+  const connection = await connectMongoose(database.uri, dbName, clock);
   const models = createModels(connection, modules.flatMap((m) => (m.models ? [m.models] : [])));
   await ensureIndexes(models);
 

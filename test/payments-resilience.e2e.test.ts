@@ -6,11 +6,14 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/lib/clock.js';
 import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
 // These tests feed hand-made signed bodies to the state machine (orders, duplicates, refunds the simulator never
 // made), so the provider confirmation is off here; test/payments-confirmation.e2e.test.ts covers it.
 const TRUST_BODIES = { PAYMENT_CONFIRM_NOTIFICATIONS: 'false' };
+// Time passes when a test says so, instead of stored dates being rewritten.
+const clock = new ManualClock();
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
 let n = 0;
@@ -50,7 +53,7 @@ function createDailyRecurring(description: string, extra: Record<string, unknown
 
 beforeAll(async () => {
   // Polling for asynchronous effects makes many reads; the per-key rate limit has its own test.
-  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_PER_MINUTE: '100000' } });
+  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_PER_MINUTE: '100000', SANDBOX_PROVIDER_TIMEOUT_MS: '1000' }, hubOptions: { clock } });
   user = await t.createUser('Resilience');
 });
 afterAll(async () => t?.stop());
@@ -242,9 +245,8 @@ describe('processing', () => {
       { method: 'va_bri', amountMinor: 7_000_000, currency: 'IDR' },
       { dedupeKey: `idem:${user.id}:${headers['idempotency-key']}`, origin: { kind: 'api' }, chargeNow: false },
     );
-    // The request that recorded it died over a minute ago.
-    // (Through the driver: mongoose treats createdAt as immutable.)
-    await t.hub.models.Payment.collection.updateOne({ _id: new Types.ObjectId(payment.id) }, { $set: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    // The request that recorded it died; five minutes pass.
+    await clock.advance(5 * 60_000);
     const retry = await user.client.post('/api/payment/process', { method: 'va_bri', amountMinor: 7_000_000 }, headers);
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ id: payment.id, chargeState: 'accepted', instructions: { kind: 'virtual_account' } });
@@ -256,7 +258,8 @@ describe('processing', () => {
       { method: 'va_bri', amountMinor: 8_000_000, currency: 'IDR' },
       { dedupeKey: `idem:${user.id}:abandoned-${Date.now()}`, origin: { kind: 'api' }, chargeNow: false },
     );
-    await t.hub.models.Payment.collection.updateOne({ _id: new Types.ObjectId(payment.id) }, { $set: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+    // Ten minutes pass with no retry.
+    await clock.advance(11 * 60_000);
     const before = t.hub.sandboxes.midtrans!.chargeRequests;
     await t.hub.services.payments.reconcileStale();
     const after = await user.client.get(`/api/payment/${payment.id}`);
@@ -307,7 +310,7 @@ describe('recurring', () => {
     const view = await user.client.get('/api/payment/recurring');
     const mine = view.body.recurring.find((r: { id: string }) => r.id === rec.body.id);
     expect(mine).toMatchObject({ runsMade: 1, lastRun: { status: 'pending' } });
-  }, 20_000);
+  });
 
   it('runs a cron schedule on Jakarta wall time and lists the next runs', async () => {
     const rec = await user.client.post('/api/payment/recurring', {
@@ -432,7 +435,8 @@ describe('refunds that finish later (Xendit Refunds API)', () => {
     // Not yet late: reconciliation leaves it alone.
     await t.hub.services.payments.reconcileStale();
     expect((await user.client.get(`/api/payment/${pay.id}`)).body.refunds[0].status).toBe('pending');
-    await t.hub.models.Payment.collection.updateOne({ orderId: pay.orderId }, { $set: { 'refunds.0.requestedAt': new Date(Date.now() - 20 * 60_000) } });
+    // Twenty minutes pass: now it is late.
+    await clock.advance(20 * 60_000);
     await t.hub.services.payments.reconcileStale();
     await t.hub.services.payments.reconcileStale();
     expect((await user.client.get(`/api/payment/${pay.id}`)).body).toMatchObject({ status: 'refunded', refundedAmountMinor: 6_000_000, refunds: [{ status: 'succeeded' }] });

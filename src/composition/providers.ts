@@ -72,8 +72,10 @@ export async function setUpProviders(
       const simulator = await start({ settleMs: config.SANDBOX_SETTLE_MS, log });
       running.push(simulator);
       sandboxes[descriptor.name] = simulator.handle;
-      register(descriptor, descriptor.create(simulator.settings, context));
-      Object.assign(webhookSecrets, descriptor.webhookSecrets(simulator.settings));
+      // The adapter's wait for an answer, when its settings have one, is the sandbox's (SANDBOX_PROVIDER_TIMEOUT_MS).
+      const simulated = withSandboxTimeout(simulator.settings, config.SANDBOX_PROVIDER_TIMEOUT_MS);
+      register(descriptor, descriptor.create(simulated, context));
+      Object.assign(webhookSecrets, descriptor.webhookSecrets(simulated));
       banner.push(simulator.banner);
     }
   } catch (err) {
@@ -93,4 +95,8 @@ export async function setUpProviders(
       await Promise.allSettled(running.map((s) => s.stop()));
     },
   };
+}
+
+function withSandboxTimeout(settings: unknown, timeoutMs: number): unknown {
+  return settings && typeof settings === 'object' && 'timeoutMs' in settings ? { ...settings, timeoutMs } : settings;
 }

@@ -61,6 +61,8 @@ const coreShape = {
   ...bankFields,
   /** Simulators complete a payment (or any outside action a person would take) this long after it starts; 0 = only by hand. */
   SANDBOX_SETTLE_MS: wholeNumber({ min: 0, fallback: 3000 }),
+  /** How long provider adapters wait for a local simulator before calling it unanswered (tests of lost answers shorten it). */
+  SANDBOX_PROVIDER_TIMEOUT_MS: wholeNumber({ min: 100, max: 60_000, fallback: 5000 }),
   RATE_LIMIT_PER_MINUTE: wholeNumber({ min: 1, fallback: 120 }),
   LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   /** Attempts before a webhook event that keeps failing is parked as dead (then replayable by an admin). */

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
+import type { Clock } from '../lib/clock.js';
 import { DATABASE_TIMEOUTS } from './limits.js';
 import { maxTimePlugin } from './max-time-plugin.js';
 
@@ -124,8 +125,14 @@ export function databaseNameFrom(uri: string, fallback = 'smartwealth'): string 
   return match?.[1] ? decodeURIComponent(match[1]) : fallback;
 }
 
-export async function connectMongoose(uri: string, dbName: string): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, {
+/**
+ * A connection of its own Mongoose instance, whose `now()` (what createdAt/updatedAt are stamped with) is the hub's
+ * clock, so stored timestamps and the services' idea of "now" agree when a test moves time.
+ */
+export async function connectMongoose(uri: string, dbName: string, clock?: Clock): Promise<Connection> {
+  const instance = new mongoose.Mongoose();
+  if (clock) instance.now = () => clock.now();
+  const conn = instance.createConnection(uri, {
     dbName,
     // Each operation is bounded so a hung database fails fast (see limits.ts for how the bounds add up).
     ...DATABASE_TIMEOUTS,
