@@ -76,7 +76,11 @@ export interface StartTestHubOptions {
   hubOptions?: Partial<HubOptions>;
 }
 
+/** TEST_HUB_TIMING=1 prints how long each file's hub takes to start and stop (to find slow setup). */
+const timing = process.env.TEST_HUB_TIMING === '1';
+
 export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
+  const startedAt = performance.now();
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'swh-test-')));
   const dbName = options.dbName ?? `t_${randomBytes(6).toString('hex')}`;
   const config = loadConfig({
@@ -97,6 +101,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     ...options.hubOptions,
   });
   const { url } = await hub.listen(0, '127.0.0.1');
+  if (timing) console.log(`[hub timing] start ${Math.round(performance.now() - startedAt)} ms`);
   const anonymous = new ApiClient(url);
   const admin = anonymous.withKey(hub.adminApiKey);
   let counter = 0;
@@ -113,9 +118,12 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
       return { id: res.body.id, apiKey: res.body.apiKey, client: anonymous.withKey(res.body.apiKey) };
     },
     async stop({ cleanup = true } = {}) {
+      const stoppingAt = performance.now();
       if (cleanup) await hub.connection.dropDatabase().catch(() => {});
+      const dropped = performance.now();
       await hub.stop();
       if (cleanup && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (timing) console.log(`[hub timing] stop ${Math.round(performance.now() - stoppingAt)} ms (drop ${Math.round(dropped - stoppingAt)} ms)`);
     },
   };
 }
