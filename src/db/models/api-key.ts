@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /** Only the SHA-256 of a key is stored; the key itself is shown once, at creation. */
-const apiKeySchema = new Schema(
+const apiKeySchema = new Schema<ApiKeyDoc>(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     keyHash: { type: String, required: true, unique: true },
@@ -24,4 +24,4 @@ export interface ApiKeyDoc {
   revokedAt?: Date;
   createdAt: Date;
 }
-export const apiKeyModel = (conn: Connection): Model<ApiKeyDoc> => conn.model<ApiKeyDoc>('ApiKey', apiKeySchema as never);
+export const apiKeyModel = (conn: Connection): Model<ApiKeyDoc> => conn.model<ApiKeyDoc>('ApiKey', apiKeySchema);

@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 export const AUDIT_CHANNELS = ['api', 'telegram', 'slack', 'terminal', 'webhook', 'job', 'system'] as const;
 export type AuditChannel = (typeof AUDIT_CHANNELS)[number];
 
-const auditSchema = new Schema(
+const auditSchema = new Schema<AuditEntryDoc>(
   {
     at: { type: Date, required: true, default: () => new Date() },
     actorUserId: { type: Schema.Types.ObjectId, ref: 'User' },
@@ -66,4 +66,4 @@ export interface AuditEntryDoc {
   outcome: 'success' | 'failure';
   metadata?: Record<string, unknown>;
 }
-export const auditEntryModel = (conn: Connection): Model<AuditEntryDoc> => conn.model<AuditEntryDoc>('AuditEntry', auditSchema as never);
+export const auditEntryModel = (conn: Connection): Model<AuditEntryDoc> => conn.model<AuditEntryDoc>('AuditEntry', auditSchema);

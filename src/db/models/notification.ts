@@ -4,7 +4,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
  * Notification outbox: services write here; the chat adapters deliver to linked chats and mark them delivered.
  * Stored first so a notification survives a crash or a chat outage.
  */
-const notificationSchema = new Schema(
+const notificationSchema = new Schema<NotificationDoc>(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     kind: { type: String, required: true },
@@ -31,4 +31,4 @@ export interface NotificationDoc {
   deliveredAt?: Date;
   createdAt: Date;
 }
-export const notificationModel = (conn: Connection): Model<NotificationDoc> => conn.model<NotificationDoc>('Notification', notificationSchema as never);
+export const notificationModel = (conn: Connection): Model<NotificationDoc> => conn.model<NotificationDoc>('Notification', notificationSchema);

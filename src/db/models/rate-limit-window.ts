@@ -4,7 +4,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
  * One document per (subject, fixed window). Kept in MongoDB, not memory, so several hub processes share the count.
  * Old windows are removed by the maintenance job rather than a TTL index (the offline emulator has no TTL sweeper).
  */
-const rateLimitSchema = new Schema(
+const rateLimitSchema = new Schema<RateLimitWindowDoc>(
   {
     subject: { type: String, required: true },
     windowStart: { type: Date, required: true },
@@ -23,4 +23,4 @@ export interface RateLimitWindowDoc {
   expiresAt: Date;
 }
 export const rateLimitWindowModel = (conn: Connection): Model<RateLimitWindowDoc> =>
-  conn.model<RateLimitWindowDoc>('RateLimitWindow', rateLimitSchema as never);
+  conn.model<RateLimitWindowDoc>('RateLimitWindow', rateLimitSchema);

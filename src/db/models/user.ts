@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
-const userSchema = new Schema(
+const userSchema = new Schema<UserDoc>(
   {
     name: { type: String, required: true, trim: true, maxlength: 120 },
     role: { type: String, enum: USER_ROLES, required: true, default: 'user' },
@@ -23,4 +23,4 @@ export interface UserDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-export const userModel = (conn: Connection): Model<UserDoc> => conn.model<UserDoc>('User', userSchema as never);
+export const userModel = (conn: Connection): Model<UserDoc> => conn.model<UserDoc>('User', userSchema);

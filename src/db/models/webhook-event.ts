@@ -7,7 +7,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 export const INBOX_STATUSES = ['received', 'processing', 'applied', 'ignored', 'unmatched', 'failed', 'dead'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
-const webhookEventSchema = new Schema(
+const webhookEventSchema = new Schema<WebhookEventDoc>(
   {
     provider: { type: String, required: true },
     eventKey: { type: String, required: true },
@@ -62,4 +62,4 @@ export interface WebhookEventDoc {
   confirmAttempts?: number;
 }
 
-export const webhookEventModel = (conn: Connection): Model<WebhookEventDoc> => conn.model<WebhookEventDoc>('WebhookEvent', webhookEventSchema as never);
+export const webhookEventModel = (conn: Connection): Model<WebhookEventDoc> => conn.model<WebhookEventDoc>('WebhookEvent', webhookEventSchema);

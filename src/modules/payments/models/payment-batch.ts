@@ -4,12 +4,12 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
  * A batch is stored whole (all items in one document, so it is either fully recorded or not at all) and then
  * worked through by a job that creates one payment per item under a unique "batch:<id>:<index>" key.
  */
-const batchSchema = new Schema(
+const batchSchema = new Schema<PaymentBatchDoc>(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     status: { type: String, enum: ['queued', 'processing', 'completed'], required: true, default: 'queued' },
     /** Payment requests as sent, card tokens and phone numbers sealed (services/payments/sealed-fields.ts). */
-    items: { type: [Schema.Types.Mixed], required: true },
+    items: { type: [{ type: Schema.Types.Mixed }], required: true },
     dedupeKey: { type: String, unique: true, sparse: true },
     requestHash: { type: String },
     completedAt: { type: Date },
@@ -31,4 +31,4 @@ export interface PaymentBatchDoc {
   createdAt: Date;
   updatedAt: Date;
 }
-export const paymentBatchModel = (conn: Connection): Model<PaymentBatchDoc> => conn.model<PaymentBatchDoc>('PaymentBatch', batchSchema as never);
+export const paymentBatchModel = (conn: Connection): Model<PaymentBatchDoc> => conn.model<PaymentBatchDoc>('PaymentBatch', batchSchema);

@@ -31,7 +31,7 @@ const transitionSchema = new Schema(
   { _id: false },
 );
 
-const paymentSchema = new Schema(
+const paymentSchema = new Schema<PaymentDoc>(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     /** Our id at the provider (Midtrans order_id, Xendit reference_id/external_id). Stable across retries, so the provider deduplicates. */
@@ -156,4 +156,4 @@ export interface PaymentDoc {
   updatedAt: Date;
 }
 
-export const paymentModel = (conn: Connection): Model<PaymentDoc> => conn.model<PaymentDoc>('Payment', paymentSchema as never);
+export const paymentModel = (conn: Connection): Model<PaymentDoc> => conn.model<PaymentDoc>('Payment', paymentSchema);

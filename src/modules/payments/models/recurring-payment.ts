@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-const recurringSchema = new Schema(
+const recurringSchema = new Schema<RecurringPaymentDoc>(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     status: { type: String, enum: ['active', 'cancelled', 'completed'], required: true, default: 'active' },
@@ -45,4 +45,4 @@ export interface RecurringPaymentDoc {
   updatedAt: Date;
 }
 export const recurringPaymentModel = (conn: Connection): Model<RecurringPaymentDoc> =>
-  conn.model<RecurringPaymentDoc>('RecurringPayment', recurringSchema as never);
+  conn.model<RecurringPaymentDoc>('RecurringPayment', recurringSchema);

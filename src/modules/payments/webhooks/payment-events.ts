@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
-import type { NormalizedPaymentEvent } from '../providers/types.js';
 import type { PaymentService } from '../services/payment-service.js';
 import type { InboxHandler } from '../../../services/webhook-inbox.js';
+import { parseStoredPaymentEvent } from './normalized-event.js';
 
 /**
  * Applies a stored payment event. Duplicates and late events are `ignored`; an event for an order we do not know,
@@ -9,11 +9,10 @@ import type { InboxHandler } from '../../../services/webhook-inbox.js';
  */
 export function paymentEventHandler(payments: PaymentService): InboxHandler {
   return async (event) => {
-    const normalized = event.normalized as unknown as NormalizedPaymentEvent & { occurredAt: string | Date };
-    const outcome = await payments.applyProviderEvent(
-      { ...normalized, occurredAt: new Date(normalized.occurredAt) },
-      event._id as Types.ObjectId,
-    );
+    const parsed = parseStoredPaymentEvent(event.normalized);
+    // A stored event that is not a payment event will not become one on a retry: kept for a person, with why.
+    if (!parsed.ok) return { status: 'unmatched', outcome: `malformed: ${parsed.reason}` };
+    const outcome = await payments.applyProviderEvent(parsed.event, event._id as Types.ObjectId);
     if (outcome === 'applied') return { status: 'applied', outcome };
     if (outcome === 'duplicate' || outcome === 'stale') return { status: 'ignored', outcome };
     // Unknown order, wrong provider or amount, money on a closed payment, or the provider contradicting the body
