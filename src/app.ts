@@ -122,7 +122,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const services = {
     users,
     audit,
-    rateLimiter: new RateLimiter(models),
+    rateLimiter: new RateLimiter(models, clock),
     metrics,
     notifications,
     webhookInbox,

@@ -3,6 +3,7 @@
  * shares one budget per key (DESIGN §10). One atomic upsert+$inc per request.
  */
 import type { Models } from '../db/models/index.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
 
 export interface RateLimitDecision {
@@ -16,10 +17,11 @@ export interface RateLimitDecision {
 export class RateLimiter {
   constructor(
     private readonly models: Pick<Models, 'RateLimitWindow'>,
+    private readonly clock: Clock = systemClock,
     private readonly windowMs = 60_000,
   ) {}
 
-  async consume(subject: string, limit: number, now = Date.now()): Promise<RateLimitDecision> {
+  async consume(subject: string, limit: number, now = this.clock.now().getTime()): Promise<RateLimitDecision> {
     const windowStart = new Date(now - (now % this.windowMs));
     const resetAt = windowStart.getTime() + this.windowMs;
     const count = await this.increment(subject, windowStart, new Date(resetAt + this.windowMs));
@@ -32,7 +34,7 @@ export class RateLimiter {
   }
 
   /** Removes windows that have ended; run by the maintenance job (no TTL index, see the model). */
-  async purgeExpired(now = new Date()): Promise<number> {
+  async purgeExpired(now = this.clock.now()): Promise<number> {
     const result = await this.models.RateLimitWindow.deleteMany({ expiresAt: { $lt: now } });
     return result.deletedCount ?? 0;
   }

@@ -24,7 +24,7 @@ import { openRequest, sealRequest } from './sealed-fields.js';
 
 export class PaymentBatchService {
   constructor(
-    private readonly deps: { models: Pick<Models, 'PaymentBatch' | 'Payment'>; payments: PaymentService; jobs: JobQueue; audit: AuditService; cipher: FieldCipher; logger: Logger },
+    private readonly deps: { models: Pick<Models, 'PaymentBatch' | 'Payment'>; payments: PaymentService; jobs: JobQueue; audit: AuditService; cipher: FieldCipher; logger: Logger; now: () => Date },
   ) {}
 
   async submit(actor: Actor, items: PaymentRequest[], idempotencyKey: string) {
@@ -83,7 +83,7 @@ export class PaymentBatchService {
       try {
         const request = PaymentRequestSchema.parse(openRequest(batch.items[index], this.deps.cipher));
         // A runAt that went by while the batch waited (a queue backlog, a takeover after a crash) means "now".
-        if (request.runAt && request.runAt.getTime() <= Date.now()) delete request.runAt;
+        if (request.runAt && request.runAt.getTime() <= this.deps.now().getTime()) delete request.runAt;
         ({ payment } = await this.deps.payments.create(actor, request, {
           dedupeKey: `batch:${batchId}:${index}`,
           origin: { kind: 'batch', batchId: batch._id, itemIndex: index },
@@ -104,7 +104,7 @@ export class PaymentBatchService {
         this.deps.logger.warn({ err, batchId, index }, 'batch item charge failed');
       }
     }
-    await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, status: 'processing' }, { $set: { status: 'completed', completedAt: new Date() } });
+    await this.deps.models.PaymentBatch.updateOne({ _id: batch._id, status: 'processing' }, { $set: { status: 'completed', completedAt: this.deps.now() } });
   }
 
   async get(actor: Actor, batchId: string) {

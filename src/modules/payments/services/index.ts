@@ -47,7 +47,7 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
   return {
     payments,
     paymentQueries: new PaymentQueries(models),
-    paymentBatches: new PaymentBatchService({ models, payments, jobs, audit, cipher, logger }),
+    paymentBatches: new PaymentBatchService({ models, payments, jobs, audit, cipher, logger, now }),
     recurringPayments: new RecurringPaymentService({ models, payments, jobs, audit, notifications, cipher, logger, now }),
   };
 }
