@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownCurrencyError } from '../errors.js';
 import { convertMinor, crossRate, currencyInfo, formatMinor, parseMajorToMinor } from './currencies.js';
-import { numberToDecimalString, parseDecimal, toSignificantString } from './decimal.js';
+import { numberToDecimalString, parseDecimal, toSignificantString } from '../decimal.js';
 
 describe('ISO 4217 table', () => {
   it('gives each currency its own minor unit, IDR two decimals (not Intl’s zero)', () => {

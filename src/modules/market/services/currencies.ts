@@ -6,7 +6,7 @@
  */
 import cc from 'currency-codes';
 import { InvalidAmountError, UnknownCurrencyError } from '../errors.js';
-import { div, mul, parseDecimal, ratio, roundHalfAwayFromZero, type Ratio } from './decimal.js';
+import { div, mul, parseDecimal, ratio, roundHalfAwayFromZero, type Ratio } from '../decimal.js';
 
 export interface CurrencyInfo {
   code: string;
