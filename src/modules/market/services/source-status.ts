@@ -114,9 +114,13 @@ export class SourceStatusService implements SourceCallObserver {
     const breaker = entry.breaker();
     const latencyMs = { p50: p(0.5), p95: p(0.95), p99: p(0.99) };
     let state: SourceHealth;
-    if (breaker === 'open' || entry.consecutiveFailures >= this.downAfter) state = 'down';
+    // Open breaker: down. Half-open: a trial call is being let through, so it may be coming back. Closed breaker but
+    // failing every call (a source that just went away, before the breaker has enough volume): down.
+    if (breaker === 'open') state = 'down';
+    else if (breaker === 'half_open') state = 'degraded';
+    else if (entry.consecutiveFailures >= this.downAfter) state = 'down';
     else if (!recent.length) state = 'unknown';
-    else if (breaker === 'half_open' || errorRate > this.degradedErrorRate || (latencyMs.p95 ?? 0) > this.slowMs || entry.consecutiveFailures > 0) state = 'degraded';
+    else if (errorRate > this.degradedErrorRate || (latencyMs.p95 ?? 0) > this.slowMs || entry.consecutiveFailures > 0) state = 'degraded';
     else state = 'up';
     const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
     return {
