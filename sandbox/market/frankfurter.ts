@@ -3,7 +3,6 @@
  * Historical dates answer with the last working day on or before them and say which; before 1999-01-04 or an
  * unknown currency is 404 {"message":"not found"}, as the real service answers.
  */
-import { Hono } from 'hono';
 import { runSimulator, type RunningSimulator } from './simulator.js';
 import { ECB_ANCHORS, FIRST_ECB_DAY, ecbTable, lastWorkingDay } from './rates-data.js';
 
@@ -25,13 +24,8 @@ export interface FrankfurterSimulatorOptions {
 export function startFrankfurterSimulator(options: FrankfurterSimulatorOptions = {}): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   return runSimulator(
-    (faults, count) => {
-      const app = new Hono();
-      app.use('*', faults);
-      app.use('*', async (_c, next) => {
-        count();
-        await next();
-      });
+    'Frankfurter (ECB rates)',
+    (app) => {
       const notFound = () => new Response(JSON.stringify({ message: 'not found' }), { status: 404, headers: { 'content-type': 'application/json' } });
 
       const answer = (date: string, base: string, symbols: string | undefined) => {
@@ -57,7 +51,6 @@ export function startFrankfurterSimulator(options: FrankfurterSimulatorOptions =
         return answer(date, (c.req.query('base') ?? c.req.query('from') ?? 'EUR').toUpperCase(), c.req.query('symbols') ?? c.req.query('to'));
       });
       app.notFound(() => notFound());
-      return app;
     },
     // A broken deploy: JSON with the rates missing.
     (c) => c.json({ amount: 1.0, base: 'EUR', date: now().toISOString().slice(0, 10) }),

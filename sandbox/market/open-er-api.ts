@@ -2,7 +2,6 @@
  * open.er-api.com simulator: GET /v6/latest/:base → the whole table against that base, updated once a day
  * (time_last_update_* is today 00:02 UTC). An unknown base is 404 {"result":"error","error-type":"unsupported-code"}.
  */
-import { Hono } from 'hono';
 import { runSimulator, type RunningSimulator } from './simulator.js';
 import { usdTable } from './rates-data.js';
 
@@ -14,13 +13,8 @@ export interface OpenErApiSimulatorOptions {
 export function startOpenErApiSimulator(options: OpenErApiSimulatorOptions = {}): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   return runSimulator(
-    (faults, count) => {
-      const app = new Hono();
-      app.use('*', faults);
-      app.use('*', async (_c, next) => {
-        count();
-        await next();
-      });
+    'open.er-api.com',
+    (app) => {
       app.get('/v6/latest/:base', (c) => {
         const base = c.req.param('base').toUpperCase();
         const today = now().toISOString().slice(0, 10);
@@ -46,7 +40,6 @@ export function startOpenErApiSimulator(options: OpenErApiSimulatorOptions = {})
         });
       });
       app.notFound((c) => c.json({ result: 'error', 'error-type': 'unsupported-code' }, 404));
-      return app;
     },
     (c) => c.body('{"result":"success","base_code":"USD","rates":{"IDR":162', 200, { 'content-type': 'application/json' }),
     options,

@@ -4,7 +4,6 @@
  * about November to March and a dry season from about June to September on Java, the reverse-leaning pattern of
  * Medan, temperatures by altitude (Bandung sits at ~700 m and is ~5 °C cooler than Jakarta).
  */
-import { Hono } from 'hono';
 import { DAY_MS, dayIndex, isoDay, noise, runSimulator, stringSeed, type RunningSimulator } from './simulator.js';
 
 interface City {
@@ -82,13 +81,8 @@ export interface OpenMeteoSimulatorOptions {
 export function startOpenMeteoSimulator(options: OpenMeteoSimulatorOptions = {}): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   return runSimulator(
-    (faults, count) => {
-      const app = new Hono();
-      app.use('*', faults);
-      app.use('*', async (_c, next) => {
-        count();
-        await next();
-      });
+    'Open-Meteo',
+    (app) => {
       const refuse = (reason: string) => Response.json({ error: true, reason }, { status: 400 });
       const coordinates = (q: (k: string) => string | undefined) => {
         const latitude = Number(q('latitude'));
@@ -193,7 +187,6 @@ export function startOpenMeteoSimulator(options: OpenMeteoSimulatorOptions = {})
         const city = nearest(at.latitude, at.longitude);
         return c.json({ ...header(city, 'archive'), ...daily(city, datesBetween(start, end), fields) });
       });
-      return app;
     },
     // Columns that do not line up: a classic partial answer.
     (c) => c.json({ latitude: -6.2, longitude: 106.8, daily: { time: ['2024-01-01', '2024-01-02'], precipitation_sum: [12.1], temperature_2m_max: [31.2, 30.8], temperature_2m_min: [24.0, 24.1] } }),

@@ -3,7 +3,6 @@
  * RSS 2.0 with RFC 822 dates relative to "now". Like the real web, the same story shows up in two Indonesian feeds
  * with slightly different punctuation, and one feed repeats an item with tracking parameters on its link.
  */
-import { Hono } from 'hono';
 import { runSimulator, type RunningSimulator } from './simulator.js';
 
 interface Story {
@@ -77,13 +76,8 @@ const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 export function startRssSimulator(options: { port?: number; now?: () => Date } = {}): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   return runSimulator(
-    (faults, count) => {
-      const app = new Hono();
-      app.use('*', faults);
-      app.use('*', async (_c, next) => {
-        count();
-        await next();
-      });
+    'RSS news feeds',
+    (app) => {
       for (const [path, feed] of Object.entries(FEEDS)) {
         app.get(path, (c) => {
           const items = feed.stories.map((story) => {
@@ -103,7 +97,6 @@ export function startRssSimulator(options: { port?: number; now?: () => Date } =
           return c.body(xml, 200, { 'content-type': 'application/rss+xml; charset=utf-8' });
         });
       }
-      return app;
     },
     // Cut off mid-document.
     (c) => c.body('<?xml version="1.0"?><rss version="2.0"><channel><title>CNBC</title><item><title>IHSG', 200, { 'content-type': 'application/rss+xml' }),

@@ -1,12 +1,13 @@
 /**
- * The little kit every market simulator shares: fault injection (down, slow, 5xx, 429, bad data) in front of the
- * real routes, a request counter, and stop/restart on the same port so a test can take a source away and bring it
- * back while the hub keeps its configured URL.
+ * What the market simulators share, on top of the simulator kit (sandbox/shared/kit.ts): the kit's faults
+ * (timeout, slow, 500, 503, garbled JSON, via `faults.inject` or `POST /_sandbox/faults`) plus three a public data
+ * source shows: `down` (the connection dropped without an answer), `http429` (rate limited) and `bad_data` (a
+ * well-formed but wrong answer for that route). A request counter lets tests see whether a call reached the source.
  */
-import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { listen } from '../shared/listen.js';
+import type { Context, Hono } from 'hono';
+import { createSimulatorKit, type FaultSpec as KitFaultSpec } from '../shared/kit.js';
 
-export type MarketFaultMode = 'down' | 'slow' | 'http500' | 'http503' | 'http429' | 'bad_data';
+export type MarketFaultMode = 'down' | 'timeout' | 'slow' | 'http500' | 'http503' | 'http429' | 'bad_json' | 'bad_data';
 
 export interface FaultSpec {
   mode: MarketFaultMode;
@@ -26,77 +27,49 @@ export interface FaultControl {
 export interface RunningSimulator {
   url: string;
   faults: FaultControl;
-  /** Requests that reached the routes (not counting faulted ones). */
+  /** Requests that reached the source's routes (faulted ones do not count). */
   readonly requests: number;
-  /** Closes the listener: the source is down (connection refused). */
+  /** Closes the listener: from then on the source refuses connections. */
   stop(): Promise<void>;
-  /** Listens again on the same port. */
-  restart(): Promise<void>;
-}
-
-/**
- * Fault middleware. `badData` answers with something the real API could plausibly send when broken (a truncated
- * or wrong-shaped body) for that route.
- */
-export function faultMiddleware(state: { fault?: FaultSpec & { remaining: number } }, badData: (c: Context) => Response): MiddlewareHandler {
-  return async (c, next) => {
-    const fault = state.fault;
-    if (fault && fault.remaining > 0 && (!fault.paths || fault.paths.test(c.req.path))) {
-      fault.remaining--;
-      switch (fault.mode) {
-        case 'down': {
-          // Drop the connection without an answer, as a dead host behind a load balancer does.
-          const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
-          incoming?.socket?.destroy();
-          return c.body(null, 502);
-        }
-        case 'slow':
-          await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 10_000).unref());
-          break;
-        case 'http500':
-          return c.json({ error: 'internal server error' }, 500);
-        case 'http503':
-          return c.text('Service Temporarily Unavailable', 503);
-        case 'http429':
-          return c.json({ error: 'too many requests' }, 429, { 'retry-after': '60' });
-        case 'bad_data':
-          return badData(c);
-      }
-    }
-    return next();
-  };
 }
 
 export async function runSimulator(
-  build: (middleware: MiddlewareHandler, count: () => void) => Hono,
+  name: string,
+  build: (api: Hono) => void,
   badData: (c: Context) => Response,
   options: { port?: number } = {},
 ): Promise<RunningSimulator> {
-  const state: { fault?: FaultSpec & { remaining: number } } = {};
+  const kit = createSimulatorKit({
+    name,
+    customFault: (mode, c) => {
+      if (mode === 'down') {
+        // Drop the connection without an answer, as a dead host behind a load balancer does.
+        (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
+        return c.body(null, 502);
+      }
+      if (mode === 'http429') return c.json({ error: 'too many requests' }, 429, { 'retry-after': '60' });
+      if (mode === 'bad_data') return badData(c);
+      return undefined;
+    },
+  });
   let requests = 0;
-  const app = build(faultMiddleware(state, badData), () => void requests++);
-  let server = await listen(app, { port: options.port ?? 0 });
-  const port = Number(new URL(server.url).port);
-  let running = true;
+  kit.api.use('*', async (_c, next) => {
+    requests++;
+    await next();
+  });
+  build(kit.api);
+  kit.page(() => `<p>${requests} requests served. Fault modes here also: down, http429, bad_data.</p>`);
+  const running = await kit.listen({ port: options.port ?? 0 });
   return {
-    url: server.url,
+    url: running.url,
     faults: {
-      inject: (fault) => void (state.fault = { ...fault, remaining: fault.count ?? Number.POSITIVE_INFINITY }),
-      clear: () => void (state.fault = undefined),
+      inject: (fault) => kit.injectFaults({ ...fault, count: fault.count ?? Number.MAX_SAFE_INTEGER } as KitFaultSpec),
+      clear: () => kit.injectFaults({ mode: 'slow', count: 0 }),
     },
     get requests() {
       return requests;
     },
-    async stop() {
-      if (!running) return;
-      running = false;
-      await server.close();
-    },
-    async restart() {
-      if (running) return;
-      server = await listen(app, { port });
-      running = true;
-    },
+    stop: () => running.stop(),
   };
 }
 

@@ -4,7 +4,6 @@
  * session bar is stamped 09:00 WIB and the market time 16:14 WIB, as Yahoo shows IDX. Unknown symbol → 404 with
  * `chart.error`, `result: null`.
  */
-import { Hono } from 'hono';
 import { DAY_MS, noise, runSimulator, stringSeed, type RunningSimulator } from './simulator.js';
 
 interface Listing {
@@ -66,13 +65,8 @@ export interface YahooChartSimulatorOptions {
 export function startYahooChartSimulator(options: YahooChartSimulatorOptions = {}): Promise<RunningSimulator> {
   const now = options.now ?? (() => new Date());
   return runSimulator(
-    (faults, count) => {
-      const app = new Hono();
-      app.use('*', faults);
-      app.use('*', async (_c, next) => {
-        count();
-        await next();
-      });
+    'Yahoo Finance chart (IDX)',
+    (app) => {
       app.get('/v8/finance/chart/:symbol', (c) => {
         const symbol = c.req.param('symbol').toUpperCase();
         const ticker = symbol.endsWith('.JK') ? symbol.slice(0, -3) : '';
@@ -153,7 +147,6 @@ export function startYahooChartSimulator(options: YahooChartSimulatorOptions = {
           },
         });
       });
-      return app;
     },
     // Half an answer: meta without a price, no indicators.
     (c) => c.json({ chart: { result: [{ meta: { currency: 'IDR', symbol: 'BBCA.JK' } }], error: null } }),
