@@ -4,6 +4,12 @@
  * A simulator hands back the settings its provider's adapter is built from, exactly as real credentials would be.
  */
 import { randomBytes } from 'node:crypto';
+import { startFrankfurterSimulator } from './market/frankfurter.js';
+import { startOpenErApiSimulator } from './market/open-er-api.js';
+import { startOpenMeteoSimulator } from './market/open-meteo.js';
+import { startRssSimulator } from './market/rss.js';
+import type { RunningSimulator as MarketSimulator } from './market/simulator.js';
+import { startYahooChartSimulator } from './market/yahoo-chart.js';
 import { startMidtransSandbox } from './midtrans/index.js';
 import { startXenditSandbox } from './xendit/index.js';
 
@@ -52,7 +58,26 @@ export const simulators = {
       banner: `Xendit sandbox:   ${sim.url}/_sandbox`,
     };
   },
+  // Market data sources: public, keyless APIs; the simulators speak their URLs and JSON/RSS shapes.
+  frankfurter: () => marketSimulator(startFrankfurterSimulator(), (url) => ({ baseUrl: `${url}/v1` }), 'Frankfurter (ECB rates)'),
+  'open-er-api': () => marketSimulator(startOpenErApiSimulator(), (url) => ({ baseUrl: `${url}/v6` }), 'open.er-api.com rates'),
+  'yahoo-chart': () => marketSimulator(startYahooChartSimulator(), (url) => ({ baseUrl: url }), 'Yahoo chart (IDX)'),
+  'open-meteo': () => marketSimulator(startOpenMeteoSimulator(), (url) => ({ baseUrl: url }), 'Open-Meteo'),
+  'rss-news': () => marketSimulator(startRssSimulator(), (url) => ({ origin: url }), 'RSS news feeds'),
 } satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;
 
 /** The running simulators by provider name, typed, for tests and the banner. */
 export type SandboxHandles = { [Name in keyof typeof simulators]?: Awaited<ReturnType<(typeof simulators)[Name]>>['handle'] };
+
+/** A market simulator as a registry entry: the adapter's settings point at it; it sends no webhooks. */
+async function marketSimulator<Settings>(started: Promise<MarketSimulator>, settings: (url: string) => Settings, label: string) {
+  const sim = await started;
+  return {
+    settings: settings(sim.url),
+    url: sim.url,
+    handle: sim,
+    setHubUrl: () => {},
+    stop: () => sim.stop(),
+    banner: `${`${label} sandbox:`.padEnd(34)}${sim.url}/_sandbox`,
+  };
+}

@@ -57,7 +57,7 @@ export class SourceClient {
   private readonly retries: number;
   private readonly retryDelayMs: number;
 
-  constructor(private readonly options: SourceClientOptions) {
+  constructor(private options: SourceClientOptions) {
     this.source = options.source;
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.retries = options.retries ?? 2;
@@ -71,6 +71,14 @@ export class SourceClient {
       errorFilter: (err: unknown) => isDefinitiveAnswer(err),
       name: options.source,
     });
+  }
+
+  /**
+   * Reports of every call go here from now on. The composition builds adapters before services, so the status
+   * service attaches itself once it exists.
+   */
+  observe(observer: SourceCallObserver): void {
+    this.options.observer = observer;
   }
 
   get breakerState(): BreakerState {

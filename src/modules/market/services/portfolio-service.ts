@@ -3,6 +3,8 @@
  * gain/loss in IDR minor units). Every query is scoped to the user: another user's holding is "not found".
  */
 import type { Types } from 'mongoose';
+import type { AuditService } from '../../../services/audit.js';
+import type { Actor } from '../../../services/actor.js';
 import { AppError, notFound } from '../../../lib/errors.js';
 import { SHARES_PER_LOT, type PortfolioHoldingModel } from '../models/portfolio-holding.js';
 import { div, ratio, toDecimalString } from '../decimal.js';
@@ -35,10 +37,10 @@ export interface PortfolioValuation {
 }
 
 export class PortfolioService {
-  constructor(private readonly deps: { model: PortfolioHoldingModel; stocks: StocksService; now: () => Date }) {}
+  constructor(private readonly deps: { model: PortfolioHoldingModel; stocks: StocksService; audit: AuditService; now: () => Date }) {}
 
   /** Sets a holding (replacing lots and average price); the ticker must quote on IDX. */
-  async upsert(userId: Types.ObjectId | string, input: { ticker: string; lots: number; averagePrice: string }) {
+  async upsert(actor: Actor, input: { ticker: string; lots: number; averagePrice: string }) {
     const ticker = normaliseTicker(input.ticker, 'ticker');
     if (!Number.isSafeInteger(input.lots) || input.lots < 1) {
       throw new AppError('VALIDATION_FAILED', 'lots: a whole number of lots (1 lot = 100 shares), at least 1', { details: { issues: [{ field: 'lots', reason: 'a whole number of lots, at least 1' }] } });
@@ -48,18 +50,21 @@ export class PortfolioService {
       throw new AppError('VALIDATION_FAILED', 'averagePrice: must be more than zero', { details: { issues: [{ field: 'averagePrice', reason: 'must be more than zero' }] } });
     }
     await this.deps.stocks.quote(ticker, 'ticker'); // unknown ticker → 400 naming it, nothing stored
+    const userId = actor.userId;
     const doc = await this.deps.model.findOneAndUpdate(
       { userId, ticker },
       { $set: { lots: input.lots, averagePriceMinor, currency: 'IDR' } },
       { upsert: true, returnDocument: 'after' },
     );
+    await this.deps.audit.record({ actor, action: 'market.portfolio.set', target: { type: 'portfolioHolding', id: ticker }, metadata: { lots: input.lots, averagePriceMinor } });
     return { ticker: doc!.ticker, lots: doc!.lots, averagePriceMinor: doc!.averagePriceMinor, currency: doc!.currency };
   }
 
-  async remove(userId: Types.ObjectId | string, ticker: string): Promise<void> {
+  async remove(actor: Actor, ticker: string): Promise<void> {
     const symbol = normaliseTicker(ticker, 'ticker');
-    const { deletedCount } = await this.deps.model.deleteOne({ userId, ticker: symbol });
+    const { deletedCount } = await this.deps.model.deleteOne({ userId: actor.userId, ticker: symbol });
     if (!deletedCount) throw notFound(`holding ${symbol}`);
+    await this.deps.audit.record({ actor, action: 'market.portfolio.remove', target: { type: 'portfolioHolding', id: symbol } });
   }
 
   async valuation(userId: Types.ObjectId | string): Promise<PortfolioValuation> {
