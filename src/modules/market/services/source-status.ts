@@ -119,7 +119,8 @@ export class SourceStatusService implements SourceCallObserver {
     if (breaker === 'open') state = 'down';
     else if (breaker === 'half_open') state = 'degraded';
     else if (entry.consecutiveFailures >= this.downAfter) state = 'down';
-    else if (!recent.length) state = 'unknown';
+    // Quiet lately (answers came from cache): the last thing it did is the best knowledge of it.
+    else if (!recent.length) state = entry.lastSuccessAt !== undefined ? 'up' : 'unknown';
     else if (errorRate > this.degradedErrorRate || (latencyMs.p95 ?? 0) > this.slowMs || entry.consecutiveFailures > 0) state = 'degraded';
     else state = 'up';
     const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
