@@ -103,7 +103,7 @@ describe('stocks and portfolio', () => {
   it('values a portfolio in lots of 100 shares, per user', async () => {
     expect((await alice.client.request('PUT', '/api/external/portfolio/BBCA', { lots: 10, averagePrice: '9000' })).status).toBe(200);
     expect((await alice.client.request('PUT', '/api/external/portfolio/goto', { lots: 500, averagePrice: '85' })).status).toBe(200);
-    const unknown = await alice.client.request('PUT', '/api/external/portfolio/ZZZZ', { lots: 1, averagePrice: '100' });
+    const unknown = await alice.client.request<any>('PUT', '/api/external/portfolio/ZZZZ', { lots: 1, averagePrice: '100' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('ZZZZ');
 
@@ -208,13 +208,13 @@ describe('news', () => {
 describe('settings', () => {
   it('starts from defaults, normalises what it stores, and refuses unknown values naming them with nothing changed', async () => {
     expect((await bob.client.get('/api/external/settings')).body).toMatchObject({ homeCurrency: 'IDR', city: 'Jakarta' });
-    const set = await bob.client.request('PUT', '/api/external/settings', { homeCurrency: 'jpy', city: 'surabaya', watchList: ['bbri', 'BBRI', 'asii'] });
+    const set = await bob.client.request<any>('PUT', '/api/external/settings', { homeCurrency: 'jpy', city: 'surabaya', watchList: ['bbri', 'BBRI', 'asii'] });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ homeCurrency: 'JPY', city: 'Surabaya', watchList: ['BBRI', 'ASII'] });
-    const bad = await bob.client.request('PUT', '/api/external/settings', { homeCurrency: 'ABC', city: 'Bandung' });
+    const bad = await bob.client.request<any>('PUT', '/api/external/settings', { homeCurrency: 'ABC', city: 'Bandung' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('ABC');
-    const ticker = await bob.client.request('PUT', '/api/external/settings', { watchList: ['BBCA', 'QQQQ'] });
+    const ticker = await bob.client.request<any>('PUT', '/api/external/settings', { watchList: ['BBCA', 'QQQQ'] });
     expect(ticker.status).toBe(400);
     expect(ticker.body.error.message).toContain('QQQQ');
     expect((await bob.client.get('/api/external/settings')).body).toMatchObject({ homeCurrency: 'JPY', city: 'Surabaya', watchList: ['BBRI', 'ASII'] });
