@@ -5,6 +5,7 @@
  * A conversion multiplies exact decimals and rounds once, to the target currency's minor unit, half away from zero.
  */
 import cc from 'currency-codes';
+import { CURRENCY_EXPONENT } from '../../../lib/money.js';
 import { InvalidAmountError, UnknownCurrencyError } from '../errors.js';
 import { div, mul, parseDecimal, ratio, roundHalfAwayFromZero, type Ratio } from '../decimal.js';
 
@@ -15,13 +16,9 @@ export interface CurrencyInfo {
   digits: number;
 }
 
-// Codes with no minor unit in the standard ("N.A.": gold, SDR, test codes) are not money the hub converts.
-const NOT_MONEY = new Set(['XAU', 'XAG', 'XPT', 'XPD', 'XBA', 'XBB', 'XBC', 'XBD', 'XTS', 'XXX', 'XSU', 'XUA', 'XDR']);
-
+// One table of minor units for the whole hub (src/lib/money.ts, from currency-codes); names from the same package.
 const TABLE: ReadonlyMap<string, CurrencyInfo> = new Map(
-  cc.data
-    .filter((record) => !NOT_MONEY.has(record.code) && Number.isInteger(record.digits))
-    .map((record) => [record.code, { code: record.code, name: record.currency, digits: record.digits }]),
+  Object.entries(CURRENCY_EXPONENT).map(([code, digits]) => [code, { code, name: cc.code(code)?.currency ?? code, digits }]),
 );
 
 export function isKnownCurrency(code: string): boolean {
