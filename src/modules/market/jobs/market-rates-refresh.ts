@@ -17,6 +17,6 @@ export const marketRatesRefreshJob = defineJob({
     const failed = results.filter((r) => !r.ok);
     logger.info({ results }, 'market rates refreshed');
     // Retry only when no source gave a table: one source down is what the fallback is for.
-    if (failed.length === results.length) throw new Error(`no rates source answered: ${failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
+    if (failed.length === results.length) throw new Error(`no rates source answered: ${failed.map((f) => f.error).join('; ')}`);
   },
 });
