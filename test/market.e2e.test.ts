@@ -130,6 +130,13 @@ describe('weather and seasonal spending', () => {
     expect(bandung.status).toBe(200);
     expect(bandung.body.place.name).toBe('Bandung');
     expect(bandung.body.daily).toHaveLength(7);
+    const history = await alice.client.get('/api/external/weather/history?city=Surabaya&from=2025-01&to=2025-12');
+    expect(history.status).toBe(200);
+    const months = history.body.months as { month: string; rainfallMm: number; season: string }[];
+    expect(months.map((m) => m.month)).toHaveLength(12);
+    expect(months.find((m) => m.month === '2025-01')!.season).toBe('rainy');
+    expect(months.find((m) => m.month === '2025-08')!.season).toBe('dry');
+    expect((await alice.client.get('/api/external/weather/history?city=Surabaya&from=2025-05&to=2025-01')).status).toBe(400);
     const nowhere = await alice.client.get('/api/external/weather?city=Atlantis');
     expect(nowhere.status).toBe(400);
     expect(nowhere.body.error.message).toContain('Atlantis');

@@ -125,3 +125,12 @@ export const SettingsPatch = z.object({
   watchList: z.array(z.string().max(12)).max(30).optional(),
   enabledServices: z.array(z.enum(['currency', 'stocks', 'weather', 'news'])).optional(),
 });
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM').openapi({ example: '2025-01' });
+export const WeatherHistoryQuery = z.object({ city: z.string().min(2).max(80).optional(), from: month, to: month });
+export const WeatherHistoryResponse = z.looseObject({
+  place: z.looseObject({ name: z.string() }),
+  months: z.array(z.looseObject({ month: z.string(), rainfallMm: z.number(), meanTemperatureC: z.number().nullable(), rainyDays: z.number().int(), season: z.enum(['rainy', 'dry']) })),
+  source: z.string(),
+  ...Freshness,
+});

@@ -7,6 +7,7 @@ import { registerPortfolioGet } from './portfolio-get.js';
 import { registerPortfolioSet } from './portfolio-set.js';
 import { registerPortfolioRemove } from './portfolio-remove.js';
 import { registerWeather } from './weather-current.js';
+import { registerWeatherHistory } from './weather-history.js';
 import { registerSeasonalAnalysis } from './weather-seasonal.js';
 import { registerSeasonalChart } from './weather-seasonal-chart.js';
 import { registerNews } from './news-list.js';
@@ -23,6 +24,7 @@ export const marketRoutes = [
   registerPortfolioSet,
   registerPortfolioRemove,
   registerWeather,
+  registerWeatherHistory,
   registerSeasonalAnalysis,
   registerSeasonalChart,
   registerNews,
