@@ -7,6 +7,7 @@
 import { defineModule } from '../contract.js';
 import { marketRoutes } from './api/routes/index.js';
 import { marketConfig } from './config.js';
+import { marketCachePruneJob } from './jobs/market-cache-prune.js';
 import { marketRatesRefreshJob } from './jobs/market-rates-refresh.js';
 import { marketModels } from './models/index.js';
 import { frankfurterProvider } from './providers/frankfurter.descriptor.js';
@@ -23,5 +24,5 @@ export const marketModule = defineModule({
   providers: [frankfurterProvider, openErApiProvider, yahooChartProvider, openMeteoProvider, rssNewsProvider],
   services: createMarketServices,
   routes: marketRoutes,
-  jobs: [marketRatesRefreshJob],
+  jobs: [marketRatesRefreshJob, marketCachePruneJob],
 });

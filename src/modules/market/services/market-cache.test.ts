@@ -103,6 +103,17 @@ describe('market cache', () => {
     expect(source.calls).toBe(2);
   });
 
+  it('forgets entries nobody has needed for longer than the limit, and keeps the rest', async () => {
+    const cache = new MarketCache(new MongoCacheStore(model), { now });
+    await cache.get('rates:frankfurter:2001-02-03', policy, async () => ({ value: { old: true }, source: 'frankfurter' }));
+    clock += 500 * 86_400_000;
+    await cache.get('q:UNVR', policy, counter(['1900']).fetch);
+    const removed = await cache.prune(400 * 86_400_000);
+    expect(removed).toBeGreaterThanOrEqual(1);
+    expect(await new MongoCacheStore(model).get('rates:frankfurter:2001-02-03')).toBeNull();
+    expect(await new MongoCacheStore(model).get('q:UNVR')).not.toBeNull();
+  });
+
   it('does not let a late, older write replace a newer one', async () => {
     const store = new MongoCacheStore(model);
     await store.put({ key: 'rates:x', source: 'frankfurter', value: { v: 'new' }, fetchedAt: new Date(clock) });

@@ -26,6 +26,8 @@ export interface CacheStore {
   put(entry: StoredEntry): Promise<void>;
   /** Takes the refresh lease for `key` if nobody holds it; false when another process is already refreshing. */
   lease(key: string, until: Date, now: Date): Promise<boolean>;
+  /** Deletes entries fetched before `before` (nobody has asked for them since); returns how many. */
+  prune(before: Date): Promise<number>;
 }
 
 export class MongoCacheStore implements CacheStore {
@@ -57,6 +59,11 @@ export class MongoCacheStore implements CacheStore {
       { returnDocument: 'after', projection: { _id: 1 } },
     );
     return taken !== null;
+  }
+
+  async prune(before: Date): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ fetchedAt: { $lt: before } });
+    return deletedCount ?? 0;
   }
 }
 
@@ -120,6 +127,14 @@ export class MarketCache {
   /** Fetches now whatever the cache holds (the scheduled refresh job). */
   async refresh<T>(key: string, fetch: () => Promise<{ value: T; source: string }>): Promise<Cached<T>> {
     return this.fetchAndStore(key, fetch);
+  }
+
+  /**
+   * Forgets answers nobody has needed for `maxAgeMs` (a historical table asked once, a ticker since dropped).
+   * Anything still in use is refetched, so its fetchedAt moves; outage fallbacks are recent by nature.
+   */
+  async prune(maxAgeMs: number): Promise<number> {
+    return this.store.prune(new Date(this.now() - maxAgeMs));
   }
 
   /** Resolves when no background refresh started by this process is running (tests, shutdown). */
