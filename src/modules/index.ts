@@ -8,4 +8,4 @@ import { ledgerModule } from './ledger/index.js';
 import { marketModule } from './market/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, dataModule, marketModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, marketModule, paymentsModule, dataModule];

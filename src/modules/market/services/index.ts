@@ -4,6 +4,7 @@
  */
 import type { ModuleDeps } from '../../contract.js';
 import type { NewsProvider, RatesProvider, StockProvider, WeatherProvider, MarketSource } from '../providers/types.js';
+import { HomeCurrencyConverter } from './home-currency.js';
 import { MarketCache, MongoCacheStore } from './market-cache.js';
 import { NewsService } from './news-service.js';
 import { PortfolioService } from './portfolio-service.js';
@@ -16,6 +17,8 @@ import { WeatherService } from './weather-service.js';
 
 export interface MarketServices {
   marketRates: RatesService;
+  /** Many dated amounts into one currency at each date's rate (analytics and exports in the home currency). */
+  marketHomeCurrency: HomeCurrencyConverter;
   marketStocks: StocksService;
   marketPortfolio: PortfolioService;
   marketWeather: WeatherService;
@@ -59,6 +62,7 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
   const marketWeather = new WeatherService({ provider: weather, cache, now });
   return {
     marketRates,
+    marketHomeCurrency: new HomeCurrencyConverter(marketRates),
     marketStocks,
     marketPortfolio: new PortfolioService({ model: models.PortfolioHolding, stocks: marketStocks, audit: deps.audit, now }),
     marketWeather,

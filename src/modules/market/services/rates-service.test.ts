@@ -16,6 +16,7 @@ import { createFrankfurterProvider } from '../providers/frankfurter.js';
 import { createOpenErApiProvider } from '../providers/open-er-api.js';
 import { marketRatesRefreshJob } from '../jobs/market-rates-refresh.js';
 import { MarketCache, MongoCacheStore } from './market-cache.js';
+import { HomeCurrencyConverter } from './home-currency.js';
 import { RatesService } from './rates-service.js';
 
 let conn: Connection;
@@ -79,6 +80,27 @@ describe('rates service', () => {
     expect(stale.sourceError).toBeDefined();
     ecb.faults.clear();
     wide.faults.clear();
+  });
+
+  it('converts many dated amounts into a home currency, each at its own date\'s rate, totals summed before rounding', async () => {
+    const { rates } = build();
+    const home = new HomeCurrencyConverter(rates);
+    const { items } = await home.convertEach(
+      [
+        { amountMinor: 10_000, currency: 'USD', date: '2024-01-05' },
+        { amountMinor: 10_000, currency: 'USD', date: '2024-03-08' },
+        { amountMinor: 15_000_000, currency: 'IDR', date: '2024-03-08' },
+      ],
+      'IDR',
+    );
+    const jan = await rates.convertFromMinor(10_000, 'USD', 'IDR', '2024-01-05');
+    expect(items[0].converted).toMatchObject({ amountMinor: jan.to.amountMinor, currency: 'IDR', rateDate: '2024-01-05' });
+    expect(items[1].converted.amountMinor).not.toBe(items[0].converted.amountMinor);
+    expect(items[2].converted.amountMinor).toBe(15_000_000);
+    // Three 0.01 USD at a rate that makes each 162.5… sen: summed first (0.03 USD), rounded once.
+    const total = await home.total(Array.from({ length: 3 }, () => ({ amountMinor: 1, currency: 'USD', date: '2024-01-05' })), 'IDR');
+    const once = await rates.convertFromMinor(3, 'USD', 'IDR', '2024-01-05');
+    expect(total.amountMinor).toBe(once.to.amountMinor);
   });
 
   it('refuses dates outside the reference period', async () => {
