@@ -44,6 +44,16 @@ describe('currency', () => {
     expect(Number(wide.body.rates.KWD)).toBeLessThan(0.00003);
   });
 
+  it('lists every currency some source quotes, with its own minor unit', async () => {
+    const res = await alice.client.get('/api/external/currency/list');
+    expect(res.status).toBe(200);
+    const byCode = Object.fromEntries(res.body.currencies.map((c: { code: string }) => [c.code, c]));
+    expect(byCode.IDR).toMatchObject({ digits: 2, sources: ['frankfurter', 'open-er-api'] });
+    expect(byCode.JPY.digits).toBe(0);
+    expect(byCode.KWD).toMatchObject({ digits: 3, sources: ['open-er-api'] });
+    expect(res.body.currencies.length).toBeGreaterThan(50);
+  });
+
   it('gives a past date\'s rates: a Saturday answers with the Friday before', async () => {
     const past = await alice.client.get('/api/external/currency?base=USD&symbols=IDR&date=2024-01-06');
     expect(past.status).toBe(200);

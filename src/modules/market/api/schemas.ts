@@ -134,3 +134,7 @@ export const WeatherHistoryResponse = z.looseObject({
   source: z.string(),
   ...Freshness,
 });
+
+export const CurrencyListResponse = z.object({
+  currencies: z.array(z.object({ code: z.string(), name: z.string(), digits: z.number().int().openapi({ description: 'ISO 4217 minor unit: IDR 2, JPY 0, KWD 3' }), sources: z.array(z.string()) })),
+});

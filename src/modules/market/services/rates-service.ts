@@ -93,6 +93,29 @@ export class RatesService {
     };
   }
 
+  /** Every currency some source quotes today, with its ISO name and minor unit, and which sources quote it. */
+  async currencies(): Promise<{ code: string; name: string; digits: number; sources: string[] }[]> {
+    const bySource = await Promise.allSettled(
+      this.deps.sources.map((source) =>
+        this.deps.cache.get(this.key(source, undefined), this.policy(source, undefined), async () => ({ value: await source.latest(), source: source.descriptor.id })),
+      ),
+    );
+    const codes = new Map<string, string[]>();
+    bySource.forEach((result, i) => {
+      if (result.status !== 'fulfilled') return;
+      const table = result.value.value;
+      for (const code of [table.base, ...Object.keys(table.rates)]) {
+        if (!isConvertible(code)) continue;
+        codes.set(code, [...(codes.get(code) ?? []), this.deps.sources[i].descriptor.id]);
+      }
+    });
+    if (!codes.size) {
+      const failure = bySource.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      throw failure?.reason ?? new SourceUnavailableError('rates', 'no rates source is configured', 'down');
+    }
+    return [...codes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, sources]) => ({ ...currencyInfo(code), sources }));
+  }
+
   /** Fetches today's table from every source now (the scheduled refresh), whatever the cache holds. */
   async refreshLatest(): Promise<{ source: string; ok: boolean; date?: string; error?: string }[]> {
     return Promise.all(

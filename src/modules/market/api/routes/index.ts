@@ -1,6 +1,7 @@
 /** The market REST operations, in registration order (fixed paths before parameterised ones). */
 import { registerCurrencyRates } from './currency-rates.js';
 import { registerCurrencyConvert } from './currency-convert.js';
+import { registerCurrencyList } from './currency-list.js';
 import { registerStockQuotes } from './stocks-quotes.js';
 import { registerStockHistory } from './stocks-history.js';
 import { registerPortfolioGet } from './portfolio-get.js';
@@ -18,6 +19,7 @@ import { registerMarketSettingsUpdate } from './settings-update.js';
 export const marketRoutes = [
   registerCurrencyRates,
   registerCurrencyConvert,
+  registerCurrencyList,
   registerStockQuotes,
   registerStockHistory,
   registerPortfolioGet,
