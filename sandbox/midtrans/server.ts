@@ -102,6 +102,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   let baseUrl = '';
   let chargeRequests = 0;
   let chargebackSeq = 20_000;
+  let latePending = false;
 
   const kit = createSimulatorKit({
     name: 'Midtrans Core API',
@@ -145,7 +146,10 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   async function notify(tx: MidtransTransaction): Promise<void> {
     const url = tx.notificationUrl ?? notificationUrl;
     if (!url) return;
-    await kit.deliver({ url, body: JSON.stringify(transactionBody(tx)), headers: { 'user-agent': 'Veritrans' }, label: `${tx.order_id} ${tx.transaction_status}` });
+    const send = (status: string) => kit.deliver({ url, body: JSON.stringify(transactionBody(tx, status)), headers: { 'user-agent': 'Veritrans' }, label: `${tx.order_id} ${status}` });
+    await send(tx.transaction_status);
+    // Out of order: a stale "pending" arrives after the outcome, as a late retried delivery would.
+    if (latePending && tx.transaction_status !== 'pending') await send('pending');
   }
 
   function must(orderId: string): MidtransTransaction {
@@ -459,7 +463,10 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     },
     ...controls,
     injectFaults: (spec) => kit.injectFaults(spec),
-    setDeliveryMode: (mode) => kit.setDeliveryMode(mode),
+    setDeliveryMode: (mode) => {
+      kit.setDeliveryMode({ duplicate: mode.duplicate });
+      latePending = Boolean(mode.outOfOrder);
+    },
     get transactions() {
       return [...transactions.values()];
     },
