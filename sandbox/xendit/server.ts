@@ -52,6 +52,7 @@ export interface XenditRefund {
   reference_id?: string;
   amount: number;
   currency: string;
+  country?: string;
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   reason: string;
   channel_code?: string;
@@ -781,6 +782,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       reference_id: b.reference_id,
       amount,
       currency: 'IDR',
+      country: 'ID',
       channel_code: p.channel,
       payment_method_type: prType,
       status: 'PENDING',
