@@ -235,7 +235,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     channel_code: p.channel,
     channel_properties: p.extra.channel_properties ?? null,
     actions: p.extra.actions ?? null,
-    is_redirect_required: p.channel !== 'ID_OVO',
+    is_redirect_required: p.channel !== 'ID_OVO' && p.channel !== 'ID_JENIUSPAY',
     callback_url: callbackUrl ?? null,
     created: p.created,
     updated: p.updated,
@@ -257,7 +257,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       case 'qr':
         return { event: 'qr.payment', api_version: '2022-07-31', business_id: businessId, created: now(), data: { id: `qrpy_${randomUUID()}`, business_id: businessId, currency: 'IDR', amount: p.amount, status, created: p.paidAt ?? now(), qr_id: p.id, qr_string: p.extra.qr_string, reference_id: p.referenceId, type: 'DYNAMIC', channel_code: 'ID_DANA', expires_at: p.expiresAt, payment_detail: { receipt_id: digits(12), source: 'DANA' } } };
       case 'va':
-        return { id: hex(12), payment_id: `pay-${hex(8)}`, callback_virtual_account_id: p.id, owner_id: businessId, external_id: p.referenceId, account_number: p.extra.account_number, bank_code: p.channel, amount: p.amount, merchant_code: String(p.extra.account_number).slice(0, 5), transaction_timestamp: p.paidAt ?? now(), currency: 'IDR', created: now(), updated: now() };
+        return { id: hex(12), payment_id: `pay-${hex(8)}`, callback_virtual_account_id: p.id, owner_id: businessId, external_id: p.referenceId, account_number: p.extra.account_number, bank_code: p.channel, amount: p.amount, merchant_code: BANK_PREFIX[p.channel] ?? String(p.extra.account_number).slice(0, 5), transaction_timestamp: p.paidAt ?? now(), currency: 'IDR', created: now(), updated: now() };
       case 'fpc':
         return { id: hex(12), external_id: p.referenceId, prefix: 'TEST', payment_code: p.extra.payment_code, retail_outlet_name: p.channel, name: p.extra.name ?? 'SmartWealth User', amount: p.amount, status: status === 'PAID' ? 'COMPLETED' : status, transaction_timestamp: p.paidAt ?? now(), payment_id: `fpc-pay-${hex(6)}`, fixed_payment_code_payment_id: hex(12), fixed_payment_code_id: p.id, owner_id: businessId };
       case 'pr':
@@ -392,7 +392,14 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     p.extra = {
       channel_properties: b!.channel_properties ?? null,
       metadata: b!.metadata ?? null,
-      actions: b!.channel_code === 'ID_OVO' ? null : { desktop_web_checkout_url: checkout, mobile_web_checkout_url: checkout, mobile_deeplink_checkout_url: `${b!.channel_code.toLowerCase().replace('id_', '')}://pay?ref=${p.id}`, qr_checkout_string: null },
+      // Per channel, as Xendit's checkout-methods table shows: OVO pushes to the app (no redirect), ShopeePay opens
+      // its app (deeplink or QR), DANA/LinkAja/AstraPay use web checkout pages.
+      actions:
+        b!.channel_code === 'ID_OVO' || b!.channel_code === 'ID_JENIUSPAY'
+          ? null
+          : b!.channel_code === 'ID_SHOPEEPAY'
+            ? { desktop_web_checkout_url: null, mobile_web_checkout_url: null, mobile_deeplink_checkout_url: `shopeeid://pay?ref=${p.id}`, qr_checkout_string: qrisString({ merchantName: 'SMARTWEALTH XENDIT', amountWhole: b!.amount, reference: b!.reference_id }) }
+            : { desktop_web_checkout_url: checkout, mobile_web_checkout_url: checkout, mobile_deeplink_checkout_url: null, qr_checkout_string: null },
     };
     register(p);
     return c.json(ewalletBody(p), 202);
@@ -479,7 +486,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     owner_id: businessId,
     external_id: p.referenceId,
     bank_code: p.channel,
-    merchant_code: String(p.extra.account_number).slice(0, 5),
+    merchant_code: BANK_PREFIX[p.channel] ?? String(p.extra.account_number).slice(0, 5),
     name: p.extra.name,
     account_number: p.extra.account_number,
     expected_amount: p.amount,
