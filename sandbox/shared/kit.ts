@@ -140,6 +140,28 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
     });
   };
 
+  // The page, the controls and the API are mounted once, on the first listen (a retry on another port reuses them).
+  let mounted = false;
+  const mount = () => {
+    mounted = true;
+    app.get('/_sandbox', async (c) =>
+      c.html(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.name)} sandbox</title>` +
+          '<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}</style>' +
+          `</head><body><h1>${escapeHtml(options.name)} sandbox</h1>${await renderPage()}` +
+          `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
+          `<h2>Callbacks sent</h2><table><tr><th>what</th><th>attempt</th><th>answer</th><th>at</th></tr>${deliveries
+            .slice(-50)
+            .reverse()
+            .map((d) => `<tr><td>${escapeHtml(d.label)}</td><td>${d.attempt}</td><td>${d.httpStatus ?? 'no answer'}</td><td>${d.at}</td></tr>`)
+            .join('')}</table></body></html>`,
+      ),
+    );
+    app.route('/_sandbox', control);
+    app.use('*', faults);
+    app.route('/', api);
+  };
+
   const kit: SimulatorKit = {
     api,
     control,
@@ -147,22 +169,7 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
       renderPage = render;
     },
     async listen(listenOptions) {
-      app.get('/_sandbox', async (c) =>
-        c.html(
-          `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.name)} sandbox</title>` +
-            '<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}</style>' +
-            `</head><body><h1>${escapeHtml(options.name)} sandbox</h1>${await renderPage()}` +
-            `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
-            `<h2>Callbacks sent</h2><table><tr><th>what</th><th>attempt</th><th>answer</th><th>at</th></tr>${deliveries
-              .slice(-50)
-              .reverse()
-              .map((d) => `<tr><td>${escapeHtml(d.label)}</td><td>${d.attempt}</td><td>${d.httpStatus ?? 'no answer'}</td><td>${d.at}</td></tr>`)
-              .join('')}</table></body></html>`,
-        ),
-      );
-      app.route('/_sandbox', control);
-      app.use('*', faults);
-      app.route('/', api);
+      if (!mounted) mount();
       const running = await listen(app, listenOptions);
       return {
         url: running.url,
