@@ -103,6 +103,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   let chargeRequests = 0;
   let chargebackSeq = 20_000;
   let latePending = false;
+  let duplicateOutcome = false;
 
   const kit = createSimulatorKit({
     name: 'Midtrans Core API',
@@ -148,6 +149,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     if (!url) return;
     const send = (status: string) => kit.deliver({ url, body: JSON.stringify(transactionBody(tx, status)), headers: { 'user-agent': 'Veritrans' }, label: `${tx.order_id} ${status}` });
     await send(tx.transaction_status);
+    if (duplicateOutcome) await send(tx.transaction_status);
     // Out of order: a stale "pending" arrives after the outcome, as a late retried delivery would.
     if (latePending && tx.transaction_status !== 'pending') await send('pending');
   }
@@ -464,7 +466,8 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     ...controls,
     injectFaults: (spec) => kit.injectFaults(spec),
     setDeliveryMode: (mode) => {
-      kit.setDeliveryMode({ duplicate: mode.duplicate });
+      // Each outcome twice, then (out of order) one late stale PENDING: as the hub's tests and real providers see it.
+      duplicateOutcome = Boolean(mode.duplicate);
       latePending = Boolean(mode.outOfOrder);
     },
     get transactions() {

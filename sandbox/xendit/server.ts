@@ -144,6 +144,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
   const paymentMethods = new Map<string, XenditPaymentMethod>();
   let callbackUrl = options.callbackUrl;
   let latePending = false;
+  let duplicateOutcome = false;
   let baseUrl = '';
 
   const kit = createSimulatorKit({
@@ -279,6 +280,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
 
   async function callBack(p: XenditPayment): Promise<void> {
     await deliverCallback(callbackBody(p), `${p.referenceId} ${p.status}`);
+    if (duplicateOutcome) await deliverCallback(callbackBody(p), `${p.referenceId} ${p.status}`);
     // Out of order: a stale PENDING after the outcome, as a late retried delivery would arrive.
     if (latePending && (p.product === 'ewc' || p.product === 'pr' || p.product === 'inv')) await deliverCallback(callbackBody(p, 'PENDING'), `${p.referenceId} PENDING`);
   }
@@ -866,7 +868,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     ...controls,
     injectFaults: (spec) => kit.injectFaults(spec),
     setDeliveryMode: (mode) => {
-      kit.setDeliveryMode({ duplicate: mode.duplicate });
+      // Each outcome twice, then (out of order) one late stale PENDING: as the hub's tests and real providers see it.
+      duplicateOutcome = Boolean(mode.duplicate);
       latePending = Boolean(mode.outOfOrder);
     },
     get payments() {
