@@ -342,7 +342,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       if (!pm) throw new Error(`no sandbox payment method ${paymentMethodId}`);
       if (pm.status !== 'PENDING') throw new Error(`payment method ${paymentMethodId} is ${pm.status}`);
       activate(pm);
-      await deliverCallback({ event: 'payment_method.activated', business_id: businessId, created: now(), data: paymentMethodBody(pm) }, `${pm.id} payment_method.activated`);
+      // Xendit also sends a payment_method.activated callback here; the hub reads link state by asking (GET
+      // /v2/payment_methods/{id} when its links are listed), so the sandbox leaves that callback out.
     },
   };
   const inFlight = (p: XenditPayment) => [...refundsById.values()].filter((r) => r.payment === p && r.refund.status === 'PENDING').reduce((sum, r) => sum + r.refund.amount, 0);

@@ -191,7 +191,7 @@ describe('Xendit adapter', () => {
     expect((await dd.getLink(mandiri.token)).status).toBe('unlinked');
     const refused = await xendit.charge({ orderId: ref(), method: 'direct_debit_mandiri', amount: { amountMinor: 5_000_000, currency: 'IDR' }, linkedAccount: { customerRef, token: mandiri.token } }).catch((e) => e);
     expect(refused).toMatchObject({ code: 'PROVIDER_REJECTED', details: { errorCode: 'PAYMENT_METHOD_NOT_ACTIVE' } });
-    await expect(xendit.charge({ orderId: ref(), method: 'direct_debit_bri', amount: { amountMinor: 5_000_000, currency: 'IDR' } })).rejects.toMatchObject({ code: 'CONFLICT', details: { needsLink: true } });
+    await expect(xendit.charge({ orderId: ref(), method: 'direct_debit_bri', amount: { amountMinor: 5_000_000, currency: 'IDR' } })).rejects.toMatchObject({ code: 'UNPROCESSABLE', details: { needsLink: true } });
   });
 
   it('refuses to void a pending e-wallet charge (void is for succeeded ones) and voids a succeeded one', async () => {

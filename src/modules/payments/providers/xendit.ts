@@ -224,7 +224,7 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
       }
       if (DIRECT_DEBIT[method]) {
         // A direct debit is a payment request against the payer's linked account (its payment method id).
-        if (!request.linkedAccount) throw new AppError('CONFLICT', `${method} needs a linked ${DIRECT_DEBIT[method]} account first`, { details: { provider: 'xendit', needsLink: true } });
+        if (!request.linkedAccount) throw new AppError('UNPROCESSABLE', `${method} needs a linked ${DIRECT_DEBIT[method]} account first`, { details: { provider: 'xendit', needsLink: true } });
         const res = await call('POST', '/payment_requests', {
           reference_id: request.orderId,
           amount,

@@ -16,6 +16,7 @@ import type { NotificationService } from '../../../services/notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
 import type { PaymentRequest } from './schemas.js';
 import { allowedFrom } from './state-machine.js';
+import type { LinkedAccountLookup } from './direct-debit-service.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
 /**
@@ -34,6 +35,8 @@ export interface PaymentServiceDeps {
   logger: Logger;
   /** PAYMENT_ROUTING from config. */
   routing?: string;
+  /** Direct debit: the payer's linked accounts (services/direct-debit-service.ts). */
+  linkedAccounts?: LinkedAccountLookup;
   now?: () => Date;
 }
 
