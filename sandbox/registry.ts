@@ -12,12 +12,25 @@ import type { RunningSimulator as MarketSimulator } from './market/simulator.js'
 import { startYahooChartSimulator } from './market/yahoo-chart.js';
 import { startMidtransSandbox } from './midtrans/index.js';
 import { startXenditSandbox } from './xendit/index.js';
+import { listenOnStablePort, stableSandboxSecret } from './shared/stable-settings.js';
 
 export interface SimulatorContext {
   /** SANDBOX_SETTLE_MS: how long a simulated person takes to complete what they started (0 = only by hand). */
   settleMs: number;
   log: (message: string, data?: object) => void;
+  /** DATA_DIR: where a simulator keeps the keys it made up, so they survive restarts. */
+  dataDir: string;
+  /** SANDBOX_<NAME>_PORT when set; otherwise the simulator's fixed default (or any free port when `anyPort`). */
+  port?: number;
+  /** Tests: listen on any free port unless one is configured. */
+  anyPort?: boolean;
 }
+
+/** Fixed default ports, so a developer's base URL stays the same across restarts (SANDBOX_<NAME>_PORT overrides). */
+export const DEFAULT_SIMULATOR_PORTS = { midtrans: 3901, xendit: 3902 } as const;
+
+const portFor = (ctx: SimulatorContext, name: keyof typeof DEFAULT_SIMULATOR_PORTS) => ({ configured: ctx.port ?? (ctx.anyPort ? 0 : undefined), fallback: DEFAULT_SIMULATOR_PORTS[name] });
+const taken = (note?: string) => (note ? `   (${note}; set SANDBOX_*_PORT to choose)` : '');
 
 export interface RunningSimulator<Settings, Handle> {
   /** What the adapter is built from (base URL pointing here, made-up keys for this run). */
@@ -34,28 +47,30 @@ export interface RunningSimulator<Settings, Handle> {
 
 export const simulators = {
   async midtrans(ctx: SimulatorContext) {
-    const serverKey = `SB-Mid-server-local-${randomBytes(12).toString('hex')}`;
-    const sim = await startMidtransSandbox({ serverKey, settleMs: ctx.settleMs, log: ctx.log });
+    const serverKey = await stableSandboxSecret(ctx.dataDir, 'midtrans-server-key', () => `SB-Mid-server-local-${randomBytes(12).toString('hex')}`);
+    const { running: sim, note } = await listenOnStablePort((port) => startMidtransSandbox({ serverKey, settleMs: ctx.settleMs, log: ctx.log, port }), portFor(ctx, 'midtrans'));
     return {
       settings: { serverKey, baseUrl: sim.url, timeoutMs: 5000 },
       url: sim.url,
       handle: sim,
       setHubUrl: (base: string) => sim.setNotificationUrl(`${base}/webhooks/midtrans`),
       stop: () => sim.stop(),
-      banner: `Midtrans sandbox: ${sim.url}/_sandbox${ctx.settleMs ? `   (settles by itself after ${ctx.settleMs} ms)` : ''}`,
+      banner:
+        `Midtrans sandbox: ${sim.url}/_sandbox${ctx.settleMs ? `   (settles by itself after ${ctx.settleMs} ms)` : ''}${taken(note)}\n` +
+        `                  Core API base URL ${sim.url}, server key ${serverKey}`,
     };
   },
   async xendit(ctx: SimulatorContext) {
-    const secretKey = `xnd_development_local_${randomBytes(12).toString('hex')}`;
-    const callbackToken = randomBytes(24).toString('hex');
-    const sim = await startXenditSandbox({ secretKey, callbackToken, settleMs: ctx.settleMs, log: ctx.log });
+    const secretKey = await stableSandboxSecret(ctx.dataDir, 'xendit-secret-key', () => `xnd_development_local_${randomBytes(12).toString('hex')}`);
+    const callbackToken = await stableSandboxSecret(ctx.dataDir, 'xendit-callback-token', () => randomBytes(24).toString('hex'));
+    const { running: sim, note } = await listenOnStablePort((port) => startXenditSandbox({ secretKey, callbackToken, settleMs: ctx.settleMs, log: ctx.log, port }), portFor(ctx, 'xendit'));
     return {
       settings: { secretKey, callbackToken, baseUrl: sim.url, timeoutMs: 5000 },
       url: sim.url,
       handle: sim,
       setHubUrl: (base: string) => sim.setCallbackUrl(`${base}/webhooks/xendit`),
       stop: () => sim.stop(),
-      banner: `Xendit sandbox:   ${sim.url}/_sandbox`,
+      banner: `Xendit sandbox:   ${sim.url}/_sandbox${taken(note)}\n                  API base URL ${sim.url}, secret key ${secretKey}`,
     };
   },
   // Market data sources: public, keyless APIs; the simulators speak their URLs and JSON/RSS shapes.
