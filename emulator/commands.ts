@@ -168,13 +168,13 @@ function matcher(filter: Document | undefined) {
   }
 }
 
-/** The documents matching `filter` in natural order; with `limit`, stops after that many. */
+/** The documents matching `filter` (through the planner: an index order, else natural order); with `limit`, stops after that many. */
 function matching(c: Collection | undefined, filter: Document | undefined, limit?: number): Document[] {
   if (!c) return [];
   const test = matcher(filter);
   const out: Document[] = [];
   if (limit !== undefined && limit <= 0) return out;
-  for (const doc of c.candidates(filter)) {
+  for (const doc of c.plan(filter).docs) {
     if (!test(doc)) continue;
     out.push(doc);
     if (out.length === limit) break;
@@ -186,14 +186,43 @@ function matching(c: Collection | undefined, filter: Document | undefined, limit
 function* matchingIter(c: Collection | undefined, filter: Document | undefined): Generator<Document> {
   if (!c) return;
   const test = matcher(filter);
-  for (const doc of c.candidates(filter)) if (test(doc)) yield doc;
+  for (const doc of c.plan(filter).docs) if (test(doc)) yield doc;
 }
 
-/** Matching documents, sorted, skipped and limited: a bounded top-k with a sort and a limit, an early stop without a sort. */
+/**
+ * Matching documents, sorted, skipped and limited. When the planner's index walk already yields the sort order
+ * it stops at skip + limit; otherwise a bounded top-k with a limit, an early stop without a sort.
+ */
 function findDocs(c: Collection | undefined, filter: Document | undefined, sort: Document | undefined, skip: number, limit: number): Document[] {
-  const hasSort = sort && Object.keys(sort).length > 0;
-  if (!hasSort) return matching(c, filter, limit ? skip + limit : undefined).slice(skip);
-  return sortDocuments(matchingIter(c, filter), sort!, limit ? skip + limit : undefined).slice(skip);
+  if (!c) return [];
+  const keep = limit ? skip + limit : undefined;
+  const plan = c.plan(filter, sort);
+  const test = matcher(filter);
+  if (plan.sorted) {
+    const out: Document[] = [];
+    if (keep !== undefined && keep <= 0) return out;
+    for (const doc of plan.docs) {
+      if (!test(doc)) continue;
+      out.push(doc);
+      if (out.length === keep) break;
+    }
+    return out.slice(skip);
+  }
+  function* matched() {
+    for (const doc of plan.docs) if (test(doc)) yield doc;
+  }
+  return sortDocuments(matched(), sort!, keep).slice(skip);
+}
+
+/** The first `limit` documents passing `test`, in the order given. */
+function takeMatching(docs: Iterable<Document>, test: (doc: Document) => boolean, limit?: number): Document[] {
+  const out: Document[] = [];
+  for (const doc of docs) {
+    if (!test(doc)) continue;
+    out.push(doc);
+    if (out.length === limit) break;
+  }
+  return out;
 }
 
 /** Splits results into a first batch and a cursor, capped by count and by bytes. */
@@ -626,7 +655,14 @@ export const commands: Record<string, Handler> = {
     let input: Iterable<Document> = matchingIter(c, filter);
     const sort = rest[0]?.$sort;
     const limit = rest[1]?.$limit;
-    if (isPlainObject(sort) && Object.keys(sort).length && Number.isSafeInteger(limit) && (limit as number) > 0) {
+    const hasLimit = Number.isSafeInteger(limit) && (limit as number) > 0;
+    const plan = c && isPlainObject(sort) && Object.keys(sort).length ? c.plan(filter, sort) : undefined;
+    if (plan?.sorted) {
+      // An index walk in the $sort's order: the $sort stage is done, and a $limit after it stops the walk.
+      const test = matcher(filter);
+      input = takeMatching(plan.docs, test, hasLimit ? (limit as number) : undefined);
+      rest = rest.slice(hasLimit ? 2 : 1);
+    } else if (isPlainObject(sort) && Object.keys(sort).length && hasLimit) {
       input = sortDocuments(input, sort, limit as number);
       rest = rest.slice(2);
     }

@@ -12,7 +12,7 @@ import { exactParts, isPlainObject, valuesAt } from './values.js';
 /** An empty array as a sort key: below null, as on mongod. */
 const EMPTY = Symbol('empty array');
 
-function typeRank(value: unknown): number {
+export function typeRank(value: unknown): number {
   if (value === EMPTY) return 0;
   if (value === null || value === undefined) return 2;
   switch (typeof value) {
