@@ -678,31 +678,38 @@ export const commands: Record<string, Handler> = {
   },
 };
 
-/** Runs one command and always returns a reply document (errors become {ok: 0, …}). */
-export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document {
+/**
+ * Runs one command and always returns a reply document (errors become {ok: 0, …}); a promise of it when the
+ * command wrote to a journal, settled once an fsync covers the write (group commit, see Store.commit).
+ */
+export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document | Promise<Document> {
   const name = Object.keys(command)[0] ?? '';
   const db = typeof command.$db === 'string' ? command.$db : 'admin';
   const failure = ctx.store.failure;
   if (failure && !HANDSHAKE.has(name.toLowerCase())) return journalFailedReply(failure);
+  let reply: Document;
   try {
     refuseUnsupported(command);
     // Own properties only: 'constructor' or 'toString' must be unknown commands, not Object.prototype's.
     const handler = Object.hasOwn(commands, name.toLowerCase()) ? commands[name.toLowerCase()] : undefined;
     if (!handler) throw errors.commandNotFound(name);
-    const reply = handler(command, db, ctx, raw);
-    ctx.store.commit();
-    return reply;
+    reply = handler(command, db, ctx, raw);
   } catch (err) {
-    // Whatever part of a write command succeeded is already in memory: make it durable before replying.
-    try {
-      ctx.store.commit();
-    } catch {
-      /* a journal failure is reported below, before the original error */
-    }
-    if (ctx.store.failure) return journalFailedReply(ctx.store.failure);
-    if (err instanceof MongoCommandError) return err.toReply();
-    return { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
+    if (err instanceof MongoCommandError) reply = err.toReply();
+    else reply = { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
   }
+  // Whatever the command changed (all of it, or the part before an error) is made durable before the reply.
+  let durable: Promise<void> | undefined;
+  try {
+    durable = ctx.store.commit();
+  } catch {
+    return journalFailedReply(ctx.store.failure ?? new Error('journal write failed'));
+  }
+  if (!durable) return reply;
+  return durable.then(
+    () => reply,
+    (err: Error) => journalFailedReply(ctx.store.failure ?? err),
+  );
 }
 
 function journalFailedReply(failure: Error): Document {

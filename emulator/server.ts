@@ -21,6 +21,8 @@ export class EmulatorServer {
   private connections = 0;
   private readonly startedAt = new Date();
   private ttlTimer?: NodeJS.Timeout;
+  /** Per connection, the last reply still waiting (for its fsync): later replies go out after it. */
+  private readonly replyQueues = new Map<net.Socket, Promise<void>>();
 
   constructor(private readonly store: Store, private readonly log: (message: string) => void) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -83,7 +85,10 @@ export class EmulatorServer {
       }
     });
     socket.on('error', () => {});
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.replyQueues.delete(socket);
+    });
   }
 
   private handle(socket: net.Socket, message: Buffer, ctx: ServerContext): void {
@@ -95,16 +100,29 @@ export class EmulatorServer {
       socket.destroy();
       return;
     }
-    const reply: Document = runCommand(parsed.command, ctx, parsed.raw);
+    const result = runCommand(parsed.command, ctx, parsed.raw);
     if (parsed.moreToCome) return;
-    let encoded: Buffer;
-    try {
-      encoded = encodeReply(parsed, reply);
-    } catch (err) {
-      // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
-      encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+    const send = (reply: Document) => {
+      let encoded: Buffer;
+      try {
+        encoded = encodeReply(parsed, reply);
+      } catch (err) {
+        // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
+        encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+      }
+      if (!socket.destroyed) socket.write(encoded);
+    };
+    // A write's reply waits for the fsync that covers it; replies on one connection still go out in order.
+    const queued = this.replyQueues.get(socket);
+    if (!queued && !(result instanceof Promise)) {
+      send(result);
+      return;
     }
-    if (!socket.destroyed) socket.write(encoded);
+    const next = (queued ?? Promise.resolve()).then(() => result).then(send);
+    this.replyQueues.set(socket, next);
+    void next.then(() => {
+      if (this.replyQueues.get(socket) === next) this.replyQueues.delete(socket);
+    });
   }
 
   private closeIdleCursors(): void {
@@ -130,7 +148,7 @@ export class EmulatorServer {
       }
     }
     try {
-      this.store.commit();
+      this.store.commit()?.catch((err: Error) => this.log(`emulator: ${err.message}`));
     } catch (err) {
       this.log(`emulator: ${(err as Error).message}`);
     }
