@@ -7,6 +7,7 @@ import { Aggregator, Query } from './mingo.js';
 import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
+import { compilePipeline, Fallback } from './compiled.js';
 import { sortDocuments } from './sort.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, resolvePositional } from './updates.js';
 import { isPlainObject, joinTypes, keyOf, overlayAfterUpdate, sameDocument, splitTypes, valuesAt, type TypeOverlay } from './values.js';
@@ -666,11 +667,22 @@ export const commands: Record<string, Handler> = {
       input = sortDocuments(input, sort, limit as number);
       rest = rest.slice(2);
     }
+    const source = [...input];
+    const viaMingo = (stages: Document[], docs: Document[]) =>
+      stages.length
+        ? (new Aggregator(stages, { collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])] } as never).run(docs) as Document[])
+        : docs;
     let docs: Document[];
     try {
-      docs = new Aggregator(rest, {
-        collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])],
-      } as never).run([...input]) as Document[];
+      // Compiled once into plain functions where it can be (compiled.ts), mingo for the rest; a value the
+      // compiled code would get wrong sends the whole pipeline to mingo.
+      const compiled = compilePipeline(rest);
+      try {
+        docs = compiled ? viaMingo(compiled.rest, compiled.run(source)) : viaMingo(rest, source);
+      } catch (err) {
+        if (!(err instanceof Fallback)) throw err;
+        docs = viaMingo(rest, source);
+      }
     } catch (err) {
       throw err instanceof MongoCommandError ? err : errors.badValue((err as Error).message);
     }

@@ -1,0 +1,547 @@
+/**
+ * Aggregation compiled once per pipeline into plain functions, instead of mingo interpreting every expression for
+ * every document: `$match` (a mingo Query built once), `$group` with `$sum`/`$avg`/`$min`/`$max`/`$first`/
+ * `$last`/`$push`/`$addToSet`/`$count`, `$sort` (mongod's order, sort.ts), `$project`/`$addFields`/`$set` of
+ * top-level fields, `$limit`, `$skip`, `$count`, `$unwind` of a top-level path, and `$facet` whose every branch
+ * compiles. Expressions: field paths, `$$ROOT`/`$$CURRENT`, literals, object and array literals, `$cond`,
+ * `$ifNull`, `$eq`/`$ne`/`$gt`/`$gte`/`$lt`/`$lte`/`$cmp`, `$in`, `$and`/`$or`/`$not`, `$add`/`$subtract`/
+ * `$multiply`/`$divide`, `$dateToString` and the date parts (dates.ts), `$toString` of ids and strings,
+ * `$literal`, `$size`, `$concat`.
+ *
+ * The longest leading run of stages that compiles runs here and mingo runs the rest. A value the compiled code
+ * does not handle exactly (a Long beyond 2^53 or a Decimal128 in arithmetic) aborts with Fallback, and the whole
+ * pipeline is run by mingo instead, which also keeps mingo's errors for what it refuses. The input documents are
+ * the stored ones, read as they are (never copied, never changed).
+ */
+import { ObjectId, type Document } from 'bson';
+import { compiledDateOperators } from './dates.js';
+import { errors } from './errors.js';
+import { Query } from './mingo.js';
+import { compareValues, sortDocuments } from './sort.js';
+import { isPlainObject, keyOf } from './values.js';
+
+/** Thrown while compiling (not compiled here) or running (a value this code would get wrong): use mingo. */
+export class Fallback extends Error {}
+
+type Expr = (doc: Document) => unknown;
+type Stage = (docs: Document[]) => Document[];
+
+const fallback = (why: string): never => {
+  throw new Fallback(why);
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A field path's value as aggregation reads it: arrays along the way give the array of the values inside. */
+function pathGetter(path: string): Expr {
+  if (!path || path.startsWith('$')) fallback(`field path ${path}`);
+  const parts = path.split('.');
+  if (parts.length === 1) return (doc) => doc[path];
+  const walk = (value: unknown, i: number): unknown => {
+    if (i === parts.length) return value;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const element of value) {
+        if (isPlainObject(element) || Array.isArray(element)) {
+          const found = walk(element, i);
+          if (found !== undefined) out.push(found);
+        }
+      }
+      return out;
+    }
+    if (value === null || typeof value !== 'object') return undefined;
+    return walk((value as Document)[parts[i]], i + 1);
+  };
+  return (doc) => walk(doc, 0);
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+/** A number the compiled arithmetic cannot do exactly: hand the whole pipeline to mingo (and its refusals). */
+function checkNumeric(v: unknown): void {
+  const t = (v as { _bsontype?: string } | null)?._bsontype;
+  if (t === 'Long' || t === 'Decimal128' || typeof v === 'bigint') fallback(`arithmetic on ${t ?? 'bigint'}`);
+}
+
+/** Aggregation truthiness: false, null, missing and 0 are false; everything else (empty string and array too) true. */
+const truthy = (v: unknown) => !(v === false || v === null || v === undefined || v === 0);
+
+function args(spec: unknown, count?: number): unknown[] {
+  const list = Array.isArray(spec) ? spec : [spec];
+  if (count !== undefined && list.length !== count) fallback('argument count');
+  return list;
+}
+
+const COMPARE: Record<string, (c: number) => boolean> = {
+  $eq: (c) => c === 0,
+  $ne: (c) => c !== 0,
+  $gt: (c) => c > 0,
+  $gte: (c) => c >= 0,
+  $lt: (c) => c < 0,
+  $lte: (c) => c <= 0,
+};
+
+/** Aggregation comparison: a missing value compares as null. */
+const cmp = (a: unknown, b: unknown) => compareValues(a === undefined ? null : a, b === undefined ? null : b);
+
+export function compileExpr(expr: unknown): Expr {
+  if (typeof expr === 'string') {
+    if (expr === '$$ROOT' || expr === '$$CURRENT') return (doc) => doc;
+    if (expr.startsWith('$$ROOT.') || expr.startsWith('$$CURRENT.')) return pathGetter(expr.slice(expr.indexOf('.') + 1));
+    if (expr.startsWith('$$')) return fallback(`variable ${expr}`);
+    if (expr.startsWith('$')) return pathGetter(expr.slice(1));
+    return () => expr;
+  }
+  if (Array.isArray(expr)) {
+    const items = expr.map(compileExpr);
+    return (doc) => items.map((item) => item(doc));
+  }
+  if (!isPlainObject(expr)) return () => expr; // numbers, booleans, null, dates, ids, other BSON values
+  const keys = Object.keys(expr);
+  if (keys.length === 1 && keys[0].startsWith('$')) return compileOperator(keys[0], expr[keys[0]]);
+  if (keys.some((k) => k.startsWith('$') || k.includes('.'))) fallback('operator mixed with fields');
+  const fields = keys.map((k): [string, Expr] => [k, compileExpr(expr[k])]);
+  // An object expression leaves out fields whose value is missing (as mongod and mingo do).
+  return (doc) => {
+    const out: Document = {};
+    for (const [k, f] of fields) {
+      const v = f(doc);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  };
+}
+
+function compileOperator(op: string, spec: unknown): Expr {
+  if (op in COMPARE) {
+    const [a, b] = args(spec, 2).map(compileExpr);
+    const test = COMPARE[op];
+    return (doc) => test(cmp(a(doc), b(doc)));
+  }
+  switch (op) {
+    case '$literal':
+      return () => spec;
+    case '$cmp': {
+      const [a, b] = args(spec, 2).map(compileExpr);
+      return (doc) => Math.sign(cmp(a(doc), b(doc)));
+    }
+    case '$cond': {
+      let parts: unknown[];
+      if (Array.isArray(spec)) parts = args(spec, 3);
+      else if (isPlainObject(spec) && 'if' in spec && 'then' in spec && 'else' in spec && Object.keys(spec).length === 3) parts = [spec.if, spec.then, spec.else];
+      else return fallback('$cond form');
+      const [test, then, otherwise] = parts.map(compileExpr);
+      return (doc) => (truthy(test(doc)) ? then(doc) : otherwise(doc));
+    }
+    case '$ifNull': {
+      const list = args(spec).map(compileExpr);
+      if (list.length < 2) fallback('$ifNull arguments');
+      return (doc) => {
+        for (let i = 0; i < list.length - 1; i++) {
+          const v = list[i](doc);
+          if (v !== null && v !== undefined) return v;
+        }
+        return list[list.length - 1](doc);
+      };
+    }
+    case '$in': {
+      const [needle, haystack] = args(spec, 2).map(compileExpr);
+      return (doc) => {
+        const list = haystack(doc);
+        if (!Array.isArray(list)) return fallback('$in over a non-array'); // mingo raises mongod's error
+        const value = needle(doc);
+        for (const item of list) if (cmp(value, item) === 0) return true;
+        return false;
+      };
+    }
+    case '$and':
+    case '$or': {
+      const list = args(spec).map(compileExpr);
+      const all = op === '$and';
+      return (doc) => {
+        for (const item of list) if (truthy(item(doc)) !== all) return !all;
+        return all;
+      };
+    }
+    case '$not': {
+      const [a] = args(spec, 1).map(compileExpr);
+      return (doc) => !truthy(a(doc));
+    }
+    case '$add': {
+      const list = args(spec).map(compileExpr);
+      return (doc) => {
+        let sum = 0;
+        let date = false;
+        for (const item of list) {
+          const v = item(doc);
+          if (v === null || v === undefined) return null;
+          if (v instanceof Date) {
+            if (date) fallback('$add of two dates');
+            date = true;
+            sum += v.getTime();
+          } else if (isNumber(v)) sum += v;
+          else {
+            checkNumeric(v);
+            return fallback('$add of a non-number');
+          }
+        }
+        return date ? new Date(sum) : sum;
+      };
+    }
+    case '$subtract': {
+      const [a, b] = args(spec, 2).map(compileExpr);
+      return (doc) => {
+        const x = a(doc);
+        const y = b(doc);
+        if (x === null || x === undefined || y === null || y === undefined) return null;
+        if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
+        if (x instanceof Date && isNumber(y)) return new Date(x.getTime() - y);
+        if (isNumber(x) && isNumber(y)) return x - y;
+        checkNumeric(x);
+        checkNumeric(y);
+        return fallback('$subtract of these types');
+      };
+    }
+    case '$multiply': {
+      const list = args(spec).map(compileExpr);
+      return (doc) => {
+        let product = 1;
+        for (const item of list) {
+          const v = item(doc);
+          if (v === null || v === undefined) return null;
+          if (!isNumber(v)) {
+            checkNumeric(v);
+            return fallback('$multiply of a non-number');
+          }
+          product *= v;
+        }
+        return product;
+      };
+    }
+    case '$divide': {
+      const [a, b] = args(spec, 2).map(compileExpr);
+      return (doc) => {
+        const x = a(doc);
+        const y = b(doc);
+        if (x === null || x === undefined || y === null || y === undefined) return null;
+        if (!isNumber(x) || !isNumber(y) || y === 0) return fallback('$divide of these values'); // mingo/mongod errors
+        return x / y;
+      };
+    }
+    case '$size': {
+      const [a] = args(spec, 1).map(compileExpr);
+      return (doc) => {
+        const v = a(doc);
+        return Array.isArray(v) ? v.length : fallback('$size of a non-array');
+      };
+    }
+    case '$concat': {
+      const list = args(spec).map(compileExpr);
+      return (doc) => {
+        let out = '';
+        for (const item of list) {
+          const v = item(doc);
+          if (v === null || v === undefined) return null;
+          if (typeof v !== 'string') return fallback('$concat of a non-string');
+          out += v;
+        }
+        return out;
+      };
+    }
+    case '$toString': {
+      const [a] = args(spec, 1).map(compileExpr);
+      return (doc) => {
+        const v = a(doc);
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string') return v;
+        if (v instanceof ObjectId) return v.toHexString();
+        return fallback('$toString of this type');
+      };
+    }
+  }
+  const date = compiledDateOperators[op];
+  if (date) return date(spec, compileExpr);
+  return fallback(`operator ${op}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// $group
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A grouping key equal for values mongod groups together (1 and 1.0, field order within documents matters). */
+function groupKey(value: unknown): string {
+  if (isPlainObject(value)) {
+    let key = '{';
+    for (const k of Object.keys(value)) key += `${k.length}:${k}=${groupKey(value[k])};`;
+    return `${key}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(groupKey).join(',')}]`;
+  return keyOf(value);
+}
+
+interface Accumulator {
+  init(): unknown;
+  add(state: unknown, doc: Document): unknown;
+  result(state: unknown): unknown;
+}
+
+function compileAccumulator(spec: unknown): Accumulator {
+  if (!isPlainObject(spec) || Object.keys(spec).length !== 1) return fallback('accumulator form');
+  const [op] = Object.keys(spec);
+  const arg = spec[op];
+  if (op === '$count') {
+    if (!isPlainObject(arg) || Object.keys(arg).length) fallback('$count arguments');
+    return { init: () => 0, add: (n) => (n as number) + 1, result: (n) => n };
+  }
+  if (Array.isArray(arg) && op !== '$push' && op !== '$addToSet') fallback(`${op} over an array of expressions`);
+  const value = compileExpr(arg);
+  switch (op) {
+    case '$sum':
+      if (typeof arg === 'number') return { init: () => 0, add: (n) => (n as number) + arg, result: (n) => n };
+      return {
+        init: () => 0,
+        add: (n, doc) => {
+          const v = value(doc);
+          if (isNumber(v)) return (n as number) + v;
+          if (Array.isArray(v)) return fallback('$sum of an array');
+          const t = (v as { _bsontype?: string } | null)?._bsontype;
+          if (t === 'Long' || t === 'Decimal128') throw errors.notSupported(`$sum over ${t} values (mingo would skip them and give a wrong total)`);
+          return n;
+        },
+        result: (n) => n,
+      };
+    case '$avg':
+      return {
+        init: () => ({ sum: 0, count: 0 }),
+        add: (s, doc) => {
+          const state = s as { sum: number; count: number };
+          const v = value(doc);
+          if (isNumber(v)) {
+            state.sum += v;
+            state.count++;
+          } else {
+            const t = (v as { _bsontype?: string } | null)?._bsontype;
+            if (t === 'Long' || t === 'Decimal128') throw errors.notSupported(`$avg over ${t} values (mingo would skip them and give a wrong total)`);
+          }
+          return state;
+        },
+        result: (s) => {
+          const state = s as { sum: number; count: number };
+          return state.count ? state.sum / state.count : null;
+        },
+      };
+    case '$min':
+    case '$max': {
+      const sign = op === '$min' ? -1 : 1;
+      return {
+        init: () => undefined,
+        add: (best, doc) => {
+          const v = value(doc);
+          if (v === null || v === undefined) return best;
+          return best === undefined || compareValues(v, best) * sign > 0 ? v : best;
+        },
+        result: (best) => (best === undefined ? null : best),
+      };
+    }
+    case '$first':
+      return { init: () => NONE, add: (s, doc) => (s === NONE ? (value(doc) ?? null) : s), result: (s) => (s === NONE ? null : s) };
+    case '$last':
+      return { init: () => null, add: (_s, doc) => value(doc) ?? null, result: (s) => s };
+    case '$push':
+      return {
+        init: () => [],
+        add: (list, doc) => {
+          (list as unknown[]).push(value(doc) ?? null);
+          return list;
+        },
+        result: (list) => list,
+      };
+    case '$addToSet':
+      return {
+        init: () => new Map<string, unknown>(),
+        add: (set, doc) => {
+          const v = value(doc);
+          if (v !== undefined) (set as Map<string, unknown>).set(groupKey(v), v);
+          return set;
+        },
+        result: (set) => [...(set as Map<string, unknown>).values()],
+      };
+  }
+  return fallback(`accumulator ${op}`);
+}
+
+const NONE = Symbol('no value yet');
+
+function compileGroup(spec: unknown): Stage {
+  if (!isPlainObject(spec) || !('_id' in spec)) return fallback('$group form');
+  const id = compileExpr(spec._id);
+  const fields = Object.keys(spec)
+    .filter((k) => k !== '_id')
+    .map((k): [string, Accumulator] => {
+      if (k.includes('.')) fallback('dotted $group field');
+      return [k, compileAccumulator(spec[k])];
+    });
+  return (docs) => {
+    const groups = new Map<string, { id: unknown; states: unknown[] }>();
+    for (const doc of docs) {
+      const idValue = id(doc) ?? null;
+      const key = groupKey(idValue);
+      let group = groups.get(key);
+      if (!group) {
+        group = { id: idValue, states: fields.map(([, acc]) => acc.init()) };
+        groups.set(key, group);
+      }
+      for (let i = 0; i < fields.length; i++) group.states[i] = fields[i][1].add(group.states[i], doc);
+    }
+    const out: Document[] = [];
+    for (const group of groups.values()) {
+      const row: Document = { _id: group.id };
+      fields.forEach(([name, acc], i) => (row[name] = acc.result(group.states[i])));
+      out.push(row);
+    }
+    return out;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Other stages
+// ---------------------------------------------------------------------------------------------------------------
+
+/** $project of top-level fields: inclusions (in the document's order, _id first) then computed fields in spec order. */
+function compileProject(spec: unknown): Stage {
+  if (!isPlainObject(spec) || !Object.keys(spec).length) return fallback('$project form');
+  let idMode: 'keep' | 'drop' | Expr = 'keep';
+  const included = new Set<string>();
+  const excluded = new Set<string>();
+  const computed: [string, Expr][] = [];
+  for (const [key, value] of Object.entries(spec)) {
+    if (key.includes('.') || key.startsWith('$')) fallback('$project of a dotted path');
+    const flag = value === true || value === 1 ? 1 : value === false || value === 0 ? 0 : undefined;
+    if (key === '_id') {
+      idMode = flag === 0 ? 'drop' : flag === 1 ? 'keep' : compileExpr(value);
+      continue;
+    }
+    if (flag === 1) included.add(key);
+    else if (flag === 0) excluded.add(key);
+    else if (typeof value === 'number' || typeof value === 'boolean') fallback('$project flag');
+    else computed.push([key, compileExpr(value)]);
+  }
+  if (excluded.size && (included.size || computed.length)) fallback('mixed $project');
+  if (excluded.size || (!included.size && !computed.length && idMode === 'drop')) {
+    return (docs) =>
+      docs.map((doc) => {
+        const out: Document = {};
+        for (const key of Object.keys(doc)) if (!excluded.has(key) && !(key === '_id' && idMode === 'drop')) out[key] = doc[key];
+        return out;
+      });
+  }
+  return (docs) =>
+    docs.map((doc) => {
+      const out: Document = {};
+      if (idMode === 'keep') {
+        if (doc._id !== undefined) out._id = doc._id;
+      } else if (idMode !== 'drop') {
+        const v = idMode(doc);
+        if (v !== undefined) out._id = v;
+      }
+      for (const key of Object.keys(doc)) if (included.has(key)) out[key] = doc[key];
+      for (const [key, f] of computed) {
+        const v = f(doc);
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    });
+}
+
+/** $addFields/$set of top-level fields: a copy of each document with the fields set (removed for $$REMOVE: mingo). */
+function compileAddFields(spec: unknown): Stage {
+  if (!isPlainObject(spec)) return fallback('$addFields form');
+  const fields = Object.entries(spec).map(([key, value]): [string, Expr] => {
+    if (key.includes('.') || key.startsWith('$')) fallback('$addFields of a dotted path');
+    return [key, compileExpr(value)];
+  });
+  return (docs) =>
+    docs.map((doc) => {
+      const out: Document = { ...doc };
+      for (const [key, f] of fields) {
+        const v = f(doc);
+        if (v === undefined) delete out[key];
+        else out[key] = v;
+      }
+      return out;
+    });
+}
+
+function compileStage(stage: Document): Stage {
+  const keys = Object.keys(stage);
+  if (keys.length !== 1) return fallback('stage form');
+  const [name] = keys;
+  const spec = stage[name];
+  switch (name) {
+    case '$match': {
+      if (!isPlainObject(spec)) return fallback('$match form');
+      if (!Object.keys(spec).length) return (docs) => docs;
+      let query: Query;
+      try {
+        query = new Query(spec);
+      } catch {
+        return fallback('$match mingo refuses'); // mingo's own error, from the fallback run
+      }
+      return (docs) => docs.filter((doc) => query.test(doc));
+    }
+    case '$group':
+      return compileGroup(spec);
+    case '$sort':
+      if (!isPlainObject(spec) || !Object.keys(spec).length) return fallback('$sort form');
+      return (docs) => sortDocuments(docs, spec);
+    case '$limit':
+      if (!Number.isSafeInteger(spec) || (spec as number) <= 0) return fallback('$limit value');
+      return (docs) => docs.slice(0, spec as number);
+    case '$skip':
+      if (!Number.isSafeInteger(spec) || (spec as number) < 0) return fallback('$skip value');
+      return (docs) => docs.slice(spec as number);
+    case '$count':
+      if (typeof spec !== 'string' || !spec || spec.startsWith('$') || spec.includes('.')) return fallback('$count field');
+      return (docs) => (docs.length ? [{ [spec]: docs.length }] : []);
+    case '$project':
+      return compileProject(spec);
+    case '$addFields':
+    case '$set':
+      return compileAddFields(spec);
+    case '$facet': {
+      if (!isPlainObject(spec) || !Object.keys(spec).length) return fallback('$facet form');
+      const branches = Object.entries(spec).map(([key, pipeline]): [string, Stage[]] => {
+        if (!Array.isArray(pipeline)) fallback('$facet branch');
+        return [key, (pipeline as Document[]).map(compileStage)];
+      });
+      return (docs) => {
+        const out: Document = {};
+        for (const [key, stages] of branches) out[key] = stages.reduce((input, stage) => stage(input), docs);
+        return [out];
+      };
+    }
+  }
+  return fallback(`stage ${name}`);
+}
+
+export interface CompiledPipeline {
+  /** Runs the compiled leading stages; the caller runs `rest` (mingo) on what comes out. */
+  run(docs: Document[]): Document[];
+  rest: Document[];
+}
+
+/** Compiles the longest leading run of stages that compiles; undefined when not even the first one does. */
+export function compilePipeline(pipeline: Document[]): CompiledPipeline | undefined {
+  const stages: Stage[] = [];
+  for (const stage of pipeline) {
+    try {
+      stages.push(compileStage(stage));
+    } catch (err) {
+      if (err instanceof Fallback) break;
+      throw err;
+    }
+  }
+  if (!stages.length) return undefined;
+  return { run: (docs) => stages.reduce((input, stage) => stage(input), docs), rest: pipeline.slice(stages.length) };
+}
