@@ -532,10 +532,12 @@ export interface CompiledPipeline {
 }
 
 /** Compiles the longest leading run of stages that compiles; undefined when not even the first one does. */
-export function compilePipeline(pipeline: Document[]): CompiledPipeline | undefined {
+export function compilePipeline(pipeline: Document[], variables?: Document): CompiledPipeline | undefined {
   const stages: Stage[] = [];
   for (const stage of pipeline) {
     try {
+      // `let` variables are mingo's: a $match may use them in $expr; compiled expressions refuse $$name anyway.
+      if (variables && stage.$match !== undefined) break;
       stages.push(compileStage(stage));
     } catch (err) {
       if (err instanceof Fallback) break;

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { Long, type Document } from 'bson';
-import { runCommand, type CursorState, type ServerContext } from './commands.js';
+import { runCommand, type CursorState, type ServerContext, type SessionRecord } from './commands.js';
 import type { Store } from './store.js';
 import { encodeReply, parseMessage } from './wire.js';
 
@@ -18,6 +18,8 @@ export class EmulatorServer {
   private cursorCounter = 1n;
   /** Open cursors of every connection: the driver may send a getMore on any connection of its pool. */
   private readonly cursors = new Map<string, CursorState>();
+  /** Logical sessions seen, server-wide like mongod's cache (for $listLocalSessions). */
+  private readonly sessions = new Map<string, SessionRecord>();
   private connections = 0;
   private readonly startedAt = new Date();
   private ttlTimer?: NodeJS.Timeout;
@@ -53,6 +55,7 @@ export class EmulatorServer {
     const ctx: ServerContext = {
       store: this.store,
       cursors: this.cursors,
+      sessions: this.sessions,
       connectionId,
       startedAt: this.startedAt,
       nextCursorId: () => Long.fromBigInt(this.cursorCounter++),
@@ -128,6 +131,9 @@ export class EmulatorServer {
   private closeIdleCursors(): void {
     const cutoff = Date.now() - CURSOR_IDLE_MS;
     for (const [id, cursor] of this.cursors) if (cursor.lastUsed < cutoff) this.cursors.delete(id);
+    // Sessions expire after logicalSessionTimeoutMinutes (30) unused, as the hello reply advertises.
+    const sessionCutoff = Date.now() - 30 * 60_000;
+    for (const [id, session] of this.sessions) if (session.lastUse.getTime() < sessionCutoff) this.sessions.delete(id);
   }
 
   /** TTL indexes: removes documents whose indexed date is older than expireAfterSeconds (mongod sweeps every 60 s too). */
