@@ -9,6 +9,7 @@ import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
 import { compilePipeline, Fallback } from './compiled.js';
+import { compileFilter } from './filter.js';
 import { sortDocuments } from './sort.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, resolvePositional } from './updates.js';
 import { isPlainObject, joinTypes, keyOf, overlayAfterUpdate, sameDocument, splitTypes, valuesAt, type TypeOverlay } from './values.js';
@@ -182,6 +183,9 @@ function letVariables(value: unknown): Vars {
 
 function matcher(filter: Document | undefined, variables?: Vars) {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  // Simple filters become plain predicates (filter.ts); the rest is mingo's.
+  const compiled = compileFilter(filter);
+  if (compiled) return compiled;
   try {
     const query = new Query(filter, variables ? { variables } : {});
     return (doc: Document) => query.test(doc);

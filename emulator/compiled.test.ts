@@ -6,7 +6,8 @@
 import { Decimal128, ObjectId, type Document } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { compilePipeline, Fallback } from './compiled.js';
-import { Aggregator } from './mingo.js';
+import { compileFilter } from './filter.js';
+import { Aggregator, Query } from './mingo.js';
 
 const SETTLED = ['success', 'partially_refunded', 'refunded'];
 const FINISHED = [...SETTLED, 'failed', 'expired', 'cancelled'];
@@ -110,5 +111,42 @@ describe('compiled aggregation', () => {
     expect(() => run.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(Fallback);
     // $sum over a Decimal128 is refused loudly, as the mingo path refuses it.
     expect(() => compilePipeline([{ $group: { _id: null, s: { $sum: '$d' } } }])!.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(/Decimal128/);
+  });
+});
+
+describe('compiled filters', () => {
+  it('match exactly what mingo matches on numbers, strings, dates, ids, booleans, arrays, null and missing fields', () => {
+    const id = new ObjectId();
+    const day = new Date(Date.UTC(2026, 0, 2));
+    const values: unknown[] = [1, 2.5, -3, 0, 'a', 'b', 'B', '', true, false, null, undefined, day, new Date(Date.UTC(2027, 0, 1)), id, new ObjectId(), [1, 5], ['a', 'z'], [], [day]];
+    const docs = values.map((v, i) => (v === undefined ? { _id: i } : { _id: i, v, w: i % 3 }));
+    const filters: Document[] = [
+      { v: 1 },
+      { v: 'a' },
+      { v: true },
+      { v: day },
+      { v: id },
+      { v: { $ne: 'a' } },
+      { v: { $gt: 1 } },
+      { v: { $gte: 0, $lt: 3 } },
+      { v: { $lt: 'b' } },
+      { v: { $gte: day } },
+      { v: { $in: ['a', 'z', 'B'] } },
+      { v: { $in: [1, 'a', day] } },
+      { v: { $nin: [1, 'a'] } },
+      { v: { $exists: false } },
+      { v: { $exists: true }, w: 1 },
+      { $or: [{ v: { $lt: 1 } }, { w: 2 }] },
+      { $and: [{ v: { $gte: -5 } }, { v: { $ne: 0 } }] },
+      { w: { $ne: 1 }, v: { $gt: 'a' } },
+    ];
+    for (const filter of filters) {
+      const test = compileFilter(filter);
+      expect(test, JSON.stringify(filter)).toBeDefined();
+      const query = new Query(filter);
+      expect(docs.filter(test!).map((d) => d._id), JSON.stringify(filter)).toEqual(docs.filter((d) => query.test(d)).map((d) => d._id));
+    }
+    // Left to mingo: dotted paths, null, regular expressions, sub-documents, $expr.
+    for (const filter of [{ 'a.b': 1 }, { v: null }, { v: /a/ }, { v: { x: 1 } }, { $expr: { $gt: ['$v', 1] } }, { v: { $elemMatch: { $gt: 1 } } }]) expect(compileFilter(filter)).toBeUndefined();
   });
 });

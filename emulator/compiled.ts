@@ -16,9 +16,10 @@
 import { ObjectId, type Document } from 'bson';
 import { compiledDateOperators } from './dates.js';
 import { errors } from './errors.js';
+import { compileFilter } from './filter.js';
 import { Query } from './mingo.js';
 import { compareValues, sortDocuments } from './sort.js';
-import { isPlainObject, keyOf } from './values.js';
+import { fieldReader, isPlainObject, keyOf } from './values.js';
 
 /** Thrown while compiling (not compiled here) or running (a value this code would get wrong): use mingo. */
 export class Fallback extends Error {}
@@ -38,7 +39,7 @@ const fallback = (why: string): never => {
 function pathGetter(path: string): Expr {
   if (!path || path.startsWith('$')) fallback(`field path ${path}`);
   const parts = path.split('.');
-  if (parts.length === 1) return (doc) => doc[path];
+  if (parts.length === 1) return fieldReader(path);
   const walk = (value: unknown, i: number): unknown => {
     if (i === parts.length) return value;
     if (Array.isArray(value)) {
@@ -85,7 +86,40 @@ const COMPARE: Record<string, (c: number) => boolean> = {
 /** Aggregation comparison: a missing value compares as null. */
 const cmp = (a: unknown, b: unknown) => compareValues(a === undefined ? null : a, b === undefined ? null : b);
 
+/**
+ * Within one pipeline, operator expressions written more than once (the same `$cond`/`$in` in eight accumulators
+ * and five facets) are compiled once and remember their value for the last document they saw, so each is
+ * evaluated once per document. Documents are never changed while a pipeline runs, so identity is a safe key.
+ */
+let shared: Map<string, Expr> | undefined;
+
+function specKey(spec: unknown): string {
+  if (Array.isArray(spec)) return `[${spec.map(specKey).join(',')}]`;
+  if (isPlainObject(spec)) return `{${Object.keys(spec).map((k) => `${JSON.stringify(k)}:${specKey(spec[k])}`).join(',')}}`;
+  return keyOf(spec);
+}
+
 export function compileExpr(expr: unknown): Expr {
+  if (shared && isPlainObject(expr) && Object.keys(expr).length === 1 && Object.keys(expr)[0].startsWith('$')) {
+    const key = specKey(expr);
+    const known = shared.get(key);
+    if (known) return known;
+    const compiled = compileUncached(expr);
+    let lastDoc: Document | undefined;
+    let last: unknown;
+    const memo: Expr = (doc) => {
+      if (doc === lastDoc) return last;
+      last = compiled(doc);
+      lastDoc = doc;
+      return last;
+    };
+    shared.set(key, memo);
+    return memo;
+  }
+  return compileUncached(expr);
+}
+
+function compileUncached(expr: unknown): Expr {
   if (typeof expr === 'string') {
     if (expr === '$$ROOT' || expr === '$$CURRENT') return (doc) => doc;
     if (expr.startsWith('$$ROOT.') || expr.startsWith('$$CURRENT.')) return pathGetter(expr.slice(expr.indexOf('.') + 1));
@@ -146,7 +180,23 @@ function compileOperator(op: string, spec: unknown): Expr {
       };
     }
     case '$in': {
-      const [needle, haystack] = args(spec, 2).map(compileExpr);
+      const [needleSpec, haystackSpec] = args(spec, 2);
+      const needle = compileExpr(needleSpec);
+      // A literal list of strings, booleans and plain numbers: a Set answers for those types exactly (numbers by
+      // value, NaN included); any other needle type takes the general comparison.
+      const literal = Array.isArray(haystackSpec) && haystackSpec.every((v) => typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number');
+      if (literal) {
+        const set = new Set<unknown>(haystackSpec as unknown[]);
+        const list = haystackSpec as unknown[];
+        return (doc) => {
+          const value = needle(doc);
+          const t = typeof value;
+          if (t === 'string' || t === 'boolean' || t === 'number') return set.has(value);
+          for (const item of list) if (cmp(value, item) === 0) return true;
+          return false;
+        };
+      }
+      const haystack = compileExpr(haystackSpec);
       return (doc) => {
         const list = haystack(doc);
         if (!Array.isArray(list)) return fallback('$in over a non-array'); // mingo raises mongod's error
@@ -373,34 +423,116 @@ function compileAccumulator(spec: unknown): Accumulator {
 
 const NONE = Symbol('no value yet');
 
+interface Group {
+  id: unknown;
+  states: unknown[];
+}
+
+/**
+ * Groups by the values of their key parts without building a key string per document: a tree of Maps, one level
+ * per part, where strings, booleans, plain numbers, null and missing are Map keys as they are (a Map keeps 1 and
+ * '1' apart, and missing apart from null, as an object _id does) and other values go by their keyOf text in a
+ * second Map, so no string can collide with them. Groups come out in the order they first appeared.
+ */
+class GroupTable {
+  private readonly root: Level = newLevel();
+  readonly groups: Group[] = [];
+
+  find(parts: unknown[], create: () => Group): Group {
+    let level = this.root;
+    const last = parts.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const v = parts[i];
+      const t = typeof v;
+      const primitive = t === 'string' || t === 'boolean' || t === 'undefined' || v === null || t === 'number';
+      const map = primitive ? level.prim : level.other;
+      const key = primitive ? v : numericWrapper(v) ? fallback('a Long or Decimal128 group key') : groupKey(v);
+      const next = map.get(key);
+      if (i === last) {
+        if (next) return next as Group;
+        const group = create();
+        map.set(key, group);
+        this.groups.push(group);
+        return group;
+      }
+      if (next) level = next as Level;
+      else map.set(key, (level = newLevel()));
+    }
+    throw new Error('unreachable');
+  }
+}
+
+interface Level {
+  prim: Map<unknown, Level | Group>;
+  other: Map<unknown, Level | Group>;
+}
+
+const newLevel = (): Level => ({ prim: new Map(), other: new Map() });
+
+function numericWrapper(v: unknown): boolean {
+  const t = (v as { _bsontype?: string } | null)?._bsontype;
+  return t === 'Long' || t === 'Decimal128' || t === 'Int32' || t === 'Double' || typeof v === 'bigint';
+}
+
+interface GroupRunner {
+  begin(): GroupTable;
+  feed(table: GroupTable, doc: Document): void;
+  end(table: GroupTable): Document[];
+}
+
 function compileGroup(spec: unknown): Stage {
+  const runner = compileGroupRunner(spec);
+  return (docs) => {
+    const table = runner.begin();
+    for (const doc of docs) runner.feed(table, doc);
+    return runner.end(table);
+  };
+}
+
+function compileGroupRunner(spec: unknown): GroupRunner {
   if (!isPlainObject(spec) || !('_id' in spec)) return fallback('$group form');
-  const id = compileExpr(spec._id);
   const fields = Object.keys(spec)
     .filter((k) => k !== '_id')
     .map((k): [string, Accumulator] => {
       if (k.includes('.')) fallback('dotted $group field');
       return [k, compileAccumulator(spec[k])];
     });
-  return (docs) => {
-    const groups = new Map<string, { id: unknown; states: unknown[] }>();
-    for (const doc of docs) {
-      const idValue = id(doc) ?? null;
-      const key = groupKey(idValue);
-      let group = groups.get(key);
-      if (!group) {
-        group = { id: idValue, states: fields.map(([, acc]) => acc.init()) };
-        groups.set(key, group);
-      }
-      for (let i = 0; i < fields.length; i++) group.states[i] = fields[i][1].add(group.states[i], doc);
+  // An _id that is an object of expressions ({key: …, currency: '$currency'}) is grouped by its parts, and the
+  // object built once per group rather than once per document.
+  const idSpec = spec._id;
+  const objectId = isPlainObject(idSpec) && Object.keys(idSpec).length > 0 && !Object.keys(idSpec).some((k) => k.startsWith('$') || k.includes('.'));
+  const idParts = objectId ? Object.entries(idSpec as Document).map(([k, e]): [string, Expr] => [k, compileExpr(e)]) : [['', compileExpr(idSpec)] as [string, Expr]];
+  const values = new Array<unknown>(idParts.length);
+  const accumulators = fields.map(([, acc]) => acc);
+  const create = (): Group => {
+    let id: unknown;
+    if (objectId) {
+      const built: Document = {};
+      idParts.forEach(([k], i) => {
+        if (values[i] !== undefined) built[k] = values[i];
+      });
+      id = built;
+    } else {
+      id = values[0];
     }
-    const out: Document[] = [];
-    for (const group of groups.values()) {
-      const row: Document = { _id: group.id };
-      fields.forEach(([name, acc], i) => (row[name] = acc.result(group.states[i])));
-      out.push(row);
-    }
-    return out;
+    return { id, states: accumulators.map((acc) => acc.init()) };
+  };
+  return {
+    begin: () => new GroupTable(),
+    feed: (table, doc) => {
+      for (let i = 0; i < idParts.length; i++) values[i] = idParts[i][1](doc);
+      // A missing or null _id expression is one group, null.
+      if (!objectId && values[0] === undefined) values[0] = null;
+      const group = table.find(values, create);
+      const states = group.states;
+      for (let i = 0; i < accumulators.length; i++) states[i] = accumulators[i].add(states[i], doc);
+    },
+    end: (table) =>
+      table.groups.map((group) => {
+        const row: Document = { _id: group.id };
+        fields.forEach(([name, acc], i) => (row[name] = acc.result(group.states[i])));
+        return row;
+      }),
   };
 }
 
@@ -482,6 +614,8 @@ function compileStage(stage: Document): Stage {
     case '$match': {
       if (!isPlainObject(spec)) return fallback('$match form');
       if (!Object.keys(spec).length) return (docs) => docs;
+      const simple = compileFilter(spec);
+      if (simple) return (docs) => docs.filter(simple);
       let query: Query;
       try {
         query = new Query(spec);
@@ -511,14 +645,30 @@ function compileStage(stage: Document): Stage {
       return compileAddFields(spec);
     case '$facet': {
       if (!isPlainObject(spec) || !Object.keys(spec).length) return fallback('$facet form');
-      const branches = Object.entries(spec).map(([key, pipeline]): [string, Stage[]] => {
+      // Branches that start with a $group are fed in one pass over the input (with the shared expressions, each
+      // evaluated once per document for all of them); the rest of each branch runs on its group's output.
+      const branches = Object.entries(spec).map(([key, pipeline]) => {
         if (!Array.isArray(pipeline)) fallback('$facet branch');
-        return [key, (pipeline as Document[]).map(compileStage)];
+        const stages = pipeline as Document[];
+        const grouped = isPlainObject(stages[0]) && Object.keys(stages[0]).length === 1 && '$group' in stages[0];
+        return {
+          key,
+          group: grouped ? compileGroupRunner(stages[0].$group) : undefined,
+          stages: (grouped ? stages.slice(1) : stages).map(compileStage),
+        };
       });
       return (docs) => {
-        const out: Document = {};
-        for (const [key, stages] of branches) out[key] = stages.reduce((input, stage) => stage(input), docs);
-        return [out];
+        const grouped = branches.filter((b) => b.group);
+        const states = grouped.map((b) => b.group!.begin());
+        if (grouped.length) {
+          for (const doc of docs) for (let i = 0; i < grouped.length; i++) grouped[i].group!.feed(states[i], doc);
+        }
+        const out: Document[] = [{}];
+        for (const branch of branches) {
+          const input = branch.group ? branch.group.end(states[grouped.indexOf(branch)]) : docs;
+          out[0][branch.key] = branch.stages.reduce((acc, stage) => stage(acc), input);
+        }
+        return out;
       };
     }
   }
@@ -534,7 +684,9 @@ export interface CompiledPipeline {
 /** Compiles the longest leading run of stages that compiles; undefined when not even the first one does. */
 export function compilePipeline(pipeline: Document[], variables?: Document): CompiledPipeline | undefined {
   const stages: Stage[] = [];
-  for (const stage of pipeline) {
+  shared = new Map();
+  try {
+    for (const stage of pipeline) {
     try {
       // `let` variables are mingo's: a $match may use them in $expr; compiled expressions refuse $$name anyway.
       if (variables && stage.$match !== undefined) break;
@@ -543,6 +695,9 @@ export function compilePipeline(pipeline: Document[], variables?: Document): Com
       if (err instanceof Fallback) break;
       throw err;
     }
+    }
+  } finally {
+    shared = undefined;
   }
   if (!stages.length) return undefined;
   return { run: (docs) => stages.reduce((input, stage) => stage(input), docs), rest: pipeline.slice(stages.length) };
