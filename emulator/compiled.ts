@@ -92,6 +92,22 @@ const cmp = (a: unknown, b: unknown) => compareValues(a === undefined ? null : a
  * evaluated once per document. Documents are never changed while a pipeline runs, so identity is a safe key.
  */
 let shared: Map<string, Expr> | undefined;
+/** How often each operator expression occurs in the pipeline being compiled: only repeated ones are memoized. */
+let occurrences: Map<string, number> | undefined;
+
+function countOccurrences(value: unknown, into: Map<string, number>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) countOccurrences(item, into);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0].startsWith('$')) {
+    const key = specKey(value);
+    into.set(key, (into.get(key) ?? 0) + 1);
+  }
+  for (const k of keys) countOccurrences(value[k], into);
+}
 
 function specKey(spec: unknown): string {
   if (Array.isArray(spec)) return `[${spec.map(specKey).join(',')}]`;
@@ -105,6 +121,10 @@ export function compileExpr(expr: unknown): Expr {
     const known = shared.get(key);
     if (known) return known;
     const compiled = compileUncached(expr);
+    if ((occurrences?.get(key) ?? 0) < 2) {
+      shared.set(key, compiled);
+      return compiled;
+    }
     let lastDoc: Document | undefined;
     let last: unknown;
     const memo: Expr = (doc) => {
@@ -685,6 +705,8 @@ export interface CompiledPipeline {
 export function compilePipeline(pipeline: Document[], variables?: Document): CompiledPipeline | undefined {
   const stages: Stage[] = [];
   shared = new Map();
+  occurrences = new Map();
+  countOccurrences(pipeline, occurrences);
   try {
     for (const stage of pipeline) {
     try {
@@ -698,6 +720,7 @@ export function compilePipeline(pipeline: Document[], variables?: Document): Com
     }
   } finally {
     shared = undefined;
+    occurrences = undefined;
   }
   if (!stages.length) return undefined;
   return { run: (docs) => stages.reduce((input, stage) => stage(input), docs), rest: pipeline.slice(stages.length) };

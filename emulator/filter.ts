@@ -7,7 +7,7 @@
  * sub-documents, `$expr`, `$elemMatch`…) returns undefined and stays with mingo.
  */
 import { ObjectId, type Document } from 'bson';
-import { compareValues, typeRank } from './sort.js';
+import { compareObjectIds, compareValues, typeRank } from './sort.js';
 import { fieldReader, isPlainObject } from './values.js';
 
 type Test = (doc: Document) => boolean;
@@ -23,6 +23,12 @@ function scalar(value: unknown): boolean {
 /** Equality with one scalar operand, as mongod: same type bracket and equal, numbers by value. */
 function equals(operand: unknown): ValueTest {
   if (typeof operand === 'string' || typeof operand === 'boolean') return (v) => v === operand;
+  // The common id and date cases without the general comparison (both are the only values of their BSON type).
+  if (operand instanceof ObjectId) return (v) => v instanceof ObjectId && compareObjectIds(v, operand) === 0;
+  if (operand instanceof Date) {
+    const time = operand.getTime();
+    return (v) => v instanceof Date && v.getTime() === time;
+  }
   const rank = typeRank(operand);
   return (v) => v !== null && v !== undefined && typeRank(v) === rank && compareValues(v, operand) === 0;
 }
@@ -85,6 +91,9 @@ function fieldTest(field: string, condition: unknown): Test | undefined {
   }
   return tests.length === 1 ? tests[0] : (doc) => tests.every((t) => t(doc));
 }
+
+/** Equality with one scalar, as filters test it (exported for the index walk's end check). */
+export const scalarEquals = (operand: unknown): ValueTest | undefined => (scalar(operand) ? equals(operand) : undefined);
 
 export function compileFilter(filter: Document): Test | undefined {
   const tests: Test[] = [];

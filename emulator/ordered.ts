@@ -18,6 +18,7 @@
 import BTreeModule from 'sorted-btree';
 import { type Document, ObjectId } from 'bson';
 import { compareValues, typeRank } from './sort.js';
+import { scalarEquals } from './filter.js';
 import { isPlainObject, valuesAt } from './values.js';
 
 // sorted-btree is CommonJS with `exports.default = BTree`: Node's ESM loader hands out the exports object (class on
@@ -309,6 +310,19 @@ export function* walk(plan: IndexPlan, bounds: Map<string, Bounds> | Document | 
   low[n] = -Infinity;
   high[n] = Infinity;
   const compare = index.compare;
+  // A walk of an equality prefix alone ends where the prefix changes: checked field by field with a plain
+  // equality, cheaper than comparing whole keys against the upper bound on every entry.
+  if (!range && prefix > 0 && !plan.reverse) {
+    const same = low.slice(0, prefix).map((value) => scalarEquals(value));
+    if (same.every(Boolean)) {
+      const tests = same as ((v: unknown) => boolean)[];
+      for (const [key, doc] of index.tree.entries(low)) {
+        for (let i = 0; i < prefix; i++) if (!tests[i](key[i])) return;
+        yield doc;
+      }
+      return;
+    }
+  }
   if (!plan.reverse) {
     for (const [key, doc] of index.tree.entries(low)) {
       if (compare(key, high) > 0) return;
