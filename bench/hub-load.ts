@@ -3,16 +3,22 @@
  * loop: BENCH_LOAD (JSON: {url, apiKey, concurrency, routes: [{name, path, requests}]}) in, one JSON line of
  * latency percentiles per route out.
  */
+import http from 'node:http';
+
 const spec = JSON.parse(process.env.BENCH_LOAD ?? '{}') as { url: string; apiKey: string; concurrency: number; routes: { name: string; path: string; requests: number }[] };
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function get(path: string): Promise<number> {
+/** One GET on a fresh connection: a kept-alive one can be closed by the server's idle timeout just as it is reused. */
+function get(path: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${spec.url}${path}`, { headers: { authorization: `Bearer ${spec.apiKey}` } });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-  return performance.now() - started;
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${spec.url}${path}`, { agent: false, headers: { authorization: `Bearer ${spec.apiKey}` } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${path} answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+  });
 }
 
 const out: Record<string, { p50: number; p99: number; n: number }> = {};

@@ -498,13 +498,21 @@ interface GroupRunner {
   begin(): GroupTable;
   feed(table: GroupTable, doc: Document): void;
   end(table: GroupTable): Document[];
+  /** What generateFeeder needs to write the feed as source. */
+  plan: { idSpecs: unknown[]; objectId: boolean; accSpecs: [string, unknown][]; values: unknown[]; create: () => Group; accumulators: Accumulator[] };
 }
 
 function compileGroup(spec: unknown): Stage {
   const runner = compileGroupRunner(spec);
+  const feeder = generateFeeder([runner]);
   return (docs) => {
     const table = runner.begin();
-    for (const doc of docs) runner.feed(table, doc);
+    if (feeder) {
+      const tables = [table];
+      for (const doc of docs) feeder(tables, doc);
+    } else {
+      for (const doc of docs) runner.feed(table, doc);
+    }
     return runner.end(table);
   };
 }
@@ -553,7 +561,156 @@ function compileGroupRunner(spec: unknown): GroupRunner {
         fields.forEach(([name, acc], i) => (row[name] = acc.result(group.states[i])));
         return row;
       }),
+    plan: {
+      idSpecs: objectId ? Object.values(idSpec as Document) : [idSpec],
+      objectId,
+      accSpecs: fields.map(([name]) => {
+        const acc = (spec as Document)[name] as Document;
+        const op = Object.keys(acc)[0];
+        return [op, acc[op]];
+      }),
+      values,
+      create,
+      accumulators,
+    },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generated feeds: the per-document work of one or more $groups written out as one function, so V8 sees plain
+// code (monomorphic property reads and calls) instead of a tree of closures sharing megamorphic call sites.
+// ---------------------------------------------------------------------------------------------------------------
+
+const UNSET = Symbol('not evaluated for this document');
+
+const helpers = {
+  truthy,
+  inList: (set: Set<unknown>, list: unknown[], value: unknown) => {
+    const t = typeof value;
+    if (t === 'string' || t === 'boolean' || t === 'number') return set.has(value);
+    for (const item of list) if (cmp(value, item) === 0) return true;
+    return false;
+  },
+  subtract: (x: unknown, y: unknown) => {
+    if (x === null || x === undefined || y === null || y === undefined) return null;
+    if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
+    if (x instanceof Date && isNumber(y)) return new Date(x.getTime() - y);
+    if (isNumber(x) && isNumber(y)) return x - y;
+    checkNumeric(x);
+    checkNumeric(y);
+    return fallback('$subtract of these types');
+  },
+  sumOther: (n: number, v: unknown) => {
+    if (Array.isArray(v)) return fallback('$sum of an array');
+    const t = (v as { _bsontype?: string } | null)?._bsontype;
+    if (t === 'Long' || t === 'Decimal128') throw errors.notSupported(`$sum over ${t} values (mingo would skip them and give a wrong total)`);
+    return n;
+  },
+  compare: (op: string, a: unknown, b: unknown) => COMPARE[op](cmp(a, b)),
+};
+
+class FeedWriter {
+  readonly externals: unknown[] = [];
+  readonly memos: string[] = [];
+  private readonly memoSlots = new Map<string, string>();
+
+  ext(value: unknown): string {
+    this.externals.push(value);
+    return `x[${this.externals.length - 1}]`;
+  }
+
+  expr(e: unknown): string {
+    if (typeof e === 'string') {
+      if (e === '$$ROOT' || e === '$$CURRENT') return 'doc';
+      if (e.startsWith('$$')) return fallback(`variable ${e}`);
+      if (e.startsWith('$')) {
+        const path = e.slice(1);
+        if (path && !path.includes('.') && !path.startsWith('$') && !(path in Object.prototype)) return `doc[${JSON.stringify(path)}]`;
+        return `${this.ext(pathGetter(path))}(doc)`;
+      }
+      return JSON.stringify(e);
+    }
+    if (typeof e === 'number' && Number.isFinite(e) && !Object.is(e, -0)) return `(${String(e)})`;
+    if (typeof e === 'boolean' || e === null) return String(e);
+    if (!isPlainObject(e) || Object.keys(e).length !== 1 || !Object.keys(e)[0].startsWith('$')) return `${this.ext(compileExpr(e))}(doc)`;
+    const key = specKey(e);
+    const repeated = (occurrences?.get(key) ?? 0) >= 2;
+    const known = repeated ? this.memoSlots.get(key) : undefined;
+    if (known) return `(${known} !== U ? ${known} : (${known} = ${this.operator(e)}))`;
+    const code = this.operator(e);
+    if (!repeated) return code;
+    const slot = `m${this.memos.length}`;
+    this.memos.push(slot);
+    this.memoSlots.set(key, slot);
+    return `(${slot} !== U ? ${slot} : (${slot} = ${code}))`;
+  }
+
+  private operator(e: Document): string {
+    const [op] = Object.keys(e);
+    const spec = e[op];
+    const list = Array.isArray(spec) ? spec : [spec];
+    switch (op) {
+      case '$cond': {
+        const parts = Array.isArray(spec) ? spec : isPlainObject(spec) ? [spec.if, spec.then, spec.else] : undefined;
+        if (!parts || parts.length !== 3 || (isPlainObject(spec) && Object.keys(spec).length !== 3)) break;
+        return `(h.truthy(${this.expr(parts[0])}) ? ${this.expr(parts[1])} : ${this.expr(parts[2])})`;
+      }
+      case '$and':
+      case '$or':
+        if (!list.length) break;
+        return `(${list.map((item) => `h.truthy(${this.expr(item)})`).join(op === '$and' ? ' && ' : ' || ')})`;
+      case '$not':
+        if (list.length !== 1) break;
+        return `!h.truthy(${this.expr(list[0])})`;
+      case '$in': {
+        if (list.length !== 2 || !Array.isArray(list[1]) || !list[1].every((v) => typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number')) break;
+        return `h.inList(${this.ext(new Set(list[1] as unknown[]))}, ${this.ext(list[1])}, ${this.expr(list[0])})`;
+      }
+      case '$ifNull':
+        if (list.length !== 2) break;
+        return `((t = ${this.expr(list[0])}) === null || t === undefined ? ${this.expr(list[1])} : t)`;
+      case '$subtract':
+        if (list.length !== 2) break;
+        return `h.subtract(${this.expr(list[0])}, ${this.expr(list[1])})`;
+      case '$eq':
+      case '$ne':
+      case '$gt':
+      case '$gte':
+      case '$lt':
+      case '$lte':
+        if (list.length !== 2) break;
+        return `h.compare(${JSON.stringify(op)}, ${this.expr(list[0])}, ${this.expr(list[1])})`;
+    }
+    // Anything else: its compiled closure, called from here.
+    return `${this.ext(compileUncached(e))}(doc)`;
+  }
+}
+
+/** One function feeding every runner's table from a document, or undefined when it cannot be written. */
+function generateFeeder(runners: GroupRunner[]): ((tables: GroupTable[], doc: Document) => void) | undefined {
+  try {
+    const w = new FeedWriter();
+    const head: string[] = [];
+    const body: string[] = [];
+    runners.forEach((runner, r) => {
+      const { idSpecs, objectId, accSpecs, values, create, accumulators } = runner.plan;
+      head.push(`const V${r} = ${w.ext(values)}, C${r} = ${w.ext(create)};`);
+      idSpecs.forEach((idSpec, j) => body.push(`V${r}[${j}] = ${w.expr(idSpec)};`));
+      if (!objectId) body.push(`if (V${r}[0] === undefined) V${r}[0] = null;`);
+      body.push(`s = T[${r}].find(V${r}, C${r}).states;`);
+      accSpecs.forEach(([op, arg], i) => {
+        if (op === '$sum' && typeof arg === 'number' && Number.isFinite(arg)) body.push(`s[${i}] += ${arg};`);
+        else if (op === '$sum' && !Array.isArray(arg)) body.push(`t = ${w.expr(arg)}; if (typeof t === 'number') s[${i}] += t; else s[${i}] = h.sumOther(s[${i}], t);`);
+        else if (op === '$count') body.push(`s[${i}]++;`);
+        else body.push(`s[${i}] = ${w.ext(accumulators[i])}.add(s[${i}], doc);`);
+      });
+    });
+    const source = `${head.join('\n')}\nlet ${['s', 't', ...w.memos].join(', ')};\nreturn function feed(T, doc) {\n${w.memos.map((m) => `${m} = U;`).join(' ')}\n${body.join('\n')}\n};`;
+    return new Function('x', 'h', 'U', source)(w.externals, helpers, UNSET) as (tables: GroupTable[], doc: Document) => void;
+  } catch (err) {
+    if (err instanceof Fallback || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -677,10 +834,14 @@ function compileStage(stage: Document): Stage {
           stages: (grouped ? stages.slice(1) : stages).map(compileStage),
         };
       });
+      const groupedBranches = branches.filter((b) => b.group);
+      const feeder = groupedBranches.length ? generateFeeder(groupedBranches.map((b) => b.group!)) : undefined;
       return (docs) => {
-        const grouped = branches.filter((b) => b.group);
+        const grouped = groupedBranches;
         const states = grouped.map((b) => b.group!.begin());
-        if (grouped.length) {
+        if (feeder) {
+          for (const doc of docs) feeder(states, doc);
+        } else if (grouped.length) {
           for (const doc of docs) for (let i = 0; i < grouped.length; i++) grouped[i].group!.feed(states[i], doc);
         }
         const out: Document[] = [{}];
