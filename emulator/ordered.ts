@@ -316,7 +316,8 @@ export function* walk(plan: IndexPlan, bounds: Map<string, Bounds> | Document | 
     const same = low.slice(0, prefix).map((value) => scalarEquals(value));
     if (same.every(Boolean)) {
       const tests = same as ((v: unknown) => boolean)[];
-      for (const [key, doc] of index.tree.entries(low)) {
+      // One reused pair instead of a new [key, value] array per entry.
+      for (const [key, doc] of index.tree.entries(low, [])) {
         for (let i = 0; i < prefix; i++) if (!tests[i](key[i])) return;
         yield doc;
       }
@@ -324,12 +325,12 @@ export function* walk(plan: IndexPlan, bounds: Map<string, Bounds> | Document | 
     }
   }
   if (!plan.reverse) {
-    for (const [key, doc] of index.tree.entries(low)) {
+    for (const [key, doc] of index.tree.entries(low, [])) {
       if (compare(key, high) > 0) return;
       yield doc;
     }
   } else {
-    for (const [key, doc] of index.tree.entriesReversed(high)) {
+    for (const [key, doc] of index.tree.entriesReversed(high, [])) {
       if (compare(key, low) < 0) return;
       yield doc;
     }
