@@ -225,6 +225,11 @@ export const compiledDateOperators: Record<string, (spec: unknown, compile: (exp
     const tzOf = expr.timezone === undefined ? undefined : compile(expr.timezone);
     const formatOf = expr.format === undefined ? undefined : compile(expr.format);
     const onNull = expr.onNull === undefined ? undefined : compile(expr.onNull);
+    // A literal format with day-level parts only ('%Y-%m', '%G-W%V') in a literal zone: the text depends only on the
+    // local day, so it is cached per local day (the offset itself is cached per UTC day, see offsetMinutes).
+    const constantFormat = typeof expr.format === 'string' && !/%[HMSLzZ]/.test(expr.format) ? expr.format : undefined;
+    const constantZone = expr.timezone === undefined || typeof expr.timezone === 'string';
+    const byDay = constantFormat && constantZone ? new Map<number, string>() : undefined;
     return (doc) => {
       const value = dateOf(doc);
       const tz = tzOf?.(doc);
@@ -233,6 +238,19 @@ export const compiledDateOperators: Record<string, (spec: unknown, compile: (exp
       if (tz === null || (formatOf && (format === null || format === undefined))) return null;
       if (format !== undefined && typeof format !== 'string') throw new MongoCommandError(18533, 'Location18533', `$dateToString requires that 'format' be a string, found: ${typeName(format)}`);
       const date = toDate(value, '$dateToString')!;
+      if (byDay) {
+        const time = date.getTime();
+        if (Number.isFinite(time)) {
+          const day = Math.floor((time + offsetMinutes(date, tz) * 60_000) / DAY_MS);
+          let text = byDay.get(day);
+          if (text === undefined) {
+            text = formatDate(constantFormat!, date, tz);
+            if (byDay.size > 50_000) byDay.clear();
+            byDay.set(day, text);
+          }
+          return text;
+        }
+      }
       return formatDate((format as string | undefined) ?? (isUtc(tz) ? '%Y-%m-%dT%H:%M:%S.%LZ' : '%Y-%m-%dT%H:%M:%S.%L'), date, tz);
     };
   },
