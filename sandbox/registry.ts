@@ -1,0 +1,83 @@
+/**
+ * Pairs each provider descriptor (by name) with the simulator that stands in for it when no credentials are
+ * configured. Only the composition root imports this file, so the rest of the hub never depends on sandbox/.
+ * A simulator hands back the settings its provider's adapter is built from, exactly as real credentials would be.
+ */
+import { randomBytes } from 'node:crypto';
+import { startFrankfurterSimulator } from './market/frankfurter.js';
+import { startOpenErApiSimulator } from './market/open-er-api.js';
+import { startOpenMeteoSimulator } from './market/open-meteo.js';
+import { startRssSimulator } from './market/rss.js';
+import type { RunningSimulator as MarketSimulator } from './market/simulator.js';
+import { startYahooChartSimulator } from './market/yahoo-chart.js';
+import { startMidtransSandbox } from './midtrans/index.js';
+import { startXenditSandbox } from './xendit/index.js';
+
+export interface SimulatorContext {
+  /** SANDBOX_SETTLE_MS: how long a simulated person takes to complete what they started (0 = only by hand). */
+  settleMs: number;
+  log: (message: string, data?: object) => void;
+}
+
+export interface RunningSimulator<Settings, Handle> {
+  /** What the adapter is built from (base URL pointing here, made-up keys for this run). */
+  settings: Settings;
+  url: string;
+  /** The simulator itself, for tests and the banner (settle, inject faults…). */
+  handle: Handle;
+  /** Where the hub listens, once it does: the simulator sends its webhooks there. */
+  setHubUrl(baseUrl: string): void;
+  stop(): Promise<void>;
+  /** One line for the start banner. */
+  banner: string;
+}
+
+export const simulators = {
+  async midtrans(ctx: SimulatorContext) {
+    const serverKey = `SB-Mid-server-local-${randomBytes(12).toString('hex')}`;
+    const sim = await startMidtransSandbox({ serverKey, settleMs: ctx.settleMs, log: ctx.log });
+    return {
+      settings: { serverKey, baseUrl: sim.url, timeoutMs: 5000 },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setNotificationUrl(`${base}/webhooks/midtrans`),
+      stop: () => sim.stop(),
+      banner: `Midtrans sandbox: ${sim.url}/_sandbox${ctx.settleMs ? `   (settles by itself after ${ctx.settleMs} ms)` : ''}`,
+    };
+  },
+  async xendit(ctx: SimulatorContext) {
+    const secretKey = `xnd_development_local_${randomBytes(12).toString('hex')}`;
+    const callbackToken = randomBytes(24).toString('hex');
+    const sim = await startXenditSandbox({ secretKey, callbackToken, settleMs: ctx.settleMs, log: ctx.log });
+    return {
+      settings: { secretKey, callbackToken, baseUrl: sim.url, timeoutMs: 5000 },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setCallbackUrl(`${base}/webhooks/xendit`),
+      stop: () => sim.stop(),
+      banner: `Xendit sandbox:   ${sim.url}/_sandbox`,
+    };
+  },
+  // Market data sources: public, keyless APIs; the simulators speak their URLs and JSON/RSS shapes.
+  frankfurter: () => marketSimulator(startFrankfurterSimulator(), (url) => ({ baseUrl: `${url}/v1` }), 'Frankfurter (ECB rates)'),
+  'open-er-api': () => marketSimulator(startOpenErApiSimulator(), (url) => ({ baseUrl: `${url}/v6` }), 'open.er-api.com rates'),
+  'yahoo-chart': () => marketSimulator(startYahooChartSimulator(), (url) => ({ baseUrl: url }), 'Yahoo chart (IDX)'),
+  'open-meteo': () => marketSimulator(startOpenMeteoSimulator(), (url) => ({ baseUrl: url }), 'Open-Meteo'),
+  'rss-news': () => marketSimulator(startRssSimulator(), (url) => ({ origin: url }), 'RSS news feeds'),
+} satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;
+
+/** The running simulators by provider name, typed, for tests and the banner. */
+export type SandboxHandles = { [Name in keyof typeof simulators]?: Awaited<ReturnType<(typeof simulators)[Name]>>['handle'] };
+
+/** A market simulator as a registry entry: the adapter's settings point at it; it sends no webhooks. */
+async function marketSimulator<Settings>(started: Promise<MarketSimulator>, settings: (url: string) => Settings, label: string) {
+  const sim = await started;
+  return {
+    settings: settings(sim.url),
+    url: sim.url,
+    handle: sim,
+    setHubUrl: () => {},
+    stop: () => sim.stop(),
+    banner: `${`${label} sandbox:`.padEnd(34)}${sim.url}/_sandbox`,
+  };
+}
