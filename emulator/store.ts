@@ -16,6 +16,7 @@ export class Store {
   /** Writes waiting for the fsync that covers them (group commit), in the order they were written. */
   private waiters: { position: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   private syncRunning = false;
+  private syncScheduled = false;
   private closed = false;
   /** fsyncs run for group commits so far (tests and benchmarks read it). */
   syncs = 0;
@@ -122,7 +123,15 @@ export class Store {
     if (!wrote) return undefined;
     const position = this.journal.written;
     const promise = new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
-    this.startSync();
+    // Started after the commands already read from the sockets in this turn of the event loop have run, so they
+    // join this fsync instead of waiting for the next one.
+    if (!this.syncScheduled) {
+      this.syncScheduled = true;
+      setImmediate(() => {
+        this.syncScheduled = false;
+        this.startSync();
+      });
+    }
     return promise;
   }
 
