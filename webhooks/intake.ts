@@ -4,8 +4,8 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { HubEnv } from '../src/api/hub-env.js';
-import { errorResponse } from '../src/api/http-errors.js';
+import type { HubEnv } from '../src/http/hub-env.js';
+import { errorResponse } from '../src/http/errors.js';
 import { AppError } from '../src/lib/errors.js';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;

@@ -11,7 +11,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Connection, Model } from 'mongoose';
 import type { JobDefinition } from '../../jobs/define-job.js';
 import type { WebhookIntake } from '../../webhooks/intake.js';
-import type { HubEnv } from '../api/hub-env.js';
+import type { HubEnv } from '../http/hub-env.js';
 import type { Config } from '../config/env.js';
 import type { ConfigFragment } from '../config/schema-parts.js';
 import type { Models } from '../db/models/index.js';

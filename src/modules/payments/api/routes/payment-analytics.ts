@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { AnalyticsQuerySchema } from '../../services/payment-queries.js';
-import type { HubEnv } from '../../../../api/hub-env.js';
+import type { HubEnv } from '../../../../http/hub-env.js';
 import { bearerSecurity, commonErrorResponses } from '../../../../api/openapi-common.js';
 
 const GroupSchema = z.object({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { BATCH_MAX_ITEMS, PaymentRequestSchema } from '../../services/schemas.js';
-import type { HubEnv } from '../../../../api/hub-env.js';
+import type { HubEnv } from '../../../../http/hub-env.js';
 import { bearerSecurity, commonErrorResponses, errorResponse } from '../../../../api/openapi-common.js';
 import { IdempotencyKeyHeader } from '../schemas.js';
 

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { PaymentRequestSchema } from '../../services/schemas.js';
 import { withQrImage } from '../../services/views.js';
-import type { HubEnv } from '../../../../api/hub-env.js';
+import type { HubEnv } from '../../../../http/hub-env.js';
 import { bearerSecurity, commonErrorResponses, errorResponse } from '../../../../api/openapi-common.js';
 import { IdempotencyKeyHeader, PaymentSchema } from '../schemas.js';
 

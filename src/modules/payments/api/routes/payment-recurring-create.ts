@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { RecurringRequestSchema } from '../../services/recurring-service.js';
-import type { HubEnv } from '../../../../api/hub-env.js';
+import type { HubEnv } from '../../../../http/hub-env.js';
 import { bearerSecurity, commonErrorResponses, errorResponse } from '../../../../api/openapi-common.js';
 
 export const RecurringSchema = z

@@ -1,8 +1,8 @@
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../lib/errors.js';
-import { createApp } from './create-app.js';
-import { isDatabaseUnreachable } from './http-errors.js';
+import { createApp } from '../api/create-app.js';
+import { isDatabaseUnreachable } from './errors.js';
 
 /** An app whose one route throws `err`, through the same error handling as the hub's. */
 async function answerTo(err: Error) {
