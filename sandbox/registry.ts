@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startMidtransSandbox } from './midtrans/index.js';
+import { startFakeSlack } from './slack/index.js';
+import { startFakeTelegram } from './telegram/index.js';
 import { startXenditSandbox } from './xendit/index.js';
 
 export interface SimulatorContext {
@@ -50,6 +52,32 @@ export const simulators = {
       setHubUrl: (base: string) => sim.setCallbackUrl(`${base}/webhooks/xendit`),
       stop: () => sim.stop(),
       banner: `Xendit sandbox:   ${sim.url}/_sandbox`,
+    };
+  },
+  async telegram() {
+    const token = `7000000001:${randomBytes(18).toString('base64url')}`;
+    const webhookSecret = randomBytes(24).toString('base64url');
+    const sim = await startFakeTelegram({ token, botUsername: 'swhub_sandbox_bot' });
+    return {
+      settings: { token, apiRoot: sim.url, webhookSecret, botUsername: 'swhub_sandbox_bot' },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setWebhook(`${base}/webhooks/telegram`, webhookSecret),
+      stop: () => sim.close(),
+      banner: `Telegram (fake Bot API): ${sim.url}   (bot @swhub_sandbox_bot)`,
+    };
+  },
+  async slack() {
+    const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
+    const signingSecret = randomBytes(16).toString('hex');
+    const sim = await startFakeSlack({ botToken, signingSecret });
+    return {
+      settings: { botToken, signingSecret, apiUrl: sim.apiUrl },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setHubUrl(base),
+      stop: () => sim.close(),
+      banner: `Slack (fake Web API):    ${sim.url}   (slash command /sw)`,
     };
   },
 } satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;

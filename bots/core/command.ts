@@ -24,6 +24,8 @@ export interface ChatOrigin {
 export interface LinkedUser {
   userId: string;
   locale: Locale;
+  /** The hub role, for services that take an actor (chat never grants more than the user has). */
+  role?: 'user' | 'admin';
 }
 
 /** One positional parameter; `rest` takes every remaining word (descriptions). */
@@ -56,6 +58,8 @@ export interface CommandContext<Args, Services> {
   buttons(specs: ButtonSpec[], ttlMs?: number): Promise<ReplyBlock>;
   /** The commands this user can see (for /help and menus). */
   commands(): readonly ChatCommand<unknown, Services>[];
+  /** A command's usage line in the user's language (`/pay <jumlah> <metode> [keterangan…]`). */
+  usageOf(command: ChatCommand<any, any>): string;
 }
 
 export interface ActionContext<Services> extends Omit<CommandContext<Record<string, unknown>, Services>, 'args' | 'text'> {

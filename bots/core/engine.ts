@@ -137,6 +137,7 @@ export class CommandEngine<Services = any> {
       say: (text: Localized, params?: Record<string, string | number>) => say(locale, text, params),
       buttons: (specs: ButtonSpec[], ttlMs?: number) => this.issueButtons(command.name, origin, locale, specs, ttlMs),
       commands: () => this.options.registry.visible().filter((c) => user || c.access === 'public'),
+      usageOf: (c: ChatCommand) => this.usage(c, locale),
     };
   }
 

@@ -33,6 +33,14 @@ export const MESSAGES = {
     id: 'Jawaban berisi data pribadi, jadi saya kirim lewat pesan langsung.',
     en: 'The answer contains private data, so I sent it to you directly.',
   },
+  startPrivateChat: {
+    id: 'Jawaban ini berisi data pribadi. Buka chat pribadi dengan @{bot}, tekan Start, lalu ulangi perintahnya.',
+    en: 'This answer contains private data. Open a private chat with @{bot}, press Start, then repeat the command.',
+  },
+  filesNotYet: {
+    id: 'Saya belum bisa memproses berkas di sini. Ketik /help untuk perintah yang tersedia.',
+    en: 'I cannot process files here yet. Type /help for the available commands.',
+  },
   notFound: { id: '{what} tidak ditemukan.', en: '{what} not found.' },
   conflict: { id: 'Tidak bisa dilakukan sekarang: {reason}', en: 'That cannot be done now: {reason}' },
   invalid: { id: 'Ada isian yang salah: {reason}', en: 'Something in the input is wrong: {reason}' },

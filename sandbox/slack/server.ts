@@ -75,6 +75,8 @@ export interface FakeSlack {
   sendEvent(event: Record<string, unknown>, options?: SignOverride & { eventId?: string; retryNum?: number }): Promise<HubAnswer>;
   /** The last request body sent to the hub (for replaying it byte for byte). */
   lastRequest(): { path: string; body: string; headers: Record<string, string> } | undefined;
+  /** Where the hub listens (the registry sets it once the hub does). */
+  setHubUrl(url: string): void;
   resend(): Promise<HubAnswer>;
   reset(): void;
   close(): Promise<void>;
@@ -111,6 +113,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   let triggerCounter = 0;
   let eventCounter = 0;
   let base = '';
+  let hubUrl = options.hubUrl;
 
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
   const notify = () => {
@@ -273,13 +276,13 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   base = server.url;
 
   async function post(path: string, body: string, contentType: string, sign: SignOverride = {}, extra: Record<string, string> = {}): Promise<HubAnswer> {
-    if (!options.hubUrl) throw new Error('fake Slack has no hubUrl to send to');
+    if (!hubUrl) throw new Error('fake Slack has no hubUrl to send to');
     const timestamp = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = { 'content-type': contentType, 'x-slack-request-timestamp': timestamp, ...extra };
     if (!sign.omitSignature) headers['x-slack-signature'] = slackSignature(sign.signingSecret ?? options.signingSecret, timestamp, body);
     lastRequest = { path, body, headers };
     const started = performance.now();
-    const res = await fetch(`${options.hubUrl}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${hubUrl}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
     return { status: res.status, body: await res.text(), ms: performance.now() - started };
   }
 
@@ -360,10 +363,13 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       return post('/webhooks/slack/events', JSON.stringify(envelope), 'application/json', eventOptions, extra);
     },
     lastRequest: () => lastRequest,
+    setHubUrl: (url) => {
+      hubUrl = url;
+    },
     async resend() {
-      if (!lastRequest || !options.hubUrl) throw new Error('nothing sent yet');
+      if (!lastRequest || !hubUrl) throw new Error('nothing sent yet');
       const started = performance.now();
-      const res = await fetch(`${options.hubUrl}${lastRequest.path}`, { method: 'POST', headers: lastRequest.headers, body: lastRequest.body });
+      const res = await fetch(`${hubUrl}${lastRequest.path}`, { method: 'POST', headers: lastRequest.headers, body: lastRequest.body });
       return { status: res.status, body: await res.text(), ms: performance.now() - started };
     },
     reset() {

@@ -85,6 +85,8 @@ export interface FakeTelegram {
   /** POSTs an update to the webhook like Telegram does; returns the HTTP status of the last attempt. */
   deliver(update: Record<string, unknown>, options?: { secretToken?: string; retryDelaysMs?: number[] }): Promise<number | null>;
   answeredQueries: Map<string, { text?: string; show_alert?: boolean }>;
+  /** What setWebhook would do, for the registry once the hub listens. */
+  setWebhook(url: string, secretToken: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -455,6 +457,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
         isStopped: () => false,
       });
       return last;
+    },
+    setWebhook(url, secretToken) {
+      webhook = { url, secret: secretToken };
     },
     reset() {
       calls.length = 0;

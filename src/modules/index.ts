@@ -3,7 +3,8 @@
  * Adding a capability is a folder under src/modules/ and one line here.
  */
 import type { HubModule } from './contract.js';
+import { chatModule } from './chat/index.js';
 import { ledgerModule } from './ledger/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, chatModule];

@@ -1,0 +1,31 @@
+/**
+ * Chat: Telegram and Slack (and the terminal client) over one command core in bots/. This module owns chat
+ * identities and link codes, pending confirmations, notification delivery, the platform providers and their
+ * webhooks; every capability brings its own commands (`commands` in its module), collected here by the root.
+ */
+import { defineModule } from '../contract.js';
+import { chatRoutes } from './api/routes/index.js';
+import { chatCommands } from './bots/commands/index.js';
+import { chatConfig } from './config.js';
+import { chatNotifyJob } from './jobs/chat-notify.js';
+import { chatPurgeJob } from './jobs/chat-purge.js';
+import { chatModels } from './models/index.js';
+import { slackDescriptor } from './providers/slack.descriptor.js';
+import { telegramDescriptor } from './providers/telegram.descriptor.js';
+import { createChatServices } from './services/index.js';
+import { chatEventHandler } from './webhooks/chat-events.js';
+import { slackWebhooks } from './webhooks/slack/intake.js';
+import { telegramWebhook } from './webhooks/telegram/intake.js';
+
+export const chatModule = defineModule({
+  name: 'chat',
+  config: chatConfig,
+  models: chatModels,
+  providers: [telegramDescriptor, slackDescriptor],
+  services: createChatServices,
+  routes: chatRoutes,
+  webhooks: (secrets) => [telegramWebhook({ secret: secrets.telegramWebhookSecret! }), ...slackWebhooks({ signingSecret: secrets.slackSigningSecret! })],
+  inboxHandlers: (services) => ({ chat: chatEventHandler(services) }),
+  jobs: [chatNotifyJob, chatPurgeJob],
+  commands: chatCommands,
+});
