@@ -120,6 +120,34 @@ describe('Telegram', () => {
     expect(refunded!.refunds?.length).toBe(1);
   });
 
+  it('publishes the command menu in both languages at start', async () => {
+    await eventually(async () => tg.commands.size, (n) => n >= 2);
+    expect(tg.commands.get('default:')?.map((c) => c.command)).toEqual(expect.arrayContaining(['pay', 'payments', 'refund', 'recurring', 'link', 'settings']));
+    expect(tg.commands.get('default:en')?.find((c) => c.command === 'pay')?.description).toBe('Make a payment (QRIS, VA, e-wallet, store)');
+  });
+
+  it('delivers a settlement to every linked chat once, waiting out a 429 retry_after', async () => {
+    const user: TgUser = { id: 7050, first_name: 'Wati' };
+    const owner = await linkTelegram(user);
+    const code = (await owner.client.post<{ code: string }>('/api/chat/link-code')).body.code;
+    await slack.sendSlashCommand({ user: { id: 'U0WATI' }, channelId: 'D0WATI', text: `link ${code}` });
+    await settleInbox();
+    const created = await owner.client.post<{ id: string; orderId: string }>('/api/payment/process', { amountMinor: 3_000_000, method: 'gopay', description: 'pulsa' }, { 'idempotency-key': 'wati-pulsa-1' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    tg.failNext('sendMessage', { errorCode: 429, retryAfter: 1 });
+    await t.hub.sandboxes.midtrans!.settle(created.body.orderId);
+    const paid = (m: { plain?: string; text?: string }) => (m.plain ?? m.text ?? '').includes('Rp30.000,00 (pulsa) sudah lunas');
+    await eventually(async () => messagesTo(user.id).filter(paid).length + slack.messages.filter((m) => m.channel.startsWith('D') && paid(m)).length, (n) => n >= 2, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(messagesTo(user.id).filter(paid)).toHaveLength(1);
+    expect(slack.messages.filter(paid)).toHaveLength(1);
+    const rows = await t.hub.models.ChatDelivery.find({}).lean();
+    const telegramRow = rows.find((r) => r.status === 'sent' && r.attempts === 2);
+    expect(telegramRow).toBeDefined();
+    const notification = await t.hub.models.Notification.findOne({ dedupeKey: `payment:${created.body.id}:success` }).lean();
+    expect(notification?.deliveredAt).toBeDefined();
+  });
+
   it('a retried update (same update_id) runs once', async () => {
     const user: TgUser = { id: 7020, first_name: 'Tono' };
     await linkTelegram(user);

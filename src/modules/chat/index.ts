@@ -3,7 +3,10 @@
  * identities and link codes, pending confirmations, notification delivery, the platform providers and their
  * webhooks; every capability brings its own commands (`commands` in its module), collected here by the root.
  */
+import { menuCalls } from '../../../bots/telegram/menu.js';
+import type { Services } from '../../services/registry.js';
 import { defineModule } from '../contract.js';
+import { chatRuntime } from './bots/runtime.js';
 import { chatRoutes } from './api/routes/index.js';
 import { chatCommands } from './bots/commands/index.js';
 import { chatConfig } from './config.js';
@@ -28,4 +31,18 @@ export const chatModule = defineModule({
   inboxHandlers: (services) => ({ chat: chatEventHandler(services) }),
   jobs: [chatNotifyJob, chatPurgeJob],
   commands: chatCommands,
+  start: async (services) => {
+    // Built now so two modules contributing the same command stop the start, not the first chat message.
+    const runtime = chatRuntime(services);
+    publishTelegramMenu(services, runtime.registry.visible());
+  },
 });
+
+/** The menu next to Telegram's input box; not awaited: a slow or unreachable Telegram must not hold the start. */
+function publishTelegramMenu(services: Services, commands: Parameters<typeof menuCalls>[0]): void {
+  const telegram = services.chatPlatforms.telegram;
+  if (!telegram) return;
+  void (async () => {
+    for (const call of menuCalls(commands)) await telegram.client.setMyCommands(call.commands, call.language_code ? { language_code: call.language_code } : {});
+  })().catch((err) => services.chatLogger.warn({ err }, 'could not publish the Telegram command menu'));
+}

@@ -60,7 +60,12 @@ export const payCommand = defineCommand<{ amount: number; method: string; descri
         'private',
         { replaceOriginal: true },
       );
-      const next = reply.of([...(await nextStepBlocks(payment, ctx)), { type: 'text', text: ctx.say({ id: 'Saya kabari di sini begitu lunas. Cek kapan saja: /payment {id}', en: 'I will tell you here once it is paid. Check any time: /payment {id}' }, { id: payment.id }) }]);
+      // The terminal is not a push channel: there the user checks, in Telegram/Slack the settlement comes to them.
+      const followUp =
+        ctx.origin.channel === 'terminal'
+          ? ctx.say({ id: 'Cek statusnya: /payment {id}', en: 'Check its status: /payment {id}' }, { id: payment.id })
+          : ctx.say({ id: 'Saya kabari di sini begitu lunas. Cek kapan saja: /payment {id}', en: 'I will tell you here once it is paid. Check any time: /payment {id}' }, { id: payment.id });
+      const next = reply.of([...(await nextStepBlocks(payment, ctx)), { type: 'text', text: followUp }]);
       return [done, next];
     },
     async cancel(ctx) {
