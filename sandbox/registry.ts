@@ -64,7 +64,7 @@ export const simulators = {
       handle: sim,
       setHubUrl: (base: string) => sim.setWebhook(`${base}/webhooks/telegram`, webhookSecret),
       stop: () => sim.close(),
-      banner: `Telegram (fake Bot API): ${sim.url}   (bot @swhub_sandbox_bot)`,
+      banner: `Telegram sandbox: ${sim.url}/_sandbox   (chat with @swhub_sandbox_bot in the browser)`,
     };
   },
   async slack() {
@@ -77,7 +77,7 @@ export const simulators = {
       handle: sim,
       setHubUrl: (base: string) => sim.setHubUrl(base),
       stop: () => sim.close(),
-      banner: `Slack (fake Web API):    ${sim.url}   (slash command /sw)`,
+      banner: `Slack sandbox:    ${sim.url}/_sandbox   (type /sw commands in the browser)`,
     };
   },
 } satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;

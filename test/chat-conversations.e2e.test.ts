@@ -252,6 +252,20 @@ describe('Slack', () => {
   });
 });
 
+describe('sandbox control pages (npm start demo without tokens)', () => {
+  it('a person can chat with the Telegram and Slack bots from the browser', async () => {
+    const tgRes = await fetch(`${tg.url}/_sandbox/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 7100, text: '/start' }) });
+    expect(tgRes.status).toBe(200);
+    await eventually(async () => textsTo(7100).join(), (x) => x.includes('Selamat datang'));
+    expect(await (await fetch(`${tg.url}/_sandbox`)).text()).toContain('Selamat datang');
+
+    const slackRes = await fetch(`${slack.url}/_sandbox/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'U0WEB', text: '/sw help' }) });
+    expect(((await slackRes.json()) as { status: number }).status).toBe(200);
+    await settleInbox();
+    await eventually(async () => (await (await fetch(`${slack.url}/_sandbox`)).text()).includes('/pay'), Boolean);
+  });
+});
+
 describe('terminal client endpoint', () => {
   it('runs the same commands for the key user, with the reply model as JSON', async () => {
     const owner = await t.createUser('terminal-user');

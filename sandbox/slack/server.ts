@@ -7,8 +7,9 @@
  * Judged by the official client: `new WebClient(token, { slackApiUrl: fake.apiUrl })`.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
-import { listen } from '../shared/listen.js';
+import type { Context } from 'hono';
+import { escapeHtml } from '../shared/deliver.js';
+import { createSimulatorKit, type SimulatorKit } from '../shared/kit.js';
 
 /** Slack's own signing of what it sends (v0 HMAC-SHA256 over `v0:<ts>:<body>`), kept here so the fake is self-contained. */
 function slackSignature(secret: string, timestamp: string, body: string): string {
@@ -75,6 +76,8 @@ export interface FakeSlack {
   sendEvent(event: Record<string, unknown>, options?: SignOverride & { eventId?: string; retryNum?: number }): Promise<HubAnswer>;
   /** The last request body sent to the hub (for replaying it byte for byte). */
   lastRequest(): { path: string; body: string; headers: Record<string, string> } | undefined;
+  /** The simulator kit: API faults (`kit.injectFaults`) and the /_sandbox page. */
+  kit: SimulatorKit;
   /** Where the hub listens (the registry sets it once the hub does). */
   setHubUrl(url: string): void;
   resend(): Promise<HubAnswer>;
@@ -208,7 +211,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     return blocks;
   }
 
-  const app = new Hono();
+  const kit = createSimulatorKit({ name: 'Slack', errorBody: () => ({ ok: false, error: 'internal_error' }) });
+  const app = kit.api;
   app.on(['GET', 'POST'], '/api/:method', async (c) => {
     const method = c.req.param('method');
     const params = await readParams(c);
@@ -272,7 +276,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     return c.text('ok');
   });
 
-  const server = await listen(app, { port: options.port });
+  controls(kit, () => fake);
+  const server = await kit.listen({ port: options.port });
   base = server.url;
 
   async function post(path: string, body: string, contentType: string, sign: SignOverride = {}, extra: Record<string, string> = {}): Promise<HubAnswer> {
@@ -293,6 +298,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     messages,
     files,
     responses,
+    kit,
     waitFor(method, match, timeoutMs = 5000) {
       const find = () => calls.find((c) => c.method === method && (!match || match(c)));
       return waitUntil(find, timeoutMs, () => `no ${method} call; seen: ${calls.map((c) => c.method).join(', ') || 'none'}`);
@@ -378,7 +384,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       responses.length = 0;
       faults.clear();
     },
-    close: () => server.close(),
+    close: () => server.stop(),
   };
 
   function waitUntil<T>(probe: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
@@ -462,4 +468,41 @@ export function blockErrors(blocks: Record<string, unknown>[]): string[] {
 function mimeOf(name: string): string {
   const ext = name.split('.').pop()?.toLowerCase();
   return ({ png: 'image/png', csv: 'text/csv', pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', json: 'application/json' } as Record<string, string>)[ext ?? ''] ?? 'application/octet-stream';
+}
+
+/** /_sandbox: type `/sw …` as a test user from a browser, see what the bot answered, press its buttons. */
+function controls(kit: SimulatorKit, fake: () => FakeSlack) {
+  const body = async (c: Context) =>
+    ((c.req.header('content-type') ?? '').includes('application/json') ? await c.req.json().catch(() => ({})) : await c.req.parseBody()) as Record<string, string>;
+  const done = (c: Context, answer: HubAnswer) => ((c.req.header('content-type') ?? '').includes('application/json') ? c.json(answer) : c.redirect('/_sandbox'));
+  kit.control.post('/command', async (c) => {
+    const b = await body(c);
+    if (!b.text) return c.json({ error: 'text is required' }, 400);
+    return done(c, await fake().sendSlashCommand({ user: { id: b.userId || 'U0SANDBOX' }, channelId: b.channelId || 'D0SANDBOX', text: String(b.text).replace(/^\/sw\s*/, '') }));
+  });
+  kit.control.post('/press', async (c) => {
+    const b = await body(c);
+    const message = fake().messages.find((m) => m.ts === b.ts);
+    if (!message) return c.json({ error: 'no such message' }, 404);
+    return done(c, await fake().pressButton({ user: { id: b.userId || 'U0SANDBOX' }, message, actionIndex: Number(b.index ?? 0), channelId: b.channelId || undefined }));
+  });
+  kit.page(() => {
+    const rows = fake()
+      .messages.slice(-30)
+      .map((m) => {
+        const buttons = (m.blocks ?? [])
+          .filter((blk) => blk.type === 'actions')
+          .flatMap((blk) => blk.elements as { text: { text: string } }[])
+          .map((el, i) => `<form method="post" action="/_sandbox/press" style="display:inline"><input type="hidden" name="ts" value="${escapeHtml(m.ts)}"><input type="hidden" name="index" value="${i}"><input type="hidden" name="channelId" value="D0SANDBOX"><button>${escapeHtml(el.text.text)}</button></form>`)
+          .join(' ');
+        const where = m.viaResponseUrl ? 'response_url' : m.channel;
+        return `<tr><td>${escapeHtml(where)}${m.ephemeralFor ? ' (ephemeral)' : ''}</td><td><pre style="white-space:pre-wrap;margin:0">${escapeHtml(m.text ?? '')}</pre>${buttons}</td></tr>`;
+      })
+      .join('');
+    return (
+      '<form method="post" action="/_sandbox/command"><label>user <input name="userId" value="U0SANDBOX" size="10"></label> <code>/sw</code> ' +
+      '<input name="text" placeholder="help" size="40" autofocus> <button>Send</button></form>' +
+      `<h2>What the bot answered</h2><table><tr><th>where</th><th>message</th></tr>${rows}</table>`
+    );
+  });
 }

@@ -7,9 +7,9 @@
  *
  * Judged by telegraf's own client: `new Telegram(token, { apiRoot: fake.url })`.
  */
-import { Hono, type Context } from 'hono';
-import { deliverWithRetries } from '../shared/deliver.js';
-import { listen } from '../shared/listen.js';
+import type { Context } from 'hono';
+import { deliverWithRetries, escapeHtml } from '../shared/deliver.js';
+import { createSimulatorKit, type SimulatorKit } from '../shared/kit.js';
 import { parseMarkdownV2 } from './markdown-v2.js';
 
 export interface FakeTelegramOptions {
@@ -85,6 +85,8 @@ export interface FakeTelegram {
   /** POSTs an update to the webhook like Telegram does; returns the HTTP status of the last attempt. */
   deliver(update: Record<string, unknown>, options?: { secretToken?: string; retryDelaysMs?: number[] }): Promise<number | null>;
   answeredQueries: Map<string, { text?: string; show_alert?: boolean }>;
+  /** The simulator kit: API faults (`kit.injectFaults`), retried/duplicated delivery, the /_sandbox page. */
+  kit: SimulatorKit;
   /** What setWebhook would do, for the registry once the hub listens. */
   setWebhook(url: string, secretToken: string): void;
   reset(): void;
@@ -343,7 +345,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
     return m;
   }
 
-  const app = new Hono();
+  const kit = createSimulatorKit({
+    name: 'Telegram Bot API',
+    errorBody: (status) => ({ ok: false, error_code: status, description: status === 500 ? 'Internal Server Error' : 'Service Unavailable' }),
+  });
+  const app = kit.api;
   app.get('/file/:bot/*', (c) => {
     if (c.req.param('bot') !== `bot${options.token}`) return c.text('Unauthorized', 401);
     const path = c.req.path.slice(`/file/bot${options.token}/`.length);
@@ -377,7 +383,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
     }
   });
 
-  const server = await listen(app, { port: options.port });
+  controls(kit, () => fake, webhookOf);
+  const server = await kit.listen({ port: options.port });
+  function webhookOf() {
+    return webhook;
+  }
 
   const privateChat = (from: TgUser): TgChat => ({ id: from.id, type: 'private' });
   const userObject = (from: TgUser) => ({ is_bot: false, first_name: from.first_name ?? 'Test', ...from });
@@ -388,6 +398,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
     messages,
     commands,
     answeredQueries,
+    kit,
     waitFor(method, match, timeoutMs = 5000) {
       const seen = calls.find((c) => c.method === method && (!match || match(c)));
       if (seen) return Promise.resolve(seen);
@@ -467,7 +478,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       answeredQueries.clear();
       faults.clear();
     },
-    close: () => server.close(),
+    close: () => server.stop(),
   };
   return fake;
 }
@@ -491,4 +502,64 @@ function isImage(bytes: Buffer): boolean {
   const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
   return png || jpeg;
+}
+
+/**
+ * /_sandbox: a person can chat with the bot from a browser (npm start, no Telegram account): type as a test user,
+ * see what the bot sent, press its buttons. Updates go out through the kit (retried; duplicate/out-of-order modes).
+ */
+function controls(kit: SimulatorKit, fake: () => FakeTelegram, webhook: () => { url: string; secret: string }) {
+  const send = async (update: Record<string, unknown>) => {
+    const hook = webhook();
+    if (!hook.url) return fake().deliver(update);
+    await kit.deliver({ url: hook.url, body: JSON.stringify(update), headers: hook.secret ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}, label: `update ${String(update.update_id)}` });
+    return null;
+  };
+  kit.control.post('/message', async (c) => {
+    const body = await formOrJson(c);
+    const user: TgUser = { id: Number(body.userId ?? 424242), first_name: String(body.firstName ?? 'Sandbox'), language_code: String(body.language ?? 'id') };
+    if (!body.text) return c.json({ error: 'text is required' }, 400);
+    const update = fake().update.text(user, String(body.text));
+    await send(update);
+    return wantsHtml(c) ? c.redirect('/_sandbox') : c.json({ update_id: update.update_id });
+  });
+  kit.control.post('/press', async (c) => {
+    const body = await formOrJson(c);
+    const message = fake().messages.find((m) => m.message_id === Number(body.messageId));
+    if (!message) return c.json({ error: 'no such message' }, 404);
+    const update = fake().update.press({ id: Number(body.userId ?? message.chat_id), first_name: 'Sandbox' }, message, String(body.data));
+    await send(update);
+    return wantsHtml(c) ? c.redirect('/_sandbox') : c.json({ update_id: update.update_id });
+  });
+  kit.control.get('/messages', (c) => c.json(fake().messages.map(({ photo, document, ...m }) => ({ ...m, photo: photo ? { file_id: photo.file_id } : undefined, document: document ? { file_name: document.file_name } : undefined }))));
+  kit.page(() => {
+    const rows = fake()
+      .messages.slice(-30)
+      .map((m) => {
+        const buttons = (m.reply_markup?.inline_keyboard ?? [])
+          .flat()
+          .filter((b) => b.callback_data)
+          .map((b) => `<form method="post" action="/_sandbox/press" style="display:inline"><input type="hidden" name="messageId" value="${m.message_id}"><input type="hidden" name="userId" value="${escapeHtml(m.chat_id)}"><input type="hidden" name="data" value="${escapeHtml(b.callback_data!)}"><button>${escapeHtml(b.text)}</button></form>`)
+          .join(' ');
+        const what = m.photo ? '[photo]' : m.document ? `[file ${escapeHtml(m.document.file_name)}]` : '';
+        return `<tr><td>${escapeHtml(m.chat_id)}</td><td><pre style="white-space:pre-wrap;margin:0">${escapeHtml(m.plain ?? m.caption ?? '')} ${what}</pre>${buttons}</td></tr>`;
+      })
+      .join('');
+    return (
+      `<p>Webhook: ${escapeHtml(webhook().url || '(none: updates wait for getUpdates)')}</p>` +
+      '<form method="post" action="/_sandbox/message"><label>user id <input name="userId" value="424242" size="8"></label> ' +
+      '<input name="text" placeholder="/help" size="40" autofocus> <button>Send as user</button></form>' +
+      `<h2>What the bot sent</h2><table><tr><th>chat</th><th>message</th></tr>${rows}</table>`
+    );
+  });
+}
+
+async function formOrJson(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.includes('application/json')) return ((await c.req.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
+  return (await c.req.parseBody()) as Record<string, unknown>;
+}
+
+function wantsHtml(c: Context): boolean {
+  return !(c.req.header('content-type') ?? '').includes('application/json');
 }
