@@ -98,9 +98,9 @@ export class ChatRuntime {
     const incoming: Incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token } : { kind: 'text', origin: inbound.origin, text: inbound.text };
     const result = await this.engine.handle(incoming);
     const responseUrl = inbound.kind === 'command' || inbound.kind === 'button' ? inbound.responseUrl : undefined;
-    // Slack has no button toast: a refused press ("not yours", "expired") is said in an ephemeral reply instead.
-    const replies = result.replies.length || inbound.kind !== 'button' || !result.toast || result.toast.length < 3 ? result.replies : [];
-    await this.sendSlack(replies, inbound.origin, responseUrl);
+    // Slack has no button toast: a refused press ("not yours", "expired") comes back as an ephemeral reply, and a
+    // second press of a used button (no reply) shows nothing, as the first press already replaced the message.
+    await this.sendSlack(result.replies, inbound.origin, responseUrl);
     return result.command ?? inbound.kind;
   }
 
