@@ -110,6 +110,19 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     }
   }
 
+  // Payments made into a VA or a retail code, by Xendit's payment id: what the hub's confirmation lookups read
+  // (GET /callback_virtual_account_payments/payment_id=…, GET /fixed_payment_code/:id/payments). One per code.
+  const codePayments = new Map<string, { paymentId: string; body: Record<string, unknown> }>();
+  function codePayment(p: XenditPayment, make: (paymentId: string) => Record<string, unknown>) {
+    let record = codePayments.get(p.id);
+    if (!record) {
+      const paymentId = p.product === 'va' ? `pay-${hex(8)}` : hex(12);
+      record = { paymentId, body: make(paymentId) };
+      codePayments.set(p.id, record);
+    }
+    return record.body;
+  }
+
   function callbackBody(p: XenditPayment, status = p.status): Record<string, unknown> {
     switch (p.product) {
       case 'ewc': {
@@ -124,9 +137,9 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       case 'qr':
         return { event: 'qr.payment', api_version: '2022-07-31', business_id: 'sandbox-business', created: now(), data: { id: `qrpy_${randomUUID()}`, business_id: 'sandbox-business', currency: 'IDR', amount: p.amount, status, created: p.paidAt ?? now(), qr_id: p.id, qr_string: p.extra.qr_string, reference_id: p.referenceId, type: 'DYNAMIC', channel_code: 'ID_DANA', expires_at: p.expiresAt } };
       case 'va':
-        return { id: hex(12), payment_id: `pay-${hex(8)}`, callback_virtual_account_id: p.id, owner_id: 'sandbox-owner', external_id: p.referenceId, account_number: p.extra.account_number, bank_code: p.channel, amount: p.amount, merchant_code: String(p.extra.account_number).slice(0, 5), transaction_timestamp: p.paidAt ?? now(), currency: 'IDR', created: now(), updated: now() };
+        return codePayment(p, (paymentId) => ({ id: hex(12), payment_id: paymentId, callback_virtual_account_id: p.id, owner_id: 'sandbox-owner', external_id: p.referenceId, account_number: p.extra.account_number, bank_code: p.channel, amount: p.amount, merchant_code: String(p.extra.account_number).slice(0, 5), transaction_timestamp: p.paidAt ?? now(), currency: 'IDR', created: now(), updated: now() }));
       case 'fpc':
-        return { id: hex(12), external_id: p.referenceId, prefix: 'TEST', payment_code: p.extra.payment_code, retail_outlet_name: p.channel, name: 'SmartWealth User', amount: p.amount, status: status === 'PAID' ? 'COMPLETED' : status, transaction_timestamp: p.paidAt ?? now(), payment_id: `fpc-pay-${hex(6)}`, fixed_payment_code_payment_id: hex(12), fixed_payment_code_id: p.id, owner_id: 'sandbox-owner' };
+        return codePayment(p, (paymentId) => ({ id: hex(12), external_id: p.referenceId, prefix: 'TEST', payment_code: p.extra.payment_code, retail_outlet_name: p.channel, name: 'SmartWealth User', amount: p.amount, status: status === 'PAID' ? 'COMPLETED' : status, transaction_timestamp: p.paidAt ?? now(), payment_id: `fpc-pay-${hex(6)}`, fixed_payment_code_payment_id: paymentId, fixed_payment_code_id: p.id, owner_id: 'sandbox-owner' }));
       case 'pr':
         return { event: status === 'SUCCEEDED' ? 'payment.succeeded' : status === 'FAILED' ? 'payment.failed' : 'payment.pending', business_id: 'sandbox-business', created: now(), data: { id: `py-${randomUUID()}`, payment_request_id: p.id, reference_id: p.referenceId, status, amount: p.amount, currency: 'IDR', channel_code: p.channel, updated: now() } };
       case 'inv':
@@ -340,6 +353,19 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
     });
   };
   vaOrFpc('/callback_virtual_accounts', 'Callback virtual account');
+  // The payment made into a VA, by the payment_id its callback carried (Xendit's path puts the key in the segment).
+  app.get('/callback_virtual_account_payments/:key', (c) => {
+    const paymentId = c.req.param('key').replace(/^payment_id=/, '');
+    const found = [...codePayments.values()].find((r) => r.paymentId === paymentId && 'callback_virtual_account_id' in r.body);
+    if (!found) return error(c, 404, 'CALLBACK_VIRTUAL_ACCOUNT_PAYMENT_NOT_FOUND_ERROR', 'Callback virtual account payment not found');
+    return c.json(found.body);
+  });
+  app.get('/fixed_payment_code/:id/payments', (c) => {
+    const record = codePayments.get(c.req.param('id'));
+    if (!byId.get(c.req.param('id'))) return error(c, 404, 'DATA_NOT_FOUND', 'Fixed payment code not found');
+    const b = record?.body;
+    return c.json({ data: b ? [{ id: b.fixed_payment_code_payment_id, fixed_payment_code_id: b.fixed_payment_code_id, payment_id: b.payment_id, external_id: b.external_id, amount: b.amount, status: 'COMPLETED', payment_code: b.payment_code, retail_outlet_name: b.retail_outlet_name, transaction_timestamp: b.transaction_timestamp }] : [], has_more: false });
+  });
 
   app.post('/fixed_payment_code', async (c) => {
     const b = await body(c);

@@ -5,6 +5,7 @@
 import type { HubModule } from './contract.js';
 import { chatModule } from './chat/index.js';
 import { ledgerModule } from './ledger/index.js';
+import { dataModule } from './data/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, chatModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, dataModule, chatModule];

@@ -33,6 +33,12 @@ export const paymentsConfig = defineConfigFragment({
     XENDIT_BASE_URL: optionalUrl,
     /** method=provider pairs overriding the default routing, e.g. "qris=xendit,ovo=xendit". */
     PAYMENT_ROUTING: optionalString,
+    /**
+     * Confirm each money-moving notification with its provider before applying it (default true; see
+     * services/payment-confirmation.ts). Off only for tests that feed hand-made bodies to the state machine; refused
+     * in production, where a signed body alone is not proof of its status.
+     */
+    PAYMENT_CONFIRM_NOTIFICATIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   },
   check(env, issue) {
     const enabled = new Set(env.PAYMENT_PROVIDERS);
@@ -49,6 +55,7 @@ export const paymentsConfig = defineConfigFragment({
       }
     }
     if (env.NODE_ENV !== 'production') return;
+    if (!env.PAYMENT_CONFIRM_NOTIFICATIONS) issue('PAYMENT_CONFIRM_NOTIFICATIONS', 'cannot be false when NODE_ENV=production: a signed notification alone does not prove its status');
     // Without keys a provider would be the local simulator, which "pays" every charge by itself.
     const unconfigured =
       'is required when NODE_ENV=production for a provider in PAYMENT_PROVIDERS (the local simulator never runs in production); set it, or leave the provider out of PAYMENT_PROVIDERS';

@@ -213,6 +213,8 @@ function toStatus(res: MidtransBody): ProviderStatus {
     refundedAmountMinor: res.refund_amount ? decimalToMinor(res.refund_amount, currency) : undefined,
     paidAt: parseMidtransTime(res.settlement_time),
     occurredAt: parseMidtransTime(res.settlement_time) ?? parseMidtransTime(res.transaction_time) ?? new Date(),
+    orderId: typeof res.order_id === 'string' ? res.order_id : undefined,
+    amount: typeof res.gross_amount === 'string' ? { amountMinor: decimalToMinor(res.gross_amount, currency), currency } : undefined,
   };
 }
 

@@ -97,6 +97,13 @@ export interface ProviderStatus {
   refundedAmountMinor?: number;
   paidAt?: Date;
   occurredAt: Date;
+  /**
+   * Our order id as the provider holds it on the object it looked up (reference_id / external_id), when the lookup
+   * was by the provider's own id: a confirmation checks the object is this payment's, not another's.
+   */
+  orderId?: string;
+  /** What the provider says was paid, when it says (a confirmation checks it against the payment). */
+  amount?: Money;
 }
 
 export interface RefundRequest {
@@ -120,6 +127,11 @@ export interface PaymentRef {
   orderId: string;
   providerRef?: string;
   method: PaymentMethod;
+  /**
+   * The provider's id of one payment made into a reusable code (a Xendit VA payment_id, a retail code's payment
+   * id), from a callback: looked up to prove that payment itself rather than the code's state.
+   */
+  paymentId?: string;
 }
 
 /**
@@ -164,5 +176,7 @@ export interface NormalizedPaymentEvent {
    * as a running total. The service adds its amount once; `status` is then only a hint (`partially_refunded`).
    */
   refund?: { refundRef: string; amountMinor: number; outcome: 'succeeded' | 'failed' };
+  /** The provider's id of this one payment into a reusable code (Xendit VA and retail callbacks), for confirmation. */
+  providerPaymentId?: string;
   occurredAt: Date;
 }

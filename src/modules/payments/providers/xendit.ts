@@ -112,14 +112,41 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
     return { kind, id: rest.join(':') };
   };
 
+  const idr = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? { amountMinor: wholeMajorToMinor(value, 'IDR'), currency: 'IDR' } : undefined);
   const invoiceStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({
     providerRef,
     status: mapXenditStatus(res.status),
     providerStatus: res.status,
     paidAt: res.paid_at ? new Date(res.paid_at) : undefined,
     occurredAt: new Date(),
+    orderId: typeof res.external_id === 'string' ? res.external_id : undefined,
+    amount: idr(res.amount),
   });
-  const paymentRequestStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({ providerRef, status: mapXenditStatus(res.status), providerStatus: res.status, occurredAt: new Date() });
+  const paymentRequestStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({
+    providerRef,
+    status: mapXenditStatus(res.status),
+    providerStatus: res.status,
+    occurredAt: new Date(),
+    orderId: typeof res.reference_id === 'string' ? res.reference_id : undefined,
+    amount: idr(res.amount),
+  });
+
+  /**
+   * A payment into a VA or a retail code, proved by the payment itself: the code's own state cannot tell a paid
+   * single-use code from a closed one. A payment Xendit does not have is a 404 (PROVIDER_REJECTED, not found).
+   */
+  async function codePaymentStatus(kind: 'va' | 'fpc', codeId: string, ref: PaymentRef): Promise<ProviderStatus> {
+    const providerRef = ref.providerRef!;
+    if (kind === 'va') {
+      const res = await call('GET', `/callback_virtual_account_payments/payment_id=${encodeURIComponent(ref.paymentId!)}`, undefined, true);
+      if (res.callback_virtual_account_id !== codeId) throw new AppError('PROVIDER_REJECTED', 'Xendit: that VA payment was made into another account', { details: { provider: 'xendit', providerStatusCode: '404' } });
+      return { providerRef, status: 'success', providerStatus: 'PAID', paidAt: res.transaction_timestamp ? new Date(res.transaction_timestamp) : undefined, occurredAt: new Date(), orderId: res.external_id, amount: idr(res.amount) };
+    }
+    const res = await call('GET', `/fixed_payment_code/${codeId}/payments`, undefined, true);
+    const paid = ((res.data as XenditBody[] | undefined) ?? []).find((p) => p.id === ref.paymentId || p.payment_id === ref.paymentId);
+    if (!paid) throw new AppError('PROVIDER_REJECTED', 'Xendit: no such payment of this retail code', { details: { provider: 'xendit', providerStatusCode: '404', errorCode: 'DATA_NOT_FOUND' } });
+    return { providerRef, status: mapXenditStatus(paid.status), providerStatus: paid.status, paidAt: paid.transaction_timestamp ? new Date(paid.transaction_timestamp) : undefined, occurredAt: new Date(), orderId: paid.external_id, amount: idr(paid.amount) };
+  }
 
   /**
    * A charge whose answer was lost (a timeout) has no Xendit id on our side. Invoices and payment requests can be
@@ -157,17 +184,27 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
     switch (kind) {
       case 'ewc': {
         const res = await call('GET', `/ewallets/charges/${id}`, undefined, true);
-        return { providerRef: ref.providerRef, status: refundAware(mapXenditStatus(res.status), res), providerStatus: res.status, refundedAmountMinor: res.refunded_amount ? wholeMajorToMinor(res.refunded_amount, 'IDR') : undefined, occurredAt: now };
+        return {
+          providerRef: ref.providerRef,
+          status: refundAware(mapXenditStatus(res.status), res),
+          providerStatus: res.status,
+          refundedAmountMinor: res.refunded_amount ? wholeMajorToMinor(res.refunded_amount, 'IDR') : undefined,
+          occurredAt: now,
+          orderId: typeof res.reference_id === 'string' ? res.reference_id : undefined,
+          amount: idr(res.capture_amount ?? res.charge_amount),
+        };
       }
       case 'qr': {
         const payments = await call('GET', `/qr_codes/${id}/payments`, undefined, true, { 'api-version': '2022-07-31' });
         const paid = (payments.data as XenditBody[] | undefined)?.find((p) => p.status === 'SUCCEEDED');
-        if (paid) return { providerRef: ref.providerRef, status: 'success', providerStatus: 'SUCCEEDED', paidAt: new Date(paid.created), occurredAt: now };
         const qr = await call('GET', `/qr_codes/${id}`, undefined, true, { 'api-version': '2022-07-31' });
-        return { providerRef: ref.providerRef, status: mapXenditStatus(qr.status, { expired: isPast(qr.expires_at) }), providerStatus: qr.status, occurredAt: now };
+        const owner = { orderId: typeof qr.reference_id === 'string' ? qr.reference_id : undefined };
+        if (paid) return { providerRef: ref.providerRef, status: 'success', providerStatus: 'SUCCEEDED', paidAt: new Date(paid.created), occurredAt: now, ...owner, amount: idr(paid.amount) };
+        return { providerRef: ref.providerRef, status: mapXenditStatus(qr.status, { expired: isPast(qr.expires_at) }), providerStatus: qr.status, occurredAt: now, ...owner };
       }
       case 'va':
       case 'fpc': {
+        if (ref.paymentId) return codePaymentStatus(kind, id, ref);
         const res = await call('GET', kind === 'va' ? `/callback_virtual_accounts/${id}` : `/fixed_payment_code/${id}`, undefined, true);
         // A paid single-use code turns INACTIVE, mostly without paid_at: only paid_at (or a PAID/COMPLETED word)
         // proves payment; otherwise INACTIVE reads as pending until the callback or the expiry decides.

@@ -1,6 +1,7 @@
 /**
  * Builds the payment services from the shared dependencies the root hands every module.
  */
+import { Counter } from 'prom-client';
 import type { ModuleDeps } from '../../contract.js';
 import type { PaymentProvider } from '../providers/types.js';
 import { PaymentBatchService } from './batch-service.js';
@@ -31,7 +32,15 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
     cipher,
     logger,
     routing: config.PAYMENT_ROUTING,
+    confirmNotifications: config.PAYMENT_CONFIRM_NOTIFICATIONS,
     now,
+    // Registered on the hub's own registry, so /metrics shows it beside the webhook counters.
+    confirmations: new Counter({
+      name: 'hub_payment_event_confirmations_total',
+      help: 'Payment notifications confirmed with their provider before being applied, by provider and result (confirmed, contradicted, unavailable)',
+      labelNames: ['provider', 'result'] as const,
+      registers: [deps.metrics.registry],
+    }),
   });
   return {
     payments,

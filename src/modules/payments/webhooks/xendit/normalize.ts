@@ -110,7 +110,12 @@ const when = (...values: (string | undefined)[]) => {
 };
 
 export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
-  const envelope = (body ?? {}) as Record<string, unknown>;
+  // Every Xendit callback is a JSON object; a bare number, string, boolean, null or array is malformed (400), and
+  // must be refused before the shape checks below (`in` throws on a primitive).
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid([{ field: 'body', reason: `must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` }]);
+  }
+  const envelope = body as Record<string, unknown>;
   const event = typeof envelope.event === 'string' ? envelope.event : undefined;
 
   if (event?.startsWith('ewallet.')) {
@@ -200,6 +205,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       eventKey: `xendit:va.paid:${v.payment_id}`,
       orderId: v.external_id,
       providerRef: `va:${v.callback_virtual_account_id}`,
+      providerPaymentId: v.payment_id,
       status: 'success',
       providerStatus: 'PAID',
       amount: idr(v.amount),
@@ -213,6 +219,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       eventKey: `xendit:fpc:${r.fixed_payment_code_payment_id ?? r.payment_id ?? r.payment_code}:${r.status}`,
       orderId: r.external_id,
       providerRef: r.fixed_payment_code_id ? `fpc:${r.fixed_payment_code_id}` : undefined,
+      providerPaymentId: r.fixed_payment_code_payment_id ?? r.payment_id,
       status: mapXenditStatus(r.status),
       providerStatus: r.status,
       amount: idr(r.amount),
