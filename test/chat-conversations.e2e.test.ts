@@ -176,6 +176,8 @@ describe('Telegram', () => {
     expect(lastTo(user.id).plain).toContain('stopped');
     await send(tg.update.text(user, '/pay 1.500rb qris'));
     expect(lastTo(user.id).plain).toContain('ambiguous amount; write 1,5jt or 1500rb');
+    await send(tg.update.text(user, '/payment 0123456789abcdef01234567'));
+    expect(lastTo(user.id).plain).toBe('Payment not found. Check the ID (/help payment).');
   });
 
   it('in a group, private answers go by direct message', async () => {

@@ -162,8 +162,11 @@ export class CommandEngine<Services = any> {
   friendlyError(err: unknown, locale: Locale, command?: string): Reply {
     if (err instanceof AppError) {
       switch (err.code) {
-        case 'NOT_FOUND':
-          return reply.text(capitalize(err.message.replace(/ not found$/, '')) + (locale.language === 'id' ? ' tidak ditemukan.' : ' not found.'));
+        case 'NOT_FOUND': {
+          const what = err.message.replace(/ not found$/, '');
+          const named = locale.language === 'id' ? (NOUNS_ID[what] ?? what) : what;
+          return reply.text(`${capitalize(named)} ${locale.language === 'id' ? 'tidak ditemukan. Periksa ID-nya' : 'not found. Check the ID'}${command ? ` (/help ${command})` : ''}.`);
+        }
         case 'VALIDATION_FAILED':
         case 'BAD_REQUEST':
         case 'UNPROCESSABLE': {
@@ -215,6 +218,16 @@ function describeIssues(error: z.ZodError, command: ChatCommand, locale: Locale)
     return `${field}: ${reason}`;
   });
 }
+
+/** Services name what they did not find in English ("payment not found"); the common ones read better translated. */
+const NOUNS_ID: Record<string, string> = {
+  payment: 'pembayaran',
+  'recurring payment': 'pembayaran rutin',
+  'chat account': 'akun chat',
+  account: 'rekening',
+  'bank account': 'rekening bank',
+  batch: 'batch',
+};
 
 function toList(out: Reply | Reply[]): Reply[] {
   return Array.isArray(out) ? out : [out];

@@ -18,6 +18,17 @@ const TEMPLATES: Record<string, { icon: string; title: Localized; body: Localize
   'payment.failed': { icon: '❌', title: { id: 'Pembayaran gagal', en: 'Payment failed' }, body: { id: 'Pembayaran {amount}{what} gagal.', en: 'Your payment of {amount}{what} failed.' } },
   'payment.expired': { icon: '⌛', title: { id: 'Pembayaran kedaluwarsa', en: 'Payment expired' }, body: { id: 'Pembayaran {amount}{what} kedaluwarsa sebelum dibayar.', en: 'Your payment of {amount}{what} expired before it was paid.' } },
   'payment.refunded': { icon: '↩️', title: { id: 'Dana dikembalikan', en: 'Payment refunded' }, body: { id: 'Pembayaran {amount}{what} sudah dikembalikan.', en: 'Your payment of {amount}{what} was refunded.' } },
+  'payment.refund_failed': { icon: '⚠️', title: { id: 'Pengembalian dana ditolak', en: 'Refund refused' }, body: { id: 'Pengembalian dana untuk pembayaran {amount}{what} ditolak penyedia pembayaran.', en: 'The refund for your payment of {amount}{what} was refused by the provider.' } },
+  'payment.recurring.failed': { icon: '🔁', title: { id: 'Pembayaran rutin gagal', en: 'Recurring payment failed' }, body: { id: 'Pembayaran rutin {amount}{what} gagal. Jadwal berikutnya tetap berjalan.', en: 'The recurring payment of {amount}{what} failed. The next run is still scheduled.' } },
+};
+
+/** Notifications about no single payment, in both languages. */
+const PLAIN: Record<string, { icon: string; title: Localized; body: Localized }> = {
+  'payment.recurring.skipped': {
+    icon: '⏭️',
+    title: { id: 'Jadwal rutin dilewati', en: 'Recurring run skipped' },
+    body: { id: 'Satu jadwal pembayaran rutin terlewat saat layanan tidak tersedia dan dilewati; jadwal berikutnya sedang diproses.', en: 'A recurring run was missed while the hub was unavailable and was skipped; the next run is being made now.' },
+  },
 };
 
 export async function notificationReply(services: Services, delivery: PendingDelivery): Promise<Reply> {
@@ -41,6 +52,8 @@ export async function notificationReply(services: Services, delivery: PendingDel
       // The payment is gone or unreadable: the outbox's own words still say what happened.
     }
   }
+  const plain = PLAIN[n.kind];
+  if (plain) return { visibility: 'private', blocks: [{ type: 'heading', text: `${plain.icon} ${say(locale, plain.title)}` }, { type: 'text', text: say(locale, plain.body) }] };
   return { visibility: 'private', blocks: [{ type: 'heading', text: n.title }, { type: 'text', text: n.body }] };
 }
 
