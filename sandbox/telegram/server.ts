@@ -108,6 +108,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
   const answeredQueries = new Map<string, { text?: string; show_alert?: boolean }>();
   const floodWindows = new Map<string, { second: number; count: number }>();
   const queuedUpdates: Record<string, unknown>[] = [];
+  /** Long polls waiting for the next update. */
+  const pollers = new Set<() => void>();
   let webhook = { url: options.webhookUrl ?? '', secret: options.secretToken ?? '' };
   let nextMessageId = 1;
   let nextFile = 1;
@@ -314,6 +316,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new TelegramBadRequest('Bad Request: secret token contains unallowed characters');
       if (p.url && !/^https?:\/\//.test(String(p.url))) throw new TelegramBadRequest('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
       webhook = { url: String(p.url ?? ''), secret };
+      for (const wake of [...pollers]) wake();
       return true;
     },
     async deleteWebhook() {
@@ -327,6 +330,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       if (webhook.url) throw new TelegramBadRequest("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 409);
       const offset = Number(p.offset ?? 0);
       while (queuedUpdates.length && Number(queuedUpdates[0].update_id) < offset) queuedUpdates.shift();
+      // Long polling: with a timeout, wait (up to it) for an update instead of answering an empty list at once.
+      const timeoutS = Math.min(Number(p.timeout ?? 0), 50);
+      if (!queuedUpdates.length && timeoutS > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, timeoutS * 1000);
+          function done() {
+            clearTimeout(timer);
+            pollers.delete(done);
+            resolve();
+          }
+          pollers.add(done);
+        });
+        // A webhook set meanwhile ends the long poll with the same conflict Telegram gives.
+        if (webhook.url) throw new TelegramBadRequest("Conflict: terminated by setWebhook request", 409);
+      }
       return queuedUpdates.slice(0, Number(p.limit ?? 100));
     },
   };
@@ -455,6 +473,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
     async deliver(update, deliverOptions = {}) {
       if (!webhook.url) {
         queuedUpdates.push(update);
+        for (const wake of [...pollers]) wake();
         return null;
       }
       const secret = deliverOptions.secretToken ?? webhook.secret;
@@ -471,6 +490,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
     },
     setWebhook(url, secretToken) {
       webhook = { url, secret: secretToken };
+      for (const wake of [...pollers]) wake();
     },
     reset() {
       calls.length = 0;
@@ -478,7 +498,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       answeredQueries.clear();
       faults.clear();
     },
-    close: () => server.stop(),
+    close: async () => {
+      for (const wake of [...pollers]) wake();
+      await server.stop();
+    },
   };
   return fake;
 }

@@ -19,6 +19,9 @@ import { createChatServices } from './services/index.js';
 import { chatEventHandler } from './webhooks/chat-events.js';
 import { slackWebhooks } from './webhooks/slack/intake.js';
 import { telegramWebhook } from './webhooks/telegram/intake.js';
+import { startTelegramPolling } from './webhooks/telegram/poller.js';
+
+let polling: { stop(): Promise<void> } | undefined;
 
 export const chatModule = defineModule({
   name: 'chat',
@@ -35,6 +38,12 @@ export const chatModule = defineModule({
     // Built now so two modules contributing the same command stop the start, not the first chat message.
     const runtime = chatRuntime(services);
     publishTelegramMenu(services, runtime.registry.visible());
+    const telegram = services.chatPlatforms.telegram;
+    if (telegram && services.chatSettings.telegramPolling) polling = startTelegramPolling(services, telegram.client, services.chatLogger);
+  },
+  stop: async () => {
+    await polling?.stop();
+    polling = undefined;
   },
 });
 

@@ -18,6 +18,7 @@ export interface ChatServices {
   chatCommands: readonly unknown[];
   /** Where the chat adapters log (an unexpected command failure is logged with the reference the user sees). */
   chatLogger: Logger;
+  chatSettings: { telegramPolling: boolean };
 }
 
 declare module '../../../services/registry.js' {
@@ -35,5 +36,6 @@ export function createChatServices(deps: ModuleDeps): ChatServices {
     chatPlatforms: { telegram: platforms.get('telegram') as TelegramPlatform | undefined, slack: platforms.get('slack') as SlackPlatform | undefined },
     chatCommands: deps.chatCommands ?? [],
     chatLogger: deps.logger.child({ module: 'chat' }),
+    chatSettings: { telegramPolling: deps.config.TELEGRAM_POLLING },
   };
 }
