@@ -11,6 +11,8 @@ import { startRssSimulator } from './market/rss.js';
 import type { RunningSimulator as MarketSimulator } from './market/simulator.js';
 import { startYahooChartSimulator } from './market/yahoo-chart.js';
 import { startMidtransSandbox } from './midtrans/index.js';
+import { startFakeSlack } from './slack/index.js';
+import { startFakeTelegram } from './telegram/index.js';
 import { startXenditSandbox } from './xendit/index.js';
 import { listenOnStablePort, stableSandboxSecret } from './shared/stable-settings.js';
 
@@ -79,6 +81,33 @@ export const simulators = {
   'yahoo-chart': () => marketSimulator(startYahooChartSimulator(), (url) => ({ baseUrl: url }), 'Yahoo chart (IDX)'),
   'open-meteo': () => marketSimulator(startOpenMeteoSimulator(), (url) => ({ baseUrl: url }), 'Open-Meteo'),
   'rss-news': () => marketSimulator(startRssSimulator(), (url) => ({ origin: url }), 'RSS news feeds'),
+  // Chat platforms
+  async telegram() {
+    const token = `7000000001:${randomBytes(18).toString('base64url')}`;
+    const webhookSecret = randomBytes(24).toString('base64url');
+    const sim = await startFakeTelegram({ token, botUsername: 'swhub_sandbox_bot' });
+    return {
+      settings: { token, apiRoot: sim.url, webhookSecret, botUsername: 'swhub_sandbox_bot' },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setWebhook(`${base}/webhooks/telegram`, webhookSecret),
+      stop: () => sim.close(),
+      banner: `Telegram sandbox: ${sim.url}/_sandbox   (chat with @swhub_sandbox_bot in the browser)`,
+    };
+  },
+  async slack() {
+    const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
+    const signingSecret = randomBytes(16).toString('hex');
+    const sim = await startFakeSlack({ botToken, signingSecret });
+    return {
+      settings: { botToken, signingSecret, apiUrl: sim.apiUrl },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setHubUrl(base),
+      stop: () => sim.close(),
+      banner: `Slack sandbox:    ${sim.url}/_sandbox   (type /sw commands in the browser)`,
+    };
+  },
 } satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;
 
 /** The running simulators by provider name, typed, for tests and the banner. */
