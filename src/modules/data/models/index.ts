@@ -1,9 +1,11 @@
 import { importJobModel, type ImportJobModel } from './import-job.js';
+import { importMappingModel, type ImportMappingModel } from './import-mapping.js';
 
-export const dataModels = { ImportJob: importJobModel };
+export const dataModels = { ImportJob: importJobModel, ImportMapping: importMappingModel };
 
 declare module '../../../db/models/index.js' {
   interface Models {
     ImportJob: ImportJobModel;
+    ImportMapping: ImportMappingModel;
   }
 }

@@ -1,8 +1,12 @@
 import type { ModuleDeps } from '../../contract.js';
 import { DataService } from './data-service.js';
+import { ImportService } from './import-service.js';
+import { MappingService } from './mapping-service.js';
 
 export interface DataServices {
   data: DataService;
+  dataImports: ImportService;
+  dataMappings: MappingService;
 }
 
 declare module '../../../services/registry.js' {
@@ -10,5 +14,6 @@ declare module '../../../services/registry.js' {
 }
 
 export function createDataServices(deps: ModuleDeps): DataServices {
-  return { data: new DataService(deps) };
+  const dataMappings = new MappingService(deps);
+  return { data: new DataService(deps, dataMappings), dataImports: new ImportService(deps, dataMappings), dataMappings };
 }
