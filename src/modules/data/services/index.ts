@@ -1,12 +1,16 @@
 import type { ModuleDeps } from '../../contract.js';
+import { BulkService } from './bulk-service.js';
 import { DataService } from './data-service.js';
 import { ImportService } from './import-service.js';
+import { ManualEntryService } from './manual-entry-service.js';
 import { MappingService } from './mapping-service.js';
 
 export interface DataServices {
   data: DataService;
   dataImports: ImportService;
   dataMappings: MappingService;
+  manualEntries: ManualEntryService;
+  dataBulk: BulkService;
 }
 
 declare module '../../../services/registry.js' {
@@ -15,5 +19,5 @@ declare module '../../../services/registry.js' {
 
 export function createDataServices(deps: ModuleDeps): DataServices {
   const dataMappings = new MappingService(deps);
-  return { data: new DataService(deps, dataMappings), dataImports: new ImportService(deps, dataMappings), dataMappings };
+  return { data: new DataService(deps, dataMappings), dataImports: new ImportService(deps, dataMappings), dataMappings, manualEntries: new ManualEntryService(deps), dataBulk: new BulkService(deps) };
 }

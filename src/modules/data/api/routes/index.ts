@@ -1,3 +1,7 @@
+import { registerDataBulk } from './data-bulk.js';
+import { registerDataEntriesCreate } from './data-entries-create.js';
+import { registerDataEntriesDelete } from './data-entries-delete.js';
+import { registerDataEntriesList } from './data-entries-list.js';
 import { registerDataExport } from './data-export.js';
 import { registerDataImport } from './data-import.js';
 import { registerDataImportGet } from './data-import-get.js';
@@ -16,4 +20,8 @@ export const dataRoutes = [
   registerDataMappingsCreate,
   registerDataMappingsList,
   registerDataMappingsDelete,
+  registerDataEntriesCreate,
+  registerDataEntriesList,
+  registerDataEntriesDelete,
+  registerDataBulk,
 ];
