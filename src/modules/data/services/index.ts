@@ -1,6 +1,7 @@
 import type { ModuleDeps } from '../../contract.js';
 import { BulkService } from './bulk-service.js';
 import { DataService } from './data-service.js';
+import { ExportScheduleService } from './export-schedule-service.js';
 import { ImportService } from './import-service.js';
 import { ManualEntryService } from './manual-entry-service.js';
 import { MappingService } from './mapping-service.js';
@@ -11,6 +12,7 @@ export interface DataServices {
   dataMappings: MappingService;
   manualEntries: ManualEntryService;
   dataBulk: BulkService;
+  dataExportSchedules: ExportScheduleService;
 }
 
 declare module '../../../services/registry.js' {
@@ -19,5 +21,13 @@ declare module '../../../services/registry.js' {
 
 export function createDataServices(deps: ModuleDeps): DataServices {
   const dataMappings = new MappingService(deps);
-  return { data: new DataService(deps, dataMappings), dataImports: new ImportService(deps, dataMappings), dataMappings, manualEntries: new ManualEntryService(deps), dataBulk: new BulkService(deps) };
+  const data = new DataService(deps, dataMappings);
+  return {
+    data,
+    dataExportSchedules: new ExportScheduleService(deps, data),
+    dataImports: new ImportService(deps, dataMappings),
+    dataMappings,
+    manualEntries: new ManualEntryService(deps),
+    dataBulk: new BulkService(deps),
+  };
 }

@@ -3,6 +3,11 @@ import { registerDataEntriesCreate } from './data-entries-create.js';
 import { registerDataEntriesDelete } from './data-entries-delete.js';
 import { registerDataEntriesList } from './data-entries-list.js';
 import { registerDataExport } from './data-export.js';
+import { registerDataExportFileGet } from './data-export-file-get.js';
+import { registerDataExportFilesList } from './data-export-files-list.js';
+import { registerDataExportScheduleCreate } from './data-export-schedule-create.js';
+import { registerDataExportScheduleDelete } from './data-export-schedule-delete.js';
+import { registerDataExportScheduleList } from './data-export-schedule-list.js';
 import { registerDataImport } from './data-import.js';
 import { registerDataImportGet } from './data-import-get.js';
 import { registerDataMappingsCreate } from './data-mappings-create.js';
@@ -24,4 +29,9 @@ export const dataRoutes = [
   registerDataEntriesList,
   registerDataEntriesDelete,
   registerDataBulk,
+  registerDataExportScheduleCreate,
+  registerDataExportScheduleList,
+  registerDataExportScheduleDelete,
+  registerDataExportFilesList,
+  registerDataExportFileGet,
 ];
