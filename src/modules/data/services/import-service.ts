@@ -231,6 +231,13 @@ export class ImportService {
     onProgress?.({ id: importJobId, status: 'done', processed, imported, duplicates, rejected });
   }
 
+  /** After the last retry of an infrastructure failure: the job ends failed (rows written so far stay) and its file goes. */
+  async giveUp(importJobId: string): Promise<void> {
+    // The cause (a database error…) is logged by the job, never shown: it may name hosts or settings.
+    await this.deps.models.ImportJob.updateOne({ _id: importJobId, status: { $in: ['queued', 'running'] } }, { status: 'failed', failure: 'the import stopped after repeated internal errors; upload the file again (rows already imported will be skipped)', finishedAt: new Date() });
+    await rm(await this.fileOf(importJobId), { force: true });
+  }
+
   async get(actor: Actor, id: string) {
     if (!Types.ObjectId.isValid(id)) throw notFound('import');
     const job = await this.deps.models.ImportJob.findOne({ _id: id, userId: actor.userId }, { parse: 0, checkpoint: 0 }).lean();
