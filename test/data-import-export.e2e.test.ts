@@ -10,7 +10,7 @@ import { eventually, startTestHub, type TestHub } from './harness.js';
 const FIX = join(import.meta.dirname, 'fixtures/statements');
 let t: TestHub;
 beforeAll(async () => {
-  t = await startTestHub({ runJobs: false });
+  t = await startTestHub();
 });
 afterAll(async () => t?.stop());
 
@@ -25,7 +25,7 @@ async function upload(apiKey: string, path: string, file: string, fields: Record
 async function importAndWait(user: { apiKey: string; client: TestHub['admin'] }, file: string, fields: Record<string, string> = {}) {
   const started = await upload(user.apiKey, '/api/data/import', file, fields);
   expect(started.status, JSON.stringify(started.body)).toBe(202);
-  const done = await eventually(() => user.client.get(`/api/data/import/${started.body.id}`), (r) => r.body.status !== 'running');
+  const done = await eventually(() => user.client.get(`/api/data/import/${started.body.id}`), (r) => r.body.status === 'done' || r.body.status === 'failed');
   return { ...done.body, accountId: started.body.accountId };
 }
 

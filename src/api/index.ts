@@ -38,18 +38,18 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 export function buildHttpApp(deps: HttpAppDeps): OpenAPIHono<HubEnv> {
   const app = createApp();
   app.use('*', requestContext({ services: deps.services, logger: deps.logger, metrics: deps.services.metrics }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => {
-        // The unread rest of the body would otherwise be read as the next request on a keep-alive connection (and
-        // the connection reset): close it, as the webhook 413 does.
-        c.header('Connection', 'close');
-        throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${JSON_BODY_LIMIT} bytes`);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: (c) => {
+      // The unread rest of the body would otherwise be read as the next request on a keep-alive connection (and
+      // the connection reset): close it, as the webhook 413 does.
+      c.header('Connection', 'close');
+      throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${JSON_BODY_LIMIT} bytes`);
+    },
+  });
+  // Multipart bodies are file uploads (statements up to 100 MB): the only handlers that read them stream the parts
+  // through busboy with their own size limit, and every other handler reads JSON and never touches such a body.
+  app.use('/api/*', (c, next) => ((c.req.header('content-type') ?? '').startsWith('multipart/form-data') ? next() : jsonBodyLimit(c, next)));
   app.use('/api/*', requireApiKey, rateLimitPerKey(deps.rateLimitPerMinute));
   app.use('/api/admin/*', requireAdmin);
 

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
-import { hubModules } from '../modules/index.js';
+import { paymentsModule } from '../modules/payments/index.js';
 import { setUpProviders } from './providers.js';
 
 const context = { logger: createLogger({ level: 'silent' }), metrics: createMetrics() };
-const setUp = (config: Config) => setUpProviders(hubModules, config, context);
+// The payment capability alone: its two providers show the real-or-simulator choice for every descriptor.
+const setUp = (config: Config) => setUpProviders([paymentsModule], config, context);
 const PRODUCTION = {
   NODE_ENV: 'production',
   MONGODB_URI: 'mongodb://db/x',

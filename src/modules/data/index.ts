@@ -4,6 +4,8 @@
  */
 import { defineModule } from '../contract.js';
 import { dataRoutes } from './api/routes/index.js';
+import { dataExportScheduledJob } from './jobs/data-export-scheduled.js';
+import { dataImportJob } from './jobs/data-import.js';
 import { dataModels } from './models/index.js';
 import { createDataServices } from './services/index.js';
 
@@ -12,4 +14,5 @@ export const dataModule = defineModule({
   models: dataModels,
   services: createDataServices,
   routes: dataRoutes,
+  jobs: [dataImportJob, dataExportScheduledJob],
 });

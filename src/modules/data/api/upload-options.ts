@@ -2,7 +2,7 @@
 import { validationFailed } from '../../../lib/errors.js';
 import { mappingSchema, type Mapping } from '../services/templates/generic.js';
 
-export function uploadOptions(fields: Record<string, string>): { template?: string; accountId?: string; mapping?: Mapping; currency?: string } {
+export function uploadOptions(fields: Record<string, string>): { template?: string; accountId?: string; mapping?: Mapping; mappingId?: string; currency?: string } {
   let mapping: Mapping | undefined;
   if (fields.mapping) {
     let raw: unknown;
@@ -16,6 +16,8 @@ export function uploadOptions(fields: Record<string, string>): { template?: stri
     mapping = parsed.data;
   }
   if (fields.accountId && !/^[a-f0-9]{24}$/.test(fields.accountId)) throw validationFailed([{ field: 'accountId', reason: 'must be a 24-character hex id', in: 'multipart' }]);
+  if (fields.mappingId && !/^[a-f0-9]{24}$/.test(fields.mappingId)) throw validationFailed([{ field: 'mappingId', reason: 'must be a 24-character hex id', in: 'multipart' }]);
+  if (fields.mapping && fields.mappingId) throw validationFailed([{ field: 'mappingId', reason: 'send either mapping or mappingId, not both', in: 'multipart' }]);
   if (fields.currency && !/^[A-Z]{3}$/.test(fields.currency)) throw validationFailed([{ field: 'currency', reason: 'ISO 4217 code', in: 'multipart' }]);
-  return { template: fields.template || undefined, accountId: fields.accountId || undefined, mapping, currency: fields.currency || undefined };
+  return { template: fields.template || undefined, accountId: fields.accountId || undefined, mapping, mappingId: fields.mappingId || undefined, currency: fields.currency || undefined };
 }

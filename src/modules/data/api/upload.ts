@@ -21,18 +21,25 @@ export interface Upload {
   release(): Promise<void>;
 }
 
-export async function receiveUpload(request: Request, maxBytes = MAX_UPLOAD_BYTES): Promise<Upload> {
+export interface UploadOptions {
+  maxBytes?: number;
+  /** Spool the file to this path (e.g. under DATA_DIR/imports for a durable import) instead of a temporary directory. */
+  spoolTo?: string;
+}
+
+export async function receiveUpload(request: Request, options: UploadOptions = {}): Promise<Upload & { path: string }> {
+  const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
   const type = request.headers.get('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the statement as multipart/form-data with a "file" part');
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBytes + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes >> 20} MB`);
   if (!request.body) throw validationFailed([{ field: 'file', reason: 'required' }]);
-  const dir = await mkdtemp(join(tmpdir(), 'swh-upload-'));
-  const release = () => rm(dir, { recursive: true, force: true });
+  const dir = options.spoolTo ? undefined : await mkdtemp(join(tmpdir(), 'swh-upload-'));
+  const path = options.spoolTo ?? join(dir!, 'statement');
+  const release = () => rm(dir ?? path, { recursive: true, force: true });
   const fields: Record<string, string> = {};
   let fileName: string | undefined;
   let tooLarge = false;
-  const path = join(dir, 'statement');
   try {
     const parser = busboy({ headers: { 'content-type': type }, limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 } });
     const writes: Promise<void>[] = [];
@@ -47,7 +54,7 @@ export async function receiveUpload(request: Request, maxBytes = MAX_UPLOAD_BYTE
     await Promise.all(writes);
     if (tooLarge) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes >> 20} MB`);
     if (!fileName) throw validationFailed([{ field: 'file', reason: 'required: a multipart part named "file"' }]);
-    return { source: await sourceFromFile(path), fileName, fields, release };
+    return { source: await sourceFromFile(path), path, fileName, fields, release };
   } catch (err) {
     await release();
     if (err instanceof AppError) throw err;

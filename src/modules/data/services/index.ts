@@ -1,8 +1,18 @@
 import type { ModuleDeps } from '../../contract.js';
+import { BulkService } from './bulk-service.js';
 import { DataService } from './data-service.js';
+import { ExportScheduleService } from './export-schedule-service.js';
+import { ImportService } from './import-service.js';
+import { ManualEntryService } from './manual-entry-service.js';
+import { MappingService } from './mapping-service.js';
 
 export interface DataServices {
   data: DataService;
+  dataImports: ImportService;
+  dataMappings: MappingService;
+  manualEntries: ManualEntryService;
+  dataBulk: BulkService;
+  dataExportSchedules: ExportScheduleService;
 }
 
 declare module '../../../services/registry.js' {
@@ -10,5 +20,14 @@ declare module '../../../services/registry.js' {
 }
 
 export function createDataServices(deps: ModuleDeps): DataServices {
-  return { data: new DataService(deps) };
+  const dataMappings = new MappingService(deps);
+  const data = new DataService(deps, dataMappings);
+  return {
+    data,
+    dataExportSchedules: new ExportScheduleService(deps, data),
+    dataImports: new ImportService(deps, dataMappings),
+    dataMappings,
+    manualEntries: new ManualEntryService(deps),
+    dataBulk: new BulkService(deps),
+  };
 }

@@ -27,6 +27,19 @@ export class LedgerBatchWriter {
     private readonly target: { userId: Types.ObjectId; accountId: Types.ObjectId; importJobId: Types.ObjectId },
   ) {}
 
+  /** Rows waiting for the next batch write; 0 right after add() wrote a batch. */
+  get buffered(): number {
+    return this.batch.length;
+  }
+
+  /**
+   * A row an earlier run of the same import already wrote (before its checkpoint): no write, but it still takes its
+   * occurrence index, so the rows after it get the same fingerprints they would have had.
+   */
+  skip(row: StatementRow): void {
+    this.occurrences.next({ accountId: String(this.target.accountId), date: row.date, amountMinor: row.amountMinor, currency: row.currency, description: row.description });
+  }
+
   async add(row: StatementRow): Promise<void> {
     const accountId = String(this.target.accountId);
     const { contentKey, fingerprint } = this.occurrences.next({ accountId, date: row.date, amountMinor: row.amountMinor, currency: row.currency, description: row.description });

@@ -52,8 +52,13 @@ async function peekRecords(records: AsyncGenerator<TableRecord>, n: number): Pro
     head.push(next.value);
   }
   async function* all(): AsyncGenerator<TableRecord> {
-    yield* head;
-    if (!done) yield* records;
+    try {
+      yield* head;
+      if (!done) yield* records;
+    } finally {
+      // A caller that stops early (a sniff, an error) must close the file reader under the records too.
+      await records.return(undefined);
+    }
   }
   return { head, all: all() };
 }

@@ -61,6 +61,8 @@ export interface ChargeRequest {
   mobileNumber?: string;
   /** Where an e-wallet app sends the payer back after paying. */
   redirectUrl?: string;
+  /** Direct debit: the payer's linked account at the provider (decrypted just for this call, never stored here). */
+  linkedAccount?: { customerRef: string; token: string };
 }
 
 /** What the payer needs to do next, in provider-neutral form. */
@@ -155,6 +157,32 @@ export interface PaymentProvider {
    * late). Providers whose refunds finish in the call leave it out.
    */
   getRefund?(refundRef: string): Promise<{ status: RefundResult['status']; amountMinor: number }>;
+  /** Providers that debit a linked bank account (Xendit direct debit) offer the linking steps here. */
+  readonly directDebit?: DirectDebitLinking;
+}
+
+/** Direct-debit channels a user links an account of. */
+export type DirectDebitChannel = 'BRI' | 'MANDIRI';
+
+/** Where a link stands and what the account holder must do next. */
+export interface LinkState {
+  /** The provider's token for the linked account (a secret: whoever has it can debit the account). */
+  token: string;
+  status: 'pending' | 'active' | 'failed' | 'unlinked';
+  providerStatus: string;
+  /** BRI texts an OTP to the account holder; Mandiri sends them to its own page. */
+  nextStep: { kind: 'otp' } | { kind: 'redirect'; url: string } | { kind: 'none' };
+  /** What identifies the account to its owner (a masked card or account number), once active. */
+  accountLabel?: string;
+}
+
+export interface DirectDebitLinking {
+  /** The provider's customer for one of our users (created once, reused for every link). */
+  createCustomer(input: { referenceId: string; name: string; email?: string; mobileNumber?: string }): Promise<{ customerRef: string }>;
+  startLink(input: { customerRef: string; channel: DirectDebitChannel; mobileNumber?: string; cardLastFour?: string; cardExpiry?: string; email?: string; returnUrl: string; referenceId: string }): Promise<LinkState>;
+  confirmOtp(token: string, otp: string): Promise<LinkState>;
+  getLink(token: string): Promise<LinkState>;
+  unlink(token: string): Promise<void>;
 }
 
 /**

@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import type { ModuleDeps } from '../../contract.js';
 import type { PaymentProvider } from '../providers/types.js';
 import { PaymentBatchService } from './batch-service.js';
+import { DirectDebitService } from './direct-debit-service.js';
 import { PaymentQueries } from './payment-queries.js';
 import { PaymentService } from './payment-service.js';
 import { RecurringPaymentService } from './recurring-service.js';
@@ -14,6 +15,7 @@ export interface PaymentServices {
   paymentQueries: PaymentQueries;
   paymentBatches: PaymentBatchService;
   recurringPayments: RecurringPaymentService;
+  directDebit: DirectDebitService;
 }
 
 declare module '../../../services/registry.js' {
@@ -23,9 +25,12 @@ declare module '../../../services/registry.js' {
 export function createPaymentServices(deps: ModuleDeps): PaymentServices {
   const { models, audit, notifications, jobs, cipher, logger, config, clock } = deps;
   const now = () => clock.now();
+  const providers = deps.providers.of<PaymentProvider>('payments') as Map<PaymentProvider['name'], PaymentProvider>;
+  const directDebit = new DirectDebitService({ models, providers, cipher, audit, logger, now });
   const payments = new PaymentService({
     models,
-    providers: deps.providers.of<PaymentProvider>('payments') as Map<PaymentProvider['name'], PaymentProvider>,
+    providers,
+    linkedAccounts: directDebit,
     audit,
     notifications,
     jobs,
@@ -49,5 +54,6 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
     paymentQueries: new PaymentQueries(models),
     paymentBatches: new PaymentBatchService({ models, payments, jobs, audit, cipher, logger, now }),
     recurringPayments: new RecurringPaymentService({ models, payments, jobs, audit, notifications, cipher, logger, now }),
+    directDebit,
   };
 }

@@ -17,6 +17,7 @@ import type { NotificationService } from '../../../services/notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
 import type { PaymentRequest } from './schemas.js';
 import { allowedFrom } from './state-machine.js';
+import type { LinkedAccountLookup } from './direct-debit-service.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
 /**
@@ -35,6 +36,8 @@ export interface PaymentServiceDeps {
   logger: Logger;
   /** PAYMENT_ROUTING from config. */
   routing?: string;
+  /** Direct debit: the payer's linked accounts (services/direct-debit-service.ts). */
+  linkedAccounts?: LinkedAccountLookup;
   /** Counts confirmations of notifications with providers, by provider and result (confirmed, contradicted, unavailable). */
   confirmations?: Counter<'provider' | 'result'>;
   /** PAYMENT_CONFIRM_NOTIFICATIONS: false only in tests that feed hand-made bodies to the state machine. */

@@ -2,10 +2,10 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Readable } from 'node:stream';
 import type { HubEnv } from '../../../../http/hub-env.js';
 import { ObjectIdParam, bearerSecurity, commonErrorResponses } from '../../../../api/openapi-common.js';
+import { daySchema as day } from '../day.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../../services/exporters/model.js';
 import { writeFormat, writeZip } from '../../services/exporters/zip.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const query = z.object({
   format: z.enum(EXPORT_FORMATS).default('csv'),
   from: day.optional(),

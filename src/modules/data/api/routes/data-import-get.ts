@@ -13,4 +13,4 @@ const route = createRoute({
 });
 
 export const registerDataImportGet = (app: OpenAPIHono<HubEnv>) =>
-  app.openapi(route, async (c) => c.json(await c.var.services.data.getImport(c.var.actor, c.req.valid('param').id), 200));
+  app.openapi(route, async (c) => c.json(await c.var.services.dataImports.get(c.var.actor, c.req.valid('param').id), 200));

@@ -11,18 +11,22 @@ const route = createRoute({
   summary: 'Import a statement file into the ledger as a job (202); follow it at GET /api/data/import/{id}',
   security: bearerSecurity,
   // No request schema: the validator would read the whole multipart body into memory; upload.ts streams it instead.
-  description: 'multipart/form-data: `file` (the statement), optional `template`, `accountId`, `mapping` (JSON), `currency`.',
+  description: 'multipart/form-data: `file` (the statement), optional `template`, `accountId`, `mapping` (JSON) or `mappingId` (a saved mapping), `currency`. The file is kept under DATA_DIR until the import job has read it.',
   responses: { 202: { description: 'Import started', content: { 'application/json': { schema: z.object({ id: z.string(), accountId: z.string() }) } } }, ...commonErrorResponses },
 });
 
 export const registerDataImport = (app: OpenAPIHono<HubEnv>) =>
   app.openapi(route, async (c) => {
-    const upload = await receiveUpload(c.req.raw);
+    const imports = c.var.services.dataImports;
+    // Spooled straight under DATA_DIR/imports: the job that reads it may run after a restart or in another process.
+    const upload = await receiveUpload(c.req.raw, { spoolTo: await imports.incomingPath() });
+    let options;
     try {
-      const started = await c.var.services.data.startImport(c.var.actor, upload.source, { ...uploadOptions(upload.fields), fileName: upload.fileName, release: upload.release });
-      return c.json(started, 202);
+      options = uploadOptions(upload.fields);
     } catch (err) {
       await upload.release();
       throw err;
     }
+    // start() takes the file over: moved to its job's name, or removed if the import is refused.
+    return c.json(await imports.start(c.var.actor, upload.path, { ...options, fileName: upload.fileName }), 202);
   });

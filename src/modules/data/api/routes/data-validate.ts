@@ -11,7 +11,7 @@ const route = createRoute({
   summary: 'Dry run: parse a statement file with the import parser and report rows, errors and duplicates; nothing is written',
   security: bearerSecurity,
   // No request schema: the validator would read the whole multipart body into memory; upload.ts streams it instead.
-  description: 'multipart/form-data: `file` (the statement), optional `template`, `accountId`, `mapping` (JSON), `currency`.',
+  description: 'multipart/form-data: `file` (the statement), optional `template`, `accountId`, `mapping` (JSON) or `mappingId` (a saved mapping), `currency`.',
   responses: { 200: { description: 'What the import would do', content: { 'application/json': { schema: z.any() } } }, ...commonErrorResponses },
 });
 

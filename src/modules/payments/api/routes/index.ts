@@ -1,5 +1,9 @@
 /** The payment REST operations, in registration order (fixed paths before /api/payment/{id}). */
 import { registerListPaymentsNeedingAttention } from './admin-payments-attention.js';
+import { registerUnlinkDirectDebitAccount } from './direct-debit-link-delete.js';
+import { registerConfirmDirectDebitOtp } from './direct-debit-link-otp.js';
+import { registerStartDirectDebitLink } from './direct-debit-link-start.js';
+import { registerListDirectDebitLinks } from './direct-debit-links-list.js';
 import { registerPaymentAnalytics } from './payment-analytics.js';
 import { registerGetPaymentBatch } from './payment-batch-get.js';
 import { registerSubmitPaymentBatch } from './payment-batch-submit.js';
@@ -23,6 +27,10 @@ export const paymentRoutes = [
   registerCreateRecurringPayment,
   registerListRecurringPayments,
   registerCancelRecurringPayment,
+  registerStartDirectDebitLink,
+  registerListDirectDebitLinks,
+  registerConfirmDirectDebitOtp,
+  registerUnlinkDirectDebitAccount,
   registerGetPayment,
   registerCancelPayment,
   registerRefundPayment,

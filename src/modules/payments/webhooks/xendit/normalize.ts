@@ -20,7 +20,8 @@ const EwalletEvent = z.object({
     status: z.string(),
     currency: z.string().default('IDR'),
     charge_amount: amount.optional(),
-    capture_amount: amount.optional(),
+    // null until the charge is captured, as Xendit sends a PENDING charge.
+    capture_amount: amount.nullable().optional(),
     refunded_amount: amount.nullable().optional(),
     updated: time,
     created: time,

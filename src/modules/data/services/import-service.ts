@@ -1,0 +1,269 @@
+/**
+ * Statement import as a durable job. `start` keeps the upload in DATA_DIR/imports/<jobId>, records the job and
+ * enqueues the Agenda job `data.import`; `run` (called by that job, in whichever hub process takes it) streams the
+ * file into the ledger in batches and records progress with a checkpoint. A process that dies mid-import leaves the
+ * Agenda job locked; once the lock lifetime passes another process runs it again, `run` skips the writes the
+ * checkpoint covers, and the shared dedupe rule (unique fingerprint / externalKey) turns anything written after the
+ * checkpoint into a no-op, so a resumed import adds nothing twice and its counts stay exact.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { ModuleDeps } from '../../contract.js';
+import type { Actor } from '../../../services/actor.js';
+import { AppError, notFound } from '../../../lib/errors.js';
+import { LedgerBatchWriter } from './ledger-writer.js';
+import type { MappingService } from './mapping-service.js';
+import type { RowError, StatementInfo } from './model.js';
+import { openStatement, type ParseOptions } from './parse-statement.js';
+import { sourceFromFile } from './source.js';
+import { checkTotals, RowTotals } from './statement-checks.js';
+import type { Mapping } from './templates/generic.js';
+
+export const IMPORT_JOB = 'data.import';
+const MAX_STORED_ERRORS = 500;
+const PROGRESS_EVERY_MS = 500;
+
+export interface ImportRequest {
+  fileName: string;
+  accountId?: string;
+  template?: string;
+  mapping?: Mapping;
+  /** A saved mapping of this user (POST /api/data/mappings); used when `mapping` is not given. */
+  mappingId?: string;
+  currency?: string;
+}
+
+export interface ImportProgress {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  processed: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+}
+
+type Deps = Pick<ModuleDeps, 'models' | 'audit' | 'logger' | 'jobs' | 'config'>;
+
+export class ImportService {
+  constructor(private readonly deps: Deps, private readonly mappings: MappingService) {}
+
+  /** Where uploads wait for their job (same filesystem as the final name, so the hand-over is a rename). */
+  async importsDir(): Promise<string> {
+    const dir = path.resolve(this.deps.config.DATA_DIR, 'imports');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  private async fileOf(jobId: string): Promise<string> {
+    return path.join(await this.importsDir(), jobId);
+  }
+
+  /** A fresh name under importsDir() for an upload still arriving (routes spool there; chat streams there). */
+  async incomingPath(): Promise<string> {
+    return path.join(await this.importsDir(), `.incoming-${randomBytes(8).toString('hex')}`);
+  }
+
+  /** For callers holding a stream (chat file downloads): spools it under importsDir() and starts the import. */
+  async startFromStream(actor: Actor, stream: Readable, request: ImportRequest, maxBytes = 100 * 1024 * 1024): Promise<{ id: string; accountId: string }> {
+    const incoming = await this.incomingPath();
+    let bytes = 0;
+    try {
+      await pipeline(
+        stream,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            bytes += chunk.length;
+            if (bytes > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes >> 20} MB`);
+            yield chunk;
+          }
+        },
+        createWriteStream(incoming),
+      );
+    } catch (err) {
+      await rm(incoming, { force: true });
+      throw err;
+    }
+    return this.start(actor, incoming, request);
+  }
+
+  /**
+   * Checks the file can be read (format and layout recognised, so a wrong file is a 4xx now rather than a failed job
+   * later), creates the account when none is given, records the job, moves the file to its job's name and enqueues.
+   * The file at `incomingPath` is always consumed: moved on success, removed on failure.
+   */
+  async start(actor: Actor, incomingPath: string, request: ImportRequest): Promise<{ id: string; accountId: string }> {
+    const { models } = this.deps;
+    try {
+      const parse = await this.parseOptions(actor, request);
+      const opened = await openStatement(await sourceFromFile(incomingPath), parse);
+      for await (const _ of opened.events) break; // close the reader the detection opened
+      const account = request.accountId
+        ? await this.ownAccount(actor, request.accountId)
+        : await models.BankAccount.create({
+            userId: actor.userId,
+            kind: 'import',
+            name: `Imported: ${request.fileName}`.slice(0, 120),
+            currency: parse.currency ?? 'IDR',
+            bank: opened.template?.bank !== 'ANY' ? opened.template?.bank : undefined,
+          });
+      const job = await models.ImportJob.create({
+        userId: actor.userId,
+        accountId: account._id,
+        fileName: request.fileName,
+        status: 'queued',
+        format: opened.format,
+        template: opened.template?.id,
+        parse,
+      });
+      const id = String(job._id);
+      await rename(incomingPath, await this.fileOf(id));
+      await this.deps.jobs.enqueue(IMPORT_JOB, { importJobId: id }, { uniqueKey: id });
+      await this.deps.audit.record({ actor, action: 'data.import.start', target: { type: 'importJob', id }, metadata: { format: opened.format, template: opened.template?.id, accountId: String(account._id) } });
+      return { id, accountId: String(account._id) };
+    } catch (err) {
+      await rm(incomingPath, { force: true });
+      throw err;
+    }
+  }
+
+  private async parseOptions(actor: Actor, request: ImportRequest): Promise<ParseOptions> {
+    const mapping = request.mapping ?? (request.mappingId ? await this.mappings.mappingOf(actor, request.mappingId) : undefined);
+    return { template: request.template, mapping, currency: request.currency };
+  }
+
+  private async ownAccount(actor: Actor, accountId: string) {
+    if (!Types.ObjectId.isValid(accountId)) throw notFound('account');
+    const account = await this.deps.models.BankAccount.findOne({ _id: accountId, userId: actor.userId }).lean();
+    if (!account) throw notFound('account');
+    return account;
+  }
+
+  /**
+   * Runs (or resumes) one import. Idempotent: a finished job is left alone. A file that turns out unreadable marks
+   * the job failed; an infrastructure error (database gone) is thrown, so Agenda retries and the retry resumes.
+   */
+  async run(importJobId: string, onProgress?: (progress: ImportProgress) => void): Promise<void> {
+    const { models, logger } = this.deps;
+    const job = await models.ImportJob.findOneAndUpdate(
+      { _id: importJobId, status: { $in: ['queued', 'running'] } },
+      { $set: { status: 'running', startedAt: new Date() }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!job) return;
+    const file = await this.fileOf(importJobId);
+    const exists = await stat(file).then(() => true, () => false);
+    if (!exists) {
+      await models.ImportJob.updateOne({ _id: job._id }, { status: 'failed', failure: 'the uploaded file is no longer there; upload it again (rows already imported will be skipped)', finishedAt: new Date() });
+      return;
+    }
+    const resumedFrom = job.checkpoint?.validRows ?? 0;
+    const writer = new LedgerBatchWriter(models, { userId: job.userId, accountId: job.accountId, importJobId: job._id });
+    const base = resumedFrom > 0 ? job.checkpoint : { validRows: 0, imported: 0, duplicates: 0 };
+    let processed = 0;
+    let valid = 0;
+    let rejected = 0;
+    let pending = 0;
+    const errors: RowError[] = [];
+    const totals = new RowTotals();
+    let info: StatementInfo = {};
+    let lastProgress = Date.now();
+    const progress = (status: ImportProgress['status']): ImportProgress => ({
+      id: importJobId,
+      status,
+      processed,
+      imported: base.imported + writer.imported,
+      duplicates: base.duplicates + writer.duplicates,
+      rejected,
+    });
+    try {
+      const opened = await openStatement(await sourceFromFile(file), job.parse as ParseOptions);
+      for await (const event of opened.events) {
+        if (event.kind === 'info') info = { ...info, ...event.info };
+        else if (event.kind === 'pending') pending++;
+        else if (event.kind === 'error') {
+          processed++;
+          rejected++;
+          if (errors.length < MAX_STORED_ERRORS) errors.push(event.error);
+        } else {
+          processed++;
+          valid++;
+          totals.add(event.row.amountMinor);
+          if (valid <= resumedFrom) {
+            writer.skip(event.row);
+            continue;
+          }
+          await writer.add(event.row);
+          // Right after a batch write every valid row so far is in the ledger: the only safe moment for a checkpoint.
+          if (writer.buffered === 0 && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+            lastProgress = Date.now();
+            const p = progress('running');
+            await models.ImportJob.updateOne({ _id: job._id }, { processed, imported: p.imported, duplicates: p.duplicates, rejected, checkpoint: { validRows: valid, imported: p.imported, duplicates: p.duplicates } });
+            onProgress?.(p);
+          }
+        }
+      }
+      await writer.flush();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const p = progress('failed');
+      await models.ImportJob.updateOne({ _id: job._id }, { status: 'failed', failure: err.message, processed, imported: p.imported, duplicates: p.duplicates, rejected, errors, finishedAt: new Date() });
+      await rm(file, { force: true });
+      onProgress?.({ ...p, processed });
+      return;
+    }
+    // A resumed run may have re-written rows the crashed run wrote after its last checkpoint; they came back as
+    // duplicates of this very job. Count what this job put in the ledger instead of trusting the running tallies.
+    let imported = base.imported + writer.imported;
+    if (job.attempts > 1) imported = await models.BankTransaction.countDocuments({ userId: job.userId, accountId: job.accountId, importJobId: job._id });
+    const duplicates = valid - imported;
+    const checks = checkTotals(info.totals, totals, info.currency ?? 'IDR', rejected).map(({ check, ok, message }) => ({ check, ok, message }));
+    await models.ImportJob.updateOne(
+      { _id: job._id },
+      { status: 'done', processed, imported, duplicates, rejected, pending, errors, checks, checkpoint: { validRows: valid, imported, duplicates }, finishedAt: new Date() },
+    );
+    await rm(file, { force: true });
+    logger.info({ importJobId, processed, imported, duplicates, rejected, attempt: job.attempts }, 'import finished');
+    onProgress?.({ id: importJobId, status: 'done', processed, imported, duplicates, rejected });
+  }
+
+  /** After the last retry of an infrastructure failure: the job ends failed (rows written so far stay) and its file goes. */
+  async giveUp(importJobId: string): Promise<void> {
+    // The cause (a database error…) is logged by the job, never shown: it may name hosts or settings.
+    await this.deps.models.ImportJob.updateOne({ _id: importJobId, status: { $in: ['queued', 'running'] } }, { status: 'failed', failure: 'the import stopped after repeated internal errors; upload the file again (rows already imported will be skipped)', finishedAt: new Date() });
+    await rm(await this.fileOf(importJobId), { force: true });
+  }
+
+  async get(actor: Actor, id: string) {
+    if (!Types.ObjectId.isValid(id)) throw notFound('import');
+    const job = await this.deps.models.ImportJob.findOne({ _id: id, userId: actor.userId }, { parse: 0, checkpoint: 0 }).lean();
+    if (!job) throw notFound('import');
+    const { _id, userId: _u, __v: _v, ...rest } = job as typeof job & { __v?: number };
+    return { id: String(_id), ...rest, accountId: String(job.accountId) };
+  }
+
+  /**
+   * Follows an import from anywhere (the job may run in another hub process): calls `onProgress` when the counts
+   * change and resolves with the final state. For chat, which edits one message as the import advances.
+   */
+  async follow(actor: Actor, id: string, onProgress: (progress: ImportProgress) => void | Promise<void>, options: { intervalMs?: number; timeoutMs?: number } = {}): Promise<ImportProgress> {
+    const interval = options.intervalMs ?? 1000;
+    const deadline = Date.now() + (options.timeoutMs ?? 60 * 60_000);
+    let last = '';
+    for (;;) {
+      const job = await this.get(actor, id);
+      const p: ImportProgress = { id, status: job.status, processed: job.processed, imported: job.imported, duplicates: job.duplicates, rejected: job.rejected };
+      const key = JSON.stringify(p);
+      if (key !== last) {
+        last = key;
+        await onProgress(p);
+      }
+      if (p.status === 'done' || p.status === 'failed' || Date.now() > deadline) return p;
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+}
