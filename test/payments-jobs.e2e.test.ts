@@ -7,9 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.js';
 import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
-// These tests feed hand-made signed bodies to the state machine (orders, duplicates, refunds the simulator never
-// made), so the provider confirmation is off here; test/payments-confirmation.e2e.test.ts covers it.
-const TRUST_BODIES = { PAYMENT_CONFIRM_NOTIFICATIONS: 'false' };
 // Time passes when a test says so (scheduled charges, overdue payments), not by sleeping or rewriting stored dates.
 const clock = new ManualClock();
 let t: TestHub;
@@ -18,7 +15,7 @@ let keyCounter = 0;
 const idem = () => ({ 'idempotency-key': `jobs-key-${Date.now()}-${++keyCounter}` });
 
 beforeAll(async () => {
-  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' }, hubOptions: { clock } });
+  t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' }, hubOptions: { clock } });
   user = await t.createUser('Scheduler');
 });
 afterAll(async () => t?.stop());
@@ -195,8 +192,10 @@ describe('inbox durability', () => {
   it('applies a stored event after a restart when the process died before applying it', async () => {
     const pay = await user.client.post('/api/payment/process', { method: 'va_bri', amountMinor: 15_000_000 }, idem());
     // A second hub on the same database whose processor is not running: it stores but never applies.
-    const stalled = await startTestHub({ dbName: t.dbName, dataDir: t.dataDir, runJobs: false, env: TRUST_BODIES });
+    const stalled = await startTestHub({ dbName: t.dbName, dataDir: t.dataDir, runJobs: false });
     await t.hub.inboxProcessor.stop();
+    // Paid at Midtrans (its status API says so when the hub confirms), with the notification left to this test.
+    await t.hub.sandboxes.midtrans!.settleQuietly(pay.body.orderId);
     try {
       // Sign for the stalled hub that receives it (same DATA_DIR, so the same sandbox keys, which DATA_DIR keeps).
       const forStalled = signed(pay.body.orderId, 'settlement', '200', '150000.00', stalled.hub.webhookSecrets.midtransServerKey);
@@ -215,6 +214,7 @@ describe('inbox durability', () => {
 
   it('parks an event that keeps failing as dead, and an admin replay applies it', async () => {
     const pay = await user.client.post('/api/payment/process', { method: 'va_bri', amountMinor: 16_000_000 }, idem());
+    await t.hub.sandboxes.midtrans!.settleQuietly(pay.body.orderId);
     // No handler for this kind yet: every attempt fails, like a bug or an outage would.
     const { id } = await t.hub.services.webhookInbox.store({
       provider: 'midtrans',

@@ -64,6 +64,11 @@ export interface MidtransSandbox {
   stop(): Promise<void>;
   setNotificationUrl(url: string): void;
   settle(orderId: string): Promise<void>;
+  /**
+   * Test hook: settles without sending the notification, so a test can deliver its own signed body (a stalled
+   * inbox, a replay) and the status API the hub confirms it with agrees.
+   */
+  settleQuietly(orderId: string): Promise<void>;
   deny(orderId: string): Promise<void>;
   expire(orderId: string): Promise<void>;
   cancel(orderId: string): Promise<void>;
@@ -161,7 +166,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   }
 
   /** Moves a transaction, refusing what Midtrans would never do (pay a cancelled or expired one). */
-  async function transition(tx: MidtransTransaction, to: string, allowedFrom: string[]): Promise<void> {
+  async function transition(tx: MidtransTransaction, to: string, allowedFrom: string[], options: { quiet?: boolean } = {}): Promise<void> {
     if (!allowedFrom.includes(tx.transaction_status)) throw new Error(`sandbox transaction ${tx.order_id} is ${tx.transaction_status}; it cannot become ${to}`);
     tx.transaction_status = to;
     tx.status_code = STATUS_CODES[to] ?? '200';
@@ -172,7 +177,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
       if (settleMs > 0) kit.later(settleMs, () => transition(tx, 'settlement', ['capture']));
     }
     log(`midtrans sandbox: ${tx.order_id} → ${to}`);
-    await notify(tx);
+    if (!options.quiet) await notify(tx);
   }
 
   function addRefund(tx: MidtransTransaction, amount: number, refundKey: string, reason?: string): MidtransRefund {
@@ -409,6 +414,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
   // ---- control surface for people and tests ----
   const controls = {
     settle: (orderId: string) => transition(must(orderId), 'settlement', ['pending', 'capture']),
+    settleQuietly: (orderId: string) => transition(must(orderId), 'settlement', ['pending', 'capture'], { quiet: true }),
     deny: (orderId: string) => transition(must(orderId), 'deny', ['pending', 'capture', 'authorize']),
     expire: (orderId: string) => transition(must(orderId), 'expire', ['pending']),
     cancel: (orderId: string) => transition(must(orderId), 'cancel', ['pending', 'capture', 'authorize']),
