@@ -132,6 +132,9 @@ export function databaseNameFrom(uri: string, fallback = 'smartwealth'): string 
 export async function connectMongoose(uri: string, dbName: string, clock?: Clock): Promise<Connection> {
   const instance = new mongoose.Mongoose();
   if (clock) instance.now = () => clock.now();
+  // Schemas are declared with the global mongoose, so this instance compiles a copy of each; binding a model
+  // factory to the same connection twice (tests do) then replaces the model instead of failing.
+  instance.set('overwriteModels', true);
   const conn = instance.createConnection(uri, {
     dbName,
     // Each operation is bounded so a hung database fails fast (see limits.ts for how the bounds add up).
