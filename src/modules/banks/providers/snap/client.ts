@@ -126,8 +126,11 @@ export class SnapClient {
     let pages = 0;
     const maxPages = this.options.maxStatementPages ?? 1000;
     const windowMs = this.profile.maxStatementDays * 86_400_000;
-    for (let windowStart = input.from.getTime(); windowStart < input.to.getTime(); windowStart += windowMs) {
-      const windowEnd = Math.min(windowStart + windowMs, input.to.getTime());
+    const wholeSecond = (d: Date) => Math.floor(d.getTime() / 1000) * 1000;
+    const until = wholeSecond(input.to);
+    for (let windowStart = wholeSecond(input.from); windowStart <= until; windowStart += windowMs) {
+      // Windows touch but never overlap: banks print whole seconds, so a window ends one second before the next starts.
+      const windowEnd = windowStart + windowMs > until ? until : windowStart + windowMs - 1000;
       let previous: Record<string, unknown> | undefined;
       for (let page = 1; ; page++) {
         if (++pages > maxPages) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement still has more after ${maxPages} pages`);
