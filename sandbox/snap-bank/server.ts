@@ -80,7 +80,8 @@ export interface SnapBankSandbox {
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Signs and sends an arbitrary notification body (tests of the intake). */
   sendNotification(bank: SimBankCode, body: object): Promise<boolean>;
-  readonly stats: { tokenRequests: number; serviceRequests: number; rejected: Record<string, number> };
+  /** attempts: every request to a bank route, faulted or not; serviceRequests: those that reached the service checks. */
+  readonly stats: { attempts: number; tokenRequests: number; serviceRequests: number; rejected: Record<string, number> };
   readonly notifications: DeliveryRecord[];
   stop(): Promise<void>;
 }
@@ -126,7 +127,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const externalIds = new Map<string, number>();
   const notifications: DeliveryRecord[] = [];
   const hangs = new Set<() => void>();
-  const stats = { tokenRequests: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
+  const stats = { attempts: 0, tokenRequests: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
   let faults: { mode: SnapFaultMode; remaining: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }[] = [];
   let bindingMode = options.bindingMode ?? 'auto';
   let hubUrl = options.hubUrl;
@@ -210,6 +211,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     const raw = await c.req.text();
     const service = serviceFor(behaviour, path);
     if (!service) return c.json({ responseCode: '4040000', responseMessage: 'Not Found' }, 404);
+    stats.attempts++;
 
     const fault = takeFault(bank, path);
     if (fault?.mode === 'slow') await pause(fault.delayMs ?? 1500);
