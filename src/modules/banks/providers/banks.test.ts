@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSnapBankSandbox, type SnapBankSandbox, type SimBankCode } from '../../../../sandbox/snap-bank/index.js';
+import { SIM_BANK_BEHAVIOUR, startSnapBankSandbox, type SnapBankSandbox, type SimBankCode } from '../../../../sandbox/snap-bank/index.js';
 import { BANK_PROFILES } from './profiles.js';
 import { SnapClient } from './snap/client.js';
 import type { BankCode } from './snap/types.js';
