@@ -31,7 +31,7 @@ const clientFor = (bank: BankCode) => {
 
 describe.each(Object.keys(BANK_PROFILES) as BankCode[])('%s adapter', (bank) => {
   it('binds an account, reads its balance and its whole statement across windows and pages', async () => {
-    const account = sandbox.createAccount(bank as SimBankCode, { days: 12, perDay: 20, name: 'DEWI LESTARI' });
+    const account = sandbox.createAccount(bank as SimBankCode, { days: 12, perDay: 25, name: 'DEWI LESTARI', seed: `adapter:${bank}`, startingBalanceMinor: 5_000_000_000 });
     const client = clientFor(bank);
 
     const binding = await client.bindAccount({ accountNo: account.accountNo });
@@ -75,7 +75,8 @@ describe('bank quirks', () => {
     ['MANDIRI', 'referenceNumber'],
     ['CIMB', 'transactionId'],
     ['BNI', 'transactionId'],
-  ] as const)('%s: entries carry the bank id from %s', async (bank) => {
+  ] as const)('%s: entries carry the bank id from %s', async (bank, field) => {
+    expect(SIM_BANK_BEHAVIOUR[bank].idField).toBe(field);
     const account = sandbox.createAccount(bank, { days: 1, transactions: [] });
     const client = clientFor(bank);
     const bound = await client.bindAccount({ accountNo: account.accountNo });
