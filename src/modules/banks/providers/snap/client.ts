@@ -180,21 +180,9 @@ export class SnapClient {
     await this.call('unbinding', this.profile.paths.accountUnbinding, { partnerReferenceNo: newExternalId() }, { idempotent: true, accountToken: input.accountToken });
   }
 
-  private readEntry(raw: RawStatementEntry): SnapStatementEntry {
-    const currency = raw.amount?.currency || 'IDR';
-    const magnitude = Math.abs(decimalToMinor(raw.amount.value, currency));
-    const debit = /^(d|db|dr|debit|debet)$/i.test(String(raw.type ?? '').trim());
-    const end = raw.endAmount ?? (Array.isArray(raw.detailBalance?.endAmount) ? raw.detailBalance?.endAmount[0] : raw.detailBalance?.endAmount);
-    const bookedAt = new Date(raw.transactionDate);
-    if (Number.isNaN(bookedAt.getTime())) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement entry with an unreadable transactionDate`);
-    return {
-      externalId: this.profile.entryId(raw),
-      bookedAt,
-      amountMinor: debit ? -magnitude : magnitude,
-      currency,
-      description: this.profile.description(raw),
-      balanceMinor: end?.value ? decimalToMinor(end.value, end.currency || currency) : undefined,
-    };
+  /** Reads one detailData entry (also the `transaction` of a mutation notification) the way this bank writes it. */
+  readEntry(raw: RawStatementEntry): SnapStatementEntry {
+    return readStatementEntry(this.profile, raw);
   }
 
   private async call(operation: string, path: string, body: Record<string, unknown>, opts: { idempotent: boolean; accountToken?: string }): Promise<Record<string, unknown>> {
@@ -304,4 +292,23 @@ export class SnapClient {
     }
     return new SnapError('general_error', this.profile.code, `${this.profile.code}: ${err instanceof Error ? err.message : 'unexpected failure'}`, undefined, { cause: err });
   }
+}
+
+/** One statement entry in the hub's terms: signed minor units, UTC instant, the bank's id and description rules. */
+export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEntry): SnapStatementEntry {
+  const currency = raw.amount?.currency || 'IDR';
+  if (!raw.amount?.value) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry without an amount`);
+  const magnitude = Math.abs(decimalToMinor(raw.amount.value, currency));
+  const debit = /^(d|db|dr|debit|debet)$/i.test(String(raw.type ?? '').trim());
+  const end = raw.endAmount ?? (Array.isArray(raw.detailBalance?.endAmount) ? raw.detailBalance?.endAmount[0] : raw.detailBalance?.endAmount);
+  const bookedAt = new Date(raw.transactionDate);
+  if (Number.isNaN(bookedAt.getTime())) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry with an unreadable transactionDate`);
+  return {
+    externalId: profile.entryId(raw),
+    bookedAt,
+    amountMinor: debit ? -magnitude : magnitude,
+    currency,
+    description: profile.description(raw),
+    balanceMinor: end?.value ? decimalToMinor(end.value, end.currency || currency) : undefined,
+  };
 }
