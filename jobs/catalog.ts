@@ -1,20 +1,8 @@
 /**
- * Every background job the hub runs, in one place: name → payload schema → handler → retry policy.
+ * The hub's own background jobs (capability modules bring theirs in their `jobs`): name → payload schema →
+ * handler → retry policy.
  */
 import type { JobDefinition } from './define-job.js';
 import { maintenancePurgeJob } from './maintenance-purge.js';
-import { paymentsBatchJob } from './payments-batch.js';
-import { paymentsChargeJob } from './payments-charge.js';
-import { paymentsReconcileJob, paymentsReconcileOneJob } from './payments-reconcile.js';
-import { paymentsRecurringRunJob } from './payments-recurring-run.js';
 
-export const jobCatalog: JobDefinition[] = [
-  // maintenance
-  maintenancePurgeJob,
-  // payments
-  paymentsChargeJob,
-  paymentsBatchJob,
-  paymentsRecurringRunJob,
-  paymentsReconcileJob,
-  paymentsReconcileOneJob,
-];
+export const coreJobs: JobDefinition[] = [maintenancePurgeJob];

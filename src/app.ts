@@ -1,17 +1,20 @@
 /**
  * The composition root: builds config-driven pieces once and wires them by hand. Nothing else constructs services.
- * Order: database → models → services → job scheduler → HTTP app (+ webhooks) → listen.
+ * Order: database → models → providers → core services → each module's services → jobs and inbox handlers →
+ * HTTP app (core routes, then each module's routes and webhooks) → listen. Capabilities come from the module list
+ * (src/modules/index.ts); nothing here names one.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { MongoClient } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { jobCatalog } from '../jobs/catalog.js';
+import { coreJobs } from '../jobs/catalog.js';
 import { JobScheduler } from '../jobs/scheduler.js';
-import { registerInboxHandlers, registerWebhooks } from '../webhooks/index.js';
+import { mountWebhook } from '../webhooks/intake.js';
 import { InboxProcessor } from '../webhooks/processor.js';
+import type { SandboxHandles } from '../sandbox/registry.js';
 import { buildHttpApp } from './api/index.js';
-import { setUpPaymentProviders, type PaymentProviderSetup } from './composition/payment-providers.js';
+import { setUpProviders } from './composition/providers.js';
 import { publicBaseUrl } from './config/env.js';
 import type { Config } from './config/env.js';
 import { resolveLocalSecrets } from './config/local-secrets.js';
@@ -20,13 +23,12 @@ import { createModels, ensureIndexes, type Models } from './db/models/index.js';
 import { FieldCipher, encryptionKeyFromBase64 } from './lib/crypto.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { HubModule, WebhookSecrets } from './modules/contract.js';
+import { hubModules } from './modules/index.js';
 import { AuditService } from './services/audit.js';
 import { NotificationService } from './services/notifications.js';
-import { PaymentBatchService } from './services/payments/batch-service.js';
-import { PaymentQueries } from './services/payments/payment-queries.js';
-import { PaymentService } from './services/payments/payment-service.js';
-import { RecurringPaymentService } from './services/payments/recurring-service.js';
-import { DEFAULT_INBOX_POLICY, WebhookInbox } from './services/webhook-inbox.js';
+import { DEFAULT_INBOX_POLICY, WebhookInbox, type InboxHandler } from './services/webhook-inbox.js';
 import { RateLimiter } from './services/rate-limiter.js';
 import type { Services } from './services/registry.js';
 import { UserService } from './services/users.js';
@@ -40,6 +42,10 @@ export interface HubOptions {
   logger?: Logger;
   /** Start the Agenda job loop and the webhook inbox processor (default true). */
   runJobs?: boolean;
+  /** The capabilities to run (default: every module in src/modules/index.ts). Tests add example modules here. */
+  modules?: readonly HubModule[];
+  /** What time it is (default the system clock); tests pass a ManualClock to let time pass without sleeping. */
+  clock?: Clock;
 }
 
 export interface Hub {
@@ -54,9 +60,12 @@ export interface Hub {
   databaseKind: DatabaseServer['kind'];
   inboxProcessor: InboxProcessor;
   /** The local provider simulators, when no real credentials are configured. */
-  sandboxes: PaymentProviderSetup['sandboxes'];
+  sandboxes: SandboxHandles;
   /** What incoming webhooks are verified with (tests sign with these; never logged or returned). */
-  webhookSecrets: PaymentProviderSetup['webhookSecrets'];
+  webhookSecrets: WebhookSecrets;
+  /** Banner lines saying where each provider or simulator is. */
+  providerBanner: string[];
+  clock: Clock;
   adminApiKey: string;
   adminKeyIsLocal: boolean;
   /** Starts the HTTP server; port 0 picks a free one. */
@@ -72,11 +81,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const ownedDatabase = options.database
     ? undefined
-    : await resolveDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (m) => logger.warn(m) });
+    : await resolveDatabase({
+        uri: config.MONGODB_URI,
+        dataDir: config.DATA_DIR,
+        systemBinary: config.MONGOMS_SYSTEM_BINARY,
+        mongodVersion: config.MONGOMS_VERSION,
+        allowDownload: config.MONGOMS_ALLOW_DOWNLOAD === '1' ? true : undefined,
+        onCi: Boolean(config.CI),
+        log: (m) => logger.warn(m),
+      });
   const database = options.database ?? ownedDatabase!;
   const dbName = options.dbName ?? databaseNameFrom(database.uri);
+  const modules = options.modules ?? hubModules;
+  const clock = options.clock ?? systemClock;
   const connection = await connectMongoose(database.uri, dbName);
-  const models = createModels(connection);
+  const models = createModels(connection, modules.flatMap((m) => (m.models ? [m.models] : [])));
   await ensureIndexes(models);
 
   const cipher = new FieldCipher(
@@ -90,35 +109,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   await agendaClient.connect();
   const scheduler = new JobScheduler({ db: agendaClient.db(dbName), logger, metrics, pollMs: config.JOBS_POLL_MS });
 
-  const paymentProviders = await setUpPaymentProviders(config, logger);
+  const providers = await setUpProviders(modules, config, { logger, metrics });
   const audit = new AuditService(models, logger);
   const users = new UserService(models, audit);
   const notifications = new NotificationService(models);
-  const payments = new PaymentService({
-    models,
-    providers: paymentProviders.providers,
-    audit,
-    notifications,
-    jobs: scheduler,
-    cipher,
-    logger,
-    routing: config.PAYMENT_ROUTING,
-  });
   const webhookInbox = new WebhookInbox(models, audit, metrics, logger, {
     ...DEFAULT_INBOX_POLICY,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     baseDelayMs: config.WEBHOOK_RETRY_BASE_MS,
   });
-  const services: Services = {
+  const services = {
     users,
     audit,
     rateLimiter: new RateLimiter(models),
     metrics,
     notifications,
-    payments,
-    paymentQueries: new PaymentQueries(models),
-    paymentBatches: new PaymentBatchService({ models, payments, jobs: scheduler, audit, cipher, logger }),
-    recurringPayments: new RecurringPaymentService({ models, payments, jobs: scheduler, audit, notifications, cipher, logger }),
     webhookInbox,
     health: {
       databaseReachable: async () => {
@@ -130,13 +135,23 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         }
       },
     },
-  };
+  } as Services;
+  for (const module of modules) {
+    if (!module.services) continue;
+    Object.assign(
+      services,
+      module.services({ config, models, logger, metrics, cipher, clock, jobs: scheduler, audit, notifications, users, providers: providers.registry, services }),
+    );
+  }
   await users.ensureAdmin(secrets.adminApiKey);
 
-  scheduler.define(jobCatalog, services);
-  registerInboxHandlers(services);
+  scheduler.define([...coreJobs, ...modules.flatMap((m) => m.jobs ?? [])], services);
+  for (const module of modules) {
+    for (const [kind, handler] of Object.entries(module.inboxHandlers?.(services) ?? {}) as [string, InboxHandler][]) webhookInbox.registerHandler(kind, handler);
+  }
   const inboxProcessor = new InboxProcessor(webhookInbox, logger);
   services.webhookProcessor = inboxProcessor;
+  for (const module of modules) await module.start?.(services);
   if (options.runJobs ?? true) {
     await scheduler.start();
     inboxProcessor.start();
@@ -146,7 +161,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     services,
     logger,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    extensions: [(api) => registerWebhooks(api, paymentProviders.webhookSecrets)],
+    extensions: modules.map((module) => (api) => {
+      for (const register of module.routes ?? []) register(api);
+      for (const intake of module.webhooks?.(providers.webhookSecrets) ?? []) mountWebhook(api, intake);
+    }),
   });
 
   let server: ServerType | undefined;
@@ -163,15 +181,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     app,
     databaseKind: database.kind,
     inboxProcessor,
-    sandboxes: paymentProviders.sandboxes,
-    webhookSecrets: paymentProviders.webhookSecrets,
+    sandboxes: providers.sandboxes,
+    webhookSecrets: providers.webhookSecrets,
+    providerBanner: providers.banner,
+    clock,
     adminApiKey: secrets.adminApiKey,
     adminKeyIsLocal: secrets.adminKeyIsLocal,
     listen: (port = config.PORT, host = config.HOST) =>
       new Promise((resolve, reject) => {
         const s = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
           const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`;
-          paymentProviders.setHubUrl(publicBaseUrl(config, info.port));
+          providers.setHubUrl(publicBaseUrl(config, info.port));
           resolve({ url, port: info.port });
         });
         s.once('error', reject);
@@ -191,7 +211,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         if (server) await step('closing the HTTP server', () => closeServer(server!));
         await step('stopping the inbox processor', () => inboxProcessor.stop());
         await step('stopping the job scheduler', () => scheduler.stop());
-        await step('stopping the payment simulators', () => paymentProviders.stop());
+        for (const module of modules) if (module.stop) await step(`stopping the ${module.name} module`, () => module.stop!());
+        await step('stopping the provider simulators', () => providers.stop());
         await step('closing the job database client', () => agendaClient.close());
         await step('closing the database connection', () => connection.close());
         if (ownedDatabase) await step('stopping the embedded database', () => ownedDatabase.stop());

@@ -40,14 +40,7 @@ async function main() {
 
   const hub = await createHub({ config });
   const { url } = await hub.listen();
-  printBanner(
-    hub,
-    url,
-    [
-      hub.sandboxes.midtrans ? `  Midtrans sandbox: ${hub.sandboxes.midtrans.url}/_sandbox   (settles by itself after ${config.SANDBOX_SETTLE_MS} ms)` : '',
-      hub.sandboxes.xendit ? `  Xendit sandbox:   ${hub.sandboxes.xendit.url}/_sandbox` : '',
-    ].filter(Boolean),
-  );
+  printBanner(hub, url, hub.providerBanner.map((line) => `  ${line}`));
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
     force: forced,
     // Tests never download a mongod: they must run offline and fast.
     allowDownload: false,
+    systemBinary: process.env.MONGOMS_SYSTEM_BINARY,
     log: (message) => console.log(message),
   });
   project.provide('mongoUri', server.uri);

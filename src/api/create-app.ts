@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError, type FieldIssue } from '../lib/errors.js';
-import { handleError } from './http-errors.js';
-import type { HubEnv } from './hub-env.js';
+import { handleError } from '../http/errors.js';
+import type { HubEnv } from '../http/hub-env.js';
 
 /**
  * A Hono app whose zod validation failures become 400 VALIDATION_FAILED naming each field, and whose errors all

@@ -1,5 +1,6 @@
 /**
- * The whole REST surface, registered in one visible place. Each route lives in its own file under routes/.
+ * The REST surface: the core routes (ops, users, notifications, admin) registered here, one file each under routes/,
+ * and each capability module's routes and webhooks passed in as extensions by the composition root.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -7,8 +8,8 @@ import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services/registry.js';
 import { createApp } from './create-app.js';
-import { errorResponse } from './http-errors.js';
-import type { HubEnv } from './hub-env.js';
+import { errorResponse } from '../http/errors.js';
+import type { HubEnv } from '../http/hub-env.js';
 import { requireAdmin, requireApiKey } from './middleware/auth.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
@@ -16,18 +17,6 @@ import { registerListAudit } from './routes/admin-audit-list.js';
 import { registerListWebhookEvents } from './routes/admin-webhooks-list.js';
 import { registerReplayWebhookEvent } from './routes/admin-webhooks-replay.js';
 import { registerListNotifications } from './routes/notifications-list.js';
-import { registerPaymentAnalytics } from './routes/payment-analytics.js';
-import { registerGetPaymentBatch } from './routes/payment-batch-get.js';
-import { registerSubmitPaymentBatch } from './routes/payment-batch-submit.js';
-import { registerCancelPayment } from './routes/payment-cancel.js';
-import { registerGetPayment } from './routes/payment-get.js';
-import { registerPaymentHistory } from './routes/payment-history.js';
-import { registerListPaymentMethods } from './routes/payment-methods-list.js';
-import { registerProcessPayment } from './routes/payment-process.js';
-import { registerCancelRecurringPayment } from './routes/payment-recurring-cancel.js';
-import { registerCreateRecurringPayment } from './routes/payment-recurring-create.js';
-import { registerListRecurringPayments } from './routes/payment-recurring-list.js';
-import { registerRefundPayment } from './routes/payment-refund.js';
 import { registerDocs } from './routes/ops-docs.js';
 import { registerHealth } from './routes/ops-health.js';
 import { registerMetrics } from './routes/ops-metrics.js';
@@ -40,7 +29,7 @@ export interface HttpAppDeps {
   services: Services;
   logger: Logger;
   rateLimitPerMinute: number;
-  /** Extra registrations (webhooks, feature routes) that need the same middleware and error handling. */
+  /** The capability modules' routes and webhook intakes: same middleware, error handling and OpenAPI document. */
   extensions?: ((app: OpenAPIHono<HubEnv>) => void)[];
 }
 
@@ -63,20 +52,6 @@ export function buildHttpApp(deps: HttpAppDeps): OpenAPIHono<HubEnv> {
   registerCreateUser(app);
   registerGetMe(app);
   registerGetUser(app);
-
-  // payments (fixed paths before /api/payment/{id})
-  registerListPaymentMethods(app);
-  registerProcessPayment(app);
-  registerPaymentHistory(app);
-  registerPaymentAnalytics(app);
-  registerSubmitPaymentBatch(app);
-  registerGetPaymentBatch(app);
-  registerCreateRecurringPayment(app);
-  registerListRecurringPayments(app);
-  registerCancelRecurringPayment(app);
-  registerGetPayment(app);
-  registerCancelPayment(app);
-  registerRefundPayment(app);
 
   // notifications
   registerListNotifications(app);

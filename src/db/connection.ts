@@ -28,6 +28,11 @@ export interface ResolveDatabaseOptions {
   force?: DatabaseKind;
   /** Permit downloading a mongod (default: only outside CI and when the host resolves). */
   allowDownload?: boolean;
+  /** mongodb-memory-server settings from config (MONGOMS_SYSTEM_BINARY, MONGOMS_VERSION). */
+  systemBinary?: string;
+  mongodVersion?: string;
+  /** True on a CI machine (the CI variable), where downloads are off unless allowDownload says otherwise. */
+  onCi?: boolean;
   log?: (message: string) => void;
 }
 
@@ -59,12 +64,14 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
 }
 
 async function tryMemoryServer(options: ResolveDatabaseOptions, log: (m: string) => void): Promise<DatabaseServer | undefined> {
-  // Fail fast: the default of three retries with backoff costs seconds on an offline machine.
+  // Fail fast: the default of three retries with backoff costs seconds on an offline machine. (A write for the
+  // library, which reads its settings from the environment; config stays the only reader.)
   process.env.MONGOMS_MAX_RETRIES ??= '1';
+  if (options.systemBinary) process.env.MONGOMS_SYSTEM_BINARY = options.systemBinary;
   try {
     const core = await import('mongodb-memory-server');
     const { DryMongoBinary, MongoMemoryServer } = core;
-    const localBinary = process.env.MONGOMS_SYSTEM_BINARY || (await DryMongoBinary.locateBinary({ version: process.env.MONGOMS_VERSION ?? '8.2.6' }));
+    const localBinary = options.systemBinary || (await DryMongoBinary.locateBinary({ version: options.mongodVersion ?? '8.2.6' }));
     if (!localBinary && !(await downloadAllowed(options))) return undefined;
 
     const dbPath = options.dataDir ? path.join(options.dataDir, 'mongod') : undefined;
@@ -82,7 +89,7 @@ async function tryMemoryServer(options: ResolveDatabaseOptions, log: (m: string)
 }
 
 async function downloadAllowed(options: ResolveDatabaseOptions): Promise<boolean> {
-  const allowed = options.allowDownload ?? (process.env.MONGOMS_ALLOW_DOWNLOAD === '1' || !process.env.CI);
+  const allowed = options.allowDownload ?? !options.onCi;
   if (!allowed) return false;
   // A network that resolves nothing answers at once; only try the download when the host resolves within 2 s.
   try {

@@ -10,6 +10,14 @@ describe('money', () => {
     expect(decimalToMinor('1.234', 'KWD')).toBe(1234);
   });
 
+  it('knows every ISO 4217 currency with its own exponent, and refuses codes that are not money', () => {
+    expect(decimalToMinor('1.2345', 'CLF')).toBe(12345);
+    expect(decimalToMinor('12.5', 'MXN')).toBe(1250);
+    expect(decimalToMinor('7', 'ISK')).toBe(7);
+    expect(() => decimalToMinor('1', 'XAU')).toThrow(/unsupported currency/);
+    expect(() => decimalToMinor('1', 'ABC')).toThrow(/unsupported currency/);
+  });
+
   it('refuses to round away extra decimals or parse garbage', () => {
     expect(() => decimalToMinor('1.005', 'IDR')).toThrow(/decimals/);
     expect(() => decimalToMinor('1.5', 'JPY')).toThrow(/decimals/);

@@ -2,13 +2,19 @@
  * Money is an integer count of minor units plus its ISO 4217 currency. Never a float.
  * Conversions go through decimal strings so no binary floating point ever touches an amount.
  */
+import currencyCodes from 'currency-codes';
 import { AppError } from './errors.js';
 
-/** ISO 4217 minor-unit exponents for the currencies the hub deals in. IDR has two decimals by the standard. */
-export const CURRENCY_EXPONENT: Record<string, number> = {
-  IDR: 2, USD: 2, EUR: 2, SGD: 2, MYR: 2, AUD: 2, GBP: 2, CNY: 2, HKD: 2, THB: 2, PHP: 2, INR: 2, CHF: 2, CAD: 2, NZD: 2,
-  SAR: 2, AED: 2, JPY: 0, KRW: 0, VND: 0, KWD: 3, BHD: 3,
-};
+/**
+ * ISO 4217 minor-unit exponents from the maintained `currency-codes` table (every active code, e.g. IDR 2, JPY 0,
+ * KWD 3, CLF 4), not from Intl, whose display data gives IDR 0 decimals while the standard (and every stored
+ * amount here) uses 2. Codes that ISO lists with no minor unit ("N.A.": gold, silver, SDR, testing, "no currency")
+ * are left out: they are not money the hub can hold.
+ */
+const NO_MINOR_UNIT = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(currencyCodes.data.filter((c) => !NO_MINOR_UNIT.has(c.code)).map((c) => [c.code, c.digits])),
+);
 
 export interface Money {
   amountMinor: number;

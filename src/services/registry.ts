@@ -5,10 +5,6 @@ import type { Metrics } from '../lib/metrics.js';
 import type { AuditService } from './audit.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { NotificationService } from './notifications.js';
-import type { PaymentBatchService } from './payments/batch-service.js';
-import type { PaymentQueries } from './payments/payment-queries.js';
-import type { PaymentService } from './payments/payment-service.js';
-import type { RecurringPaymentService } from './payments/recurring-service.js';
 import type { UserService } from './users.js';
 import type { WebhookInbox } from './webhook-inbox.js';
 
@@ -17,6 +13,10 @@ export interface HealthProbe {
   databaseReachable(): Promise<boolean>;
 }
 
+/**
+ * The core services. Each capability module adds its own with `declare module` (see src/modules/payments/services/index.ts),
+ * so adapters see one typed bag without the core naming any capability.
+ */
 export interface Services {
   users: UserService;
   audit: AuditService;
@@ -24,10 +24,6 @@ export interface Services {
   health: HealthProbe;
   metrics: Metrics;
   notifications: NotificationService;
-  payments: PaymentService;
-  paymentQueries: PaymentQueries;
-  paymentBatches: PaymentBatchService;
-  recurringPayments: RecurringPaymentService;
   webhookInbox: WebhookInbox;
   /** Wakes the inbox processor after a store or replay, so events apply at once rather than on the next poll. */
   webhookProcessor?: { kick(): void };

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../../lib/errors.js';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 
 /** Requires `Authorization: Bearer <api key>` and sets the actor. */
 export const requireApiKey = createMiddleware<HubEnv>(async function requireApiKeyMiddleware(c, next) {

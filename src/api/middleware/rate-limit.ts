@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../../lib/errors.js';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 
 /** Per-API-key budget per minute, shared across hub processes through MongoDB. Runs after requireApiKey. */
 export function rateLimitPerKey(limitPerMinute: number) {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { AUDIT_CHANNELS } from '../../db/models/audit-entry.js';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 import { ObjectIdParam, adminErrorResponses, bearerSecurity } from '../openapi-common.js';
 
 const AuditQuery = z.object({

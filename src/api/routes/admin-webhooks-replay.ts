@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 import { ObjectIdParam, adminErrorResponses, bearerSecurity, errorResponse } from '../openapi-common.js';
 import { InboxEventSchema } from './admin-webhooks-list.js';
 

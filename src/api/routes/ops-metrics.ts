@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 
 /** Prometheus text exposition. Not in the OpenAPI document: it is not JSON and scrapers know it. */
 export const registerMetrics = (app: OpenAPIHono<HubEnv>) =>

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 
 const ReadySchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ database: z.enum(['ok', 'unreachable']) }) });
 

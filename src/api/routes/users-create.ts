@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { USER_ROLES } from '../../db/models/user.js';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 import { adminErrorResponses, bearerSecurity } from '../openapi-common.js';
 
 export const CreateUserRequest = z.object({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { USER_ROLES } from '../../db/models/user.js';
-import type { HubEnv } from '../hub-env.js';
+import type { HubEnv } from '../../http/hub-env.js';
 import { bearerSecurity, commonErrorResponses } from '../openapi-common.js';
 
 export const UserResponse = z.object({ id: z.string(), name: z.string(), role: z.enum(USER_ROLES), createdAt: z.string() }).openapi('User');

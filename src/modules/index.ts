@@ -1,0 +1,9 @@
+/**
+ * Every capability the hub runs, in dependency order (a module may use the services of those above it).
+ * Adding a capability is a folder under src/modules/ and one line here.
+ */
+import type { HubModule } from './contract.js';
+import { ledgerModule } from './ledger/index.js';
+import { paymentsModule } from './payments/index.js';
+
+export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule];

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { BATCH_JOB } from '../services/batch-service.js';
+import { defineJob } from '../../../../jobs/define-job.js';
+
+export const paymentsBatchJob = defineJob({
+  name: BATCH_JOB,
+  schema: z.object({ batchId: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough(),
+  retry: { maxRetries: 5, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 },
+  concurrency: 2,
+  // Long enough for 1,000 items; if the process dies, another takes the batch over after this.
+  lockLifetimeMs: 5 * 60_000,
+  handler: async ({ batchId }, { services }) => {
+    await services.paymentBatches.process(batchId);
+  },
+});

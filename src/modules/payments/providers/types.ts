@@ -1,0 +1,168 @@
+/**
+ * The contract every payment provider adapter (Midtrans, Xendit) fulfils. The payments service speaks only
+ * this language: our method names, our statuses, Money in minor units. Provider vocabulary stays in the adapter.
+ */
+import type { Money } from '../../../lib/money.js';
+
+/** Methods a user can pay with. Virtual accounts are per bank; e-wallets per wallet. */
+export const PAYMENT_METHODS = [
+  'qris',
+  'gopay',
+  'shopeepay',
+  'ovo',
+  'dana',
+  'linkaja',
+  'va_bca',
+  'va_bni',
+  'va_bri',
+  'va_mandiri',
+  'va_permata',
+  'va_cimb',
+  'direct_debit_bri',
+  'direct_debit_mandiri',
+  'card',
+  'indomaret',
+  'alfamart',
+  'invoice',
+] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const PAYMENT_PROVIDERS = ['midtrans', 'xendit'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+/**
+ * Our payment state machine: pending → success | failed | expired | cancelled;
+ * success → partially_refunded | refunded; partially_refunded → partially_refunded | refunded.
+ */
+export const PAYMENT_STATUSES = ['pending', 'success', 'failed', 'expired', 'cancelled', 'partially_refunded', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export interface ChargeItem {
+  name: string;
+  /** Unit price in minor units of the charge currency. */
+  priceMinor: number;
+  quantity: number;
+}
+
+export interface ChargeRequest {
+  /** Our payment id; sent as Midtrans order_id / Xendit reference_id or external_id. Unique per charge. */
+  orderId: string;
+  method: PaymentMethod;
+  amount: Money;
+  description?: string;
+  customer?: { name?: string; email?: string; phone?: string };
+  /** When given, the item totals must add up to amount (Midtrans rejects the charge otherwise). */
+  items?: ChargeItem[];
+  /** Latest moment the payer may pay. */
+  expiresAt?: Date;
+  /** Card charges only: a token made client-side by the provider's JS (card numbers never reach the hub). */
+  cardToken?: string;
+  /** OVO and direct debit need the payer's phone number (E.164 or 08…). */
+  mobileNumber?: string;
+  /** Where an e-wallet app sends the payer back after paying. */
+  redirectUrl?: string;
+}
+
+/** What the payer needs to do next, in provider-neutral form. */
+export interface PaymentInstructions {
+  kind: 'qr' | 'virtual_account' | 'deeplink' | 'redirect' | 'payment_code' | 'bill_key' | 'none';
+  qrString?: string;
+  vaNumber?: string;
+  bank?: string;
+  /** Mandiri bill payment (echannel). */
+  billerCode?: string;
+  billKey?: string;
+  deeplinkUrl?: string;
+  redirectUrl?: string;
+  /** Indomaret/Alfamart payment code. */
+  paymentCode?: string;
+  store?: string;
+  expiresAt?: Date;
+}
+
+export interface ChargeResult {
+  /** The provider's own id for the charge (Midtrans transaction_id, Xendit ewc_/qr_/va id…). */
+  providerRef: string;
+  status: PaymentStatus;
+  /** The provider's raw status word, kept for the audit trail. */
+  providerStatus: string;
+  instructions: PaymentInstructions;
+}
+
+export interface ProviderStatus {
+  providerRef?: string;
+  status: PaymentStatus;
+  providerStatus: string;
+  /** Total refunded so far, when the provider reports it. */
+  refundedAmountMinor?: number;
+  paidAt?: Date;
+  occurredAt: Date;
+}
+
+export interface RefundRequest {
+  orderId: string;
+  providerRef: string;
+  method: PaymentMethod;
+  amount: Money;
+  reason?: string;
+  /** Unique per refund so a retried refund call cannot refund twice. */
+  refundKey: string;
+}
+
+export interface RefundResult {
+  refundRef: string;
+  status: 'success' | 'pending' | 'failed';
+  /** Total refunded on the charge after this refund, when the provider reports it. */
+  refundedAmountMinor?: number;
+}
+
+export interface PaymentRef {
+  orderId: string;
+  providerRef?: string;
+  method: PaymentMethod;
+}
+
+/**
+ * A payment provider adapter. Implementations must:
+ * - sign/authenticate every call and map provider errors to AppError (PROVIDER_REJECTED for a definite refusal,
+ *   PROVIDER_UNAVAILABLE with retryable=true for timeouts, 5xx and an open circuit);
+ * - retry only calls that are safe to repeat (status reads; writes the provider deduplicates by our id);
+ * - never log or return credentials.
+ */
+export interface PaymentProvider {
+  readonly name: PaymentProviderName;
+  readonly supportedMethods: readonly PaymentMethod[];
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  getStatus(ref: PaymentRef): Promise<ProviderStatus>;
+  cancel(ref: PaymentRef): Promise<ProviderStatus>;
+  /** Ends a pending charge early (Midtrans expire; Xendit has no separate expire, so cancel/void). */
+  expire(ref: PaymentRef): Promise<ProviderStatus>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+  /**
+   * Where one refund stands, for providers whose refunds finish later (reconciliation asks when the callback is
+   * late). Providers whose refunds finish in the call leave it out.
+   */
+  getRefund?(refundRef: string): Promise<{ status: RefundResult['status']; amountMinor: number }>;
+}
+
+/**
+ * A provider notification after verification and parsing, ready for the inbox. Produced by webhooks/<provider>/.
+ * `eventKey` is unique per distinct event so duplicates collapse in the inbox's unique index.
+ */
+export interface NormalizedPaymentEvent {
+  provider: PaymentProviderName;
+  eventKey: string;
+  /** Our payment id (order_id / reference_id / external_id). */
+  orderId: string;
+  providerRef?: string;
+  status: PaymentStatus;
+  providerStatus: string;
+  amount?: Money;
+  refundedAmountMinor?: number;
+  /**
+   * One refund's own outcome, for providers that report refunds one by one (Xendit's refund callbacks) rather than
+   * as a running total. The service adds its amount once; `status` is then only a hint (`partially_refunded`).
+   */
+  refund?: { refundRef: string; amountMinor: number; outcome: 'succeeded' | 'failed' };
+  occurredAt: Date;
+}

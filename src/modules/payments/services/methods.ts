@@ -1,0 +1,83 @@
+/**
+ * What a user can pay with: which provider handles it by default, the amount limits we enforce before calling
+ * out, and the indicative fee shown to the user. Limits and fees are the providers' published retail terms,
+ * rounded; a merchant contract may differ, so they are data, not logic.
+ */
+import type { PaymentMethod, PaymentProviderName } from '../providers/types.js';
+
+export type FeeRule = { kind: 'percent'; basisPoints: number; plusMinor?: number } | { kind: 'flat'; amountMinor: number } | { kind: 'none' };
+
+export interface PaymentMethodInfo {
+  method: PaymentMethod;
+  label: string;
+  category: 'qris' | 'ewallet' | 'virtual_account' | 'direct_debit' | 'card' | 'retail' | 'invoice';
+  /** Providers that can take it, the default first. */
+  providers: PaymentProviderName[];
+  currency: 'IDR';
+  minAmountMinor: number;
+  maxAmountMinor: number;
+  fee: FeeRule;
+  requires?: ('mobileNumber' | 'cardToken')[];
+}
+
+const IDR = (rupiah: number) => rupiah * 100;
+
+export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodInfo[] = [
+  { method: 'qris', label: 'QRIS (any bank or e-wallet app)', category: 'qris', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(10_000_000), fee: { kind: 'percent', basisPoints: 70 } },
+  { method: 'gopay', label: 'GoPay', category: 'ewallet', providers: ['midtrans'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 200 } },
+  { method: 'shopeepay', label: 'ShopeePay', category: 'ewallet', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 200 } },
+  { method: 'ovo', label: 'OVO', category: 'ewallet', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(100), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 273 }, requires: ['mobileNumber'] },
+  { method: 'dana', label: 'DANA', category: 'ewallet', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(100), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 150 } },
+  { method: 'linkaja', label: 'LinkAja', category: 'ewallet', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(100), maxAmountMinor: IDR(10_000_000), fee: { kind: 'percent', basisPoints: 150 } },
+  { method: 'va_bca', label: 'BCA Virtual Account', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'va_bni', label: 'BNI Virtual Account', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'va_bri', label: 'BRI Virtual Account', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'va_mandiri', label: 'Mandiri Bill Payment / VA', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'va_permata', label: 'Permata Virtual Account', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'va_cimb', label: 'CIMB Niaga Virtual Account', category: 'virtual_account', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'flat', amountMinor: IDR(4_000) } },
+  { method: 'direct_debit_bri', label: 'BRI Direct Debit', category: 'direct_debit', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(25_000_000), fee: { kind: 'percent', basisPoints: 190 }, requires: ['mobileNumber'] },
+  { method: 'direct_debit_mandiri', label: 'Mandiri Direct Debit', category: 'direct_debit', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(25_000_000), fee: { kind: 'percent', basisPoints: 190 }, requires: ['mobileNumber'] },
+  { method: 'card', label: 'Credit/debit card (tokenised)', category: 'card', providers: ['midtrans'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(200_000_000), fee: { kind: 'percent', basisPoints: 290, plusMinor: IDR(2_000) }, requires: ['cardToken'] },
+  { method: 'indomaret', label: 'Indomaret (pay at the counter)', category: 'retail', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(5_000_000), fee: { kind: 'flat', amountMinor: IDR(5_000) } },
+  { method: 'alfamart', label: 'Alfamart (pay at the counter)', category: 'retail', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(5_000_000), fee: { kind: 'flat', amountMinor: IDR(5_000) } },
+  { method: 'invoice', label: 'Payment link (payer picks the method)', category: 'invoice', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'none' } },
+];
+
+const BY_METHOD = new Map(PAYMENT_METHOD_CATALOG.map((m) => [m.method, m]));
+
+export function methodInfo(method: PaymentMethod): PaymentMethodInfo {
+  const info = BY_METHOD.get(method);
+  if (!info) throw new Error(`no catalog entry for ${method}`);
+  return info;
+}
+
+/** Fee in minor units, rounded up to whole rupiah as providers bill it. */
+export function estimateFeeMinor(rule: FeeRule, amountMinor: number): number {
+  switch (rule.kind) {
+    case 'none':
+      return 0;
+    case 'flat':
+      return rule.amountMinor;
+    case 'percent': {
+      const raw = Math.ceil((amountMinor * rule.basisPoints) / 10_000);
+      return Math.ceil(raw / 100) * 100 + (rule.plusMinor ?? 0);
+    }
+  }
+}
+
+/**
+ * Parses PAYMENT_ROUTING ("qris=xendit,shopeepay=xendit") into overrides, refusing a provider that cannot
+ * take the method so a typo fails at start, not at the first payment.
+ */
+export function parseRouting(spec: string | undefined): Map<PaymentMethod, PaymentProviderName> {
+  const routing = new Map<PaymentMethod, PaymentProviderName>();
+  if (!spec) return routing;
+  for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [method, provider] = pair.split('=').map((s) => s.trim()) as [PaymentMethod, PaymentProviderName];
+    const info = BY_METHOD.get(method);
+    if (!info) throw new Error(`PAYMENT_ROUTING: unknown method "${method}"`);
+    if (!info.providers.includes(provider)) throw new Error(`PAYMENT_ROUTING: ${provider} cannot take ${method} (it can go to ${info.providers.join(' or ')})`);
+    routing.set(method, provider);
+  }
+  return routing;
+}

@@ -1,0 +1,14 @@
+import type { WebhookIntake } from '../../../../../webhooks/intake.js';
+import { normalizeXenditCallback } from './normalize.js';
+import { verifyXenditCallbackToken } from './verify.js';
+
+/** POST /webhooks/xendit: callbacks carrying the account's verification token in x-callback-token. */
+export function xenditWebhook(options: { callbackToken: string }): WebhookIntake {
+  return {
+    provider: 'xendit',
+    kind: 'payment',
+    path: '/webhooks/xendit',
+    verify: ({ headers }) => verifyXenditCallbackToken(headers.get('x-callback-token'), options.callbackToken),
+    normalize: normalizeXenditCallback,
+  };
+}
