@@ -38,7 +38,18 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 export function buildHttpApp(deps: HttpAppDeps): OpenAPIHono<HubEnv> {
   const app = createApp();
   app.use('*', requestContext({ services: deps.services, logger: deps.logger, metrics: deps.services.metrics }));
-  app.use('/api/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${JSON_BODY_LIMIT} bytes`); } }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) => {
+        // The unread rest of the body would otherwise be read as the next request on a keep-alive connection (and
+        // the connection reset): close it, as the webhook 413 does.
+        c.header('Connection', 'close');
+        throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${JSON_BODY_LIMIT} bytes`);
+      },
+    }),
+  );
   app.use('/api/*', requireApiKey, rateLimitPerKey(deps.rateLimitPerMinute));
   app.use('/api/admin/*', requireAdmin);
 

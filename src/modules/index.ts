@@ -4,6 +4,7 @@
  */
 import type { HubModule } from './contract.js';
 import { ledgerModule } from './ledger/index.js';
+import { dataModule } from './data/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, dataModule];

@@ -3,12 +3,13 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { AUDIT_CHANNELS } from '../../db/models/audit-entry.js';
 import type { HubEnv } from '../../http/hub-env.js';
 import { ObjectIdParam, adminErrorResponses, bearerSecurity } from '../openapi-common.js';
+import { strictDate } from '../../lib/dates.js';
 
 const AuditQuery = z.object({
   userId: ObjectIdParam.optional(),
   action: z.string().max(100).optional().openapi({ example: 'payment.create' }),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: strictDate().optional(),
+  to: strictDate().optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

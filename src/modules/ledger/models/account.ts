@@ -60,8 +60,9 @@ const accountSchema = new Schema<Account>(
   { timestamps: true, collection: 'bankAccounts' },
 );
 accountSchema.index({ userId: 1, createdAt: 1 });
-// One account per user per bank account number (a user connecting the same account twice finds the first).
-accountSchema.index({ userId: 1, accountNumberHash: 1 }, { unique: true, sparse: true });
+// One account per user per bank account number (a user connecting the same account twice finds the first). Partial,
+// not sparse: a compound sparse index still holds documents missing one field, so every cash account would collide.
+accountSchema.index({ userId: 1, accountNumberHash: 1 }, { unique: true, partialFilterExpression: { accountNumberHash: { $type: 'string' } } });
 
 export type AccountModel = Model<Account>;
 export const accountModel = (conn: Connection): AccountModel => conn.model<Account>('BankAccount', accountSchema);

@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { BATCH_JOB } from '../services/batch-service.js';
+import { paymentJobs } from '../services/payment-jobs.js';
 import { defineJob } from '../../../../jobs/define-job.js';
 
 export const paymentsBatchJob = defineJob({
-  name: BATCH_JOB,
-  schema: z.object({ batchId: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough(),
+  ...paymentJobs.batch,
   retry: { maxRetries: 5, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 },
   concurrency: 2,
   // Long enough for 1,000 items; if the process dies, another takes the batch over after this.

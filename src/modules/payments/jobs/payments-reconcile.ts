@@ -1,11 +1,9 @@
-import { z } from 'zod';
-import { RECONCILE_ONE_JOB } from '../services/payment-service.js';
+import { paymentJobs } from '../services/payment-jobs.js';
 import { defineJob } from '../../../../jobs/define-job.js';
 
 /** Polls providers for payments still pending past their expected time (missed or delayed webhooks). */
 export const paymentsReconcileJob = defineJob({
-  name: 'payments.reconcile',
-  schema: z.object({}).passthrough(),
+  ...paymentJobs.reconcile,
   retry: { maxRetries: 0, baseDelayMs: 60_000, maxDelayMs: 60_000 },
   every: 60_000,
   concurrency: 1,
@@ -17,8 +15,7 @@ export const paymentsReconcileJob = defineJob({
 
 /** Looks one payment up at its provider soon after a charge got no answer. */
 export const paymentsReconcileOneJob = defineJob({
-  name: RECONCILE_ONE_JOB,
-  schema: z.object({ paymentId: z.string().regex(/^[a-f0-9]{24}$/) }).passthrough(),
+  ...paymentJobs.reconcileOne,
   retry: { maxRetries: 6, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
   handler: async ({ paymentId }, { services }) => {
     await services.payments.reconcileById(paymentId);

@@ -1,11 +1,9 @@
-import { z } from 'zod';
-import { RECURRING_RUN_JOB } from '../services/recurring-service.js';
+import { paymentJobs } from '../services/payment-jobs.js';
 import { defineJob } from '../../../../jobs/define-job.js';
 
 /** One run of a recurring payment; the service decides whether a failure is retried (it throws) or final. */
 export const paymentsRecurringRunJob = defineJob({
-  name: RECURRING_RUN_JOB,
-  schema: z.object({ recurringId: z.string().regex(/^[a-f0-9]{24}$/), runIndex: z.number().int().min(0) }).passthrough(),
+  ...paymentJobs.recurringRun,
   // The per-recurring policy (retry.maxRetries) is enforced by the service; this only bounds the delays.
   retry: { maxRetries: 11, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
   handler: async ({ recurringId, runIndex }, { services, attempt }) => {

@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { ZodError } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import type { PaymentBatchDoc } from '../models/payment-batch.js';
-import { AppError, isDuplicateKeyError, validationFailed, type FieldIssue } from '../../../lib/errors.js';
+import { AppError, validationFailed, type FieldIssue } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
 import type { Logger } from '../../../lib/logger.js';
 import { toJakartaIso } from '../../../lib/time.js';
@@ -15,11 +15,12 @@ import type { Actor } from '../../../services/actor.js';
 import type { AuditService } from '../../../services/audit.js';
 import { findOwned } from '../../../services/ownership.js';
 import type { JobQueue } from '../../../services/job-queue.js';
-import { hashRequest, type PaymentService } from './payment-service.js';
+import { createIdempotent, hashRequest } from './idempotent-create.js';
+import { enqueueJob, paymentJobs } from './payment-jobs.js';
+import type { PaymentService } from './payment-service.js';
 import { PaymentRequestSchema, type PaymentRequest } from './schemas.js';
 import { openRequest, sealRequest } from './sealed-fields.js';
 
-export const BATCH_JOB = 'payments.batch';
 
 export class PaymentBatchService {
   constructor(
@@ -40,26 +41,26 @@ export class PaymentBatchService {
 
     const requestHash = hashRequest(items);
     const dedupeKey = `idem:${actor.userId}:${idempotencyKey}`;
-    let batch: PaymentBatchDoc;
-    try {
-      batch = (
-        await this.deps.models.PaymentBatch.create({
-          userId: new Types.ObjectId(actor.userId),
-          status: 'queued',
-          // Stored as plain JSON so the job re-validates exactly what the user sent; card tokens and phone numbers
-          // sealed until the job makes the item's payment.
-          items: items.map((item) => sealRequest(item, this.deps.cipher)),
-          dedupeKey,
-          requestHash,
-        })
-      ).toObject() as PaymentBatchDoc;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      const existing = await this.deps.models.PaymentBatch.findOne({ dedupeKey }).lean();
-      if (!existing || existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different batch');
-      return { batch: await this.view(existing), replayed: true };
-    }
-    await this.deps.jobs.enqueue(BATCH_JOB, { batchId: String(batch._id) }, { uniqueKey: String(batch._id) });
+    const { doc: batch, replayed } = await createIdempotent<PaymentBatchDoc>({
+      dedupeKey,
+      requestHash,
+      conflictMessage: 'this Idempotency-Key was already used with a different batch',
+      findExisting: (key) => this.deps.models.PaymentBatch.findOne({ dedupeKey: key }).lean<PaymentBatchDoc>(),
+      insert: async () =>
+        (
+          await this.deps.models.PaymentBatch.create({
+            userId: new Types.ObjectId(actor.userId),
+            status: 'queued',
+            // Stored as plain JSON so the job re-validates exactly what the user sent; card tokens and phone numbers
+            // sealed until the job makes the item's payment.
+            items: items.map((item) => sealRequest(item, this.deps.cipher)),
+            dedupeKey,
+            requestHash,
+          })
+        ).toObject() as PaymentBatchDoc,
+    });
+    if (replayed) return { batch: await this.view(batch), replayed: true };
+    await enqueueJob(this.deps.jobs, paymentJobs.batch, { batchId: String(batch._id) }, { uniqueKey: String(batch._id) });
     await this.deps.audit.record({ actor, action: 'payment.batch.submit', target: { type: 'paymentBatch', id: String(batch._id) }, metadata: { items: items.length } });
     return { batch: await this.view(batch), replayed: false };
   }

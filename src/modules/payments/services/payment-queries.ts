@@ -10,14 +10,15 @@ import { PAYMENT_METHODS, PAYMENT_PROVIDERS } from '../providers/types.js';
 import { z } from 'zod';
 import type { Actor } from '../../../services/actor.js';
 import { toPaymentView } from './views.js';
+import { strictDate } from '../../../lib/dates.js';
 
 export const HistoryQuerySchema = z
   .object({
     status: z.enum(STORED_PAYMENT_STATUSES).optional(),
     method: z.enum(PAYMENT_METHODS).optional(),
     provider: z.enum(PAYMENT_PROVIDERS).optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: strictDate().optional(),
+    to: strictDate().optional(),
     minAmountMinor: z.coerce.number().int().min(0).optional(),
     maxAmountMinor: z.coerce.number().int().min(0).optional(),
     cursor: z.string().max(200).optional(),
@@ -32,8 +33,8 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
 export const AnalyticsQuerySchema = z
   .object({
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: strictDate().optional(),
+    to: strictDate().optional(),
     period: z.enum(['day', 'week', 'month']).default('day'),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });

@@ -9,7 +9,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import type { RecurringPaymentDoc } from '../models/recurring-payment.js';
-import { AppError, isDuplicateKeyError, validationFailed } from '../../../lib/errors.js';
+import { AppError, validationFailed } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
 import type { Logger } from '../../../lib/logger.js';
 import { formatMoney } from '../../../lib/money.js';
@@ -19,19 +19,21 @@ import type { AuditService } from '../../../services/audit.js';
 import { findOwned } from '../../../services/ownership.js';
 import type { JobQueue } from '../../../services/job-queue.js';
 import type { NotificationService } from '../../../services/notifications.js';
-import { hashRequest, type PaymentService } from './payment-service.js';
+import { createIdempotent, hashRequest } from './idempotent-create.js';
+import { enqueueJob, paymentJobs } from './payment-jobs.js';
+import type { PaymentService } from './payment-service.js';
 import { describeRecurrence, nthRun, RecurrenceSchema, type Recurrence } from './recurrence.js';
 import { PaymentRequestFields, PaymentRequestSchema, checkItemTotals } from './schemas.js';
 import { openRequest, redactRequest, sealRequest } from './sealed-fields.js';
+import { strictDate } from '../../../lib/dates.js';
 
-export const RECURRING_RUN_JOB = 'payments.recurring-run';
 
 export const RecurringRequestSchema = z
   .object({
     payment: PaymentRequestFields.omit({ runAt: true }).superRefine(checkItemTotals),
     recurrence: RecurrenceSchema,
-    startAt: z.coerce.date().optional(),
-    endAt: z.coerce.date().optional(),
+    startAt: strictDate({ maxYearsAhead: 10 }).optional(),
+    endAt: strictDate().optional(),
     maxRuns: z.number().int().min(1).max(1000).optional(),
     retry: z
       .object({ maxRetries: z.number().int().min(0).max(10), baseDelayMs: z.number().int().min(1000).max(86_400_000).default(60_000) })
@@ -70,10 +72,14 @@ export class RecurringPaymentService {
 
     const dedupeKey = idempotencyKey ? `idem:${actor.userId}:${idempotencyKey}` : undefined;
     const requestHash = hashRequest(request);
-    let doc: RecurringPaymentDoc;
-    try {
-      doc = (
-        await this.deps.models.RecurringPayment.create({
+    const { doc, replayed } = await createIdempotent<RecurringPaymentDoc>({
+      dedupeKey,
+      requestHash,
+      conflictMessage: 'this Idempotency-Key was already used with a different request',
+      findExisting: (key) => this.deps.models.RecurringPayment.findOne({ dedupeKey: key }).lean<RecurringPaymentDoc>(),
+      insert: async () =>
+        (
+          await this.deps.models.RecurringPayment.create({
           userId: new Types.ObjectId(actor.userId),
           status: 'active',
           // The card token and phone number sealed until a run makes its payment.
@@ -88,14 +94,10 @@ export class RecurringPaymentService {
           dedupeKey,
           requestHash,
         })
-      ).toObject() as RecurringPaymentDoc;
-    } catch (err) {
-      if (!isDuplicateKeyError(err) || !dedupeKey) throw err;
-      const existing = await this.deps.models.RecurringPayment.findOne({ dedupeKey }).lean();
-      if (!existing || existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request');
-      return this.view(existing);
-    }
-    await this.deps.jobs.enqueue(RECURRING_RUN_JOB, { recurringId: String(doc._id), runIndex: 0 }, { runAt: firstRun, uniqueKey: `${doc._id}:0` });
+        ).toObject() as RecurringPaymentDoc,
+    });
+    if (replayed) return this.view(doc);
+    await enqueueJob(this.deps.jobs, paymentJobs.recurringRun, { recurringId: String(doc._id), runIndex: 0 }, { runAt: firstRun, uniqueKey: `${doc._id}:0` });
     await this.deps.audit.record({ actor, action: 'payment.recurring.create', target: { type: 'recurringPayment', id: String(doc._id) }, metadata: { recurrence } });
     return this.view(doc);
   }
@@ -118,7 +120,7 @@ export class RecurringPaymentService {
     ).lean();
     if (!updated) throw new AppError('CONFLICT', `this recurring payment is already ${doc.status}`);
     // The scheduled run is removed; a run already in progress sees the cancelled status and makes nothing new.
-    await this.deps.jobs.cancel(RECURRING_RUN_JOB, `${doc._id}:${updated.nextRunIndex}`);
+    await this.deps.jobs.cancel(paymentJobs.recurringRun.name, `${doc._id}:${updated.nextRunIndex}`);
     await this.deps.audit.record({ actor, action: 'payment.recurring.cancel', target: { type: 'recurringPayment', id } });
     return this.view(updated);
   }
@@ -214,7 +216,7 @@ export class RecurringPaymentService {
   private async advance(doc: RecurringPaymentDoc, runIndex: number, lastRun: { index: number; paymentId?: string; status: string; error?: string }) {
     const next = nthRun(doc.recurrence as Recurrence, { startAt: doc.startAt, endAt: doc.endAt, maxRuns: doc.maxRuns }, runIndex + 1);
     if (next) {
-      await this.deps.jobs.enqueue(RECURRING_RUN_JOB, { recurringId: String(doc._id), runIndex: runIndex + 1 }, { runAt: next, uniqueKey: `${doc._id}:${runIndex + 1}` });
+      await enqueueJob(this.deps.jobs, paymentJobs.recurringRun, { recurringId: String(doc._id), runIndex: runIndex + 1 }, { runAt: next, uniqueKey: `${doc._id}:${runIndex + 1}` });
     }
     await this.deps.models.RecurringPayment.updateOne(
       { _id: doc._id, nextRunIndex: runIndex, status: 'active' },

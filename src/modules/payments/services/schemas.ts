@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { isSupportedCurrency } from '../../../lib/money.js';
 import { PAYMENT_METHODS, PAYMENT_PROVIDERS } from '../providers/types.js';
+import { strictDate } from '../../../lib/dates.js';
 
 const minorAmount = z
   .number()
@@ -40,7 +41,7 @@ export const PaymentRequestFields = z
     /** How long the payer has; providers' defaults apply otherwise (24 h for VA and retail). */
     expiresInMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
     /** Charge later instead of now (Asia/Jakarta wall time is the caller's concern; this is an instant). */
-    runAt: z.coerce.date().optional(),
+    runAt: strictDate({ maxYearsAhead: 10 }).optional(),
     cardToken: z.string().min(8).max(200).optional(),
     mobileNumber: z.string().regex(/^(\+62|62|0)8\d{7,12}$/, 'must be an Indonesian mobile number like 081234567890').optional(),
     redirectUrl: z.string().url().optional(),

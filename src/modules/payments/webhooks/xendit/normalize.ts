@@ -110,7 +110,12 @@ const when = (...values: (string | undefined)[]) => {
 };
 
 export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
-  const envelope = (body ?? {}) as Record<string, unknown>;
+  // Every Xendit callback is a JSON object; a bare number, string, boolean, null or array is malformed (400), and
+  // must be refused before the shape checks below (`in` throws on a primitive).
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid([{ field: 'body', reason: `must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` }]);
+  }
+  const envelope = body as Record<string, unknown>;
   const event = typeof envelope.event === 'string' ? envelope.event : undefined;
 
   if (event?.startsWith('ewallet.')) {
