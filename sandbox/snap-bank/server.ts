@@ -5,8 +5,10 @@
  * accounts with balances and a deterministic history of Indonesian transactions, pages statements the way each bank
  * pages, binds accounts with an OTP, and sends RSA-signed mutation notifications to the hub.
  *
- * Failure injection: slow answers, hangs (timeouts), 5xx, 429, 504, expired tokens, garbled bodies; duplicated and
- * out-of-order notifications. A person drives it from /_sandbox.
+ * Built on the simulator kit (sandbox/shared/kit.ts): listen/stop, the /_sandbox page, signed notification delivery
+ * with retries, duplicates and out-of-order delivery, and the kit's generic faults. On top of those, SNAP-specific
+ * faults per bank (answered with the bank's own responseCode for the service asked): slow answers, hangs
+ * (timeouts), 5xx, 429, 504, expired tokens, garbled bodies. A person drives it from /_sandbox.
  *
  * NOTE — notification body: SNAP BI defines no account-mutation notification for bank statements, so the body
  * below (`notificationType: "ACCOUNT_MUTATION"`, `accountNo`, `transaction{…}` shaped like a bank-statement
@@ -14,10 +16,10 @@
  * (SHA256withRSA over METHOD:path:sha256(minified body):timestamp), which is what SNAP-speaking providers use.
  */
 import { createHash, createHmac, createVerify, generateKeyPairSync, createSign, randomBytes, randomInt, type KeyObject } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { DateTime } from 'luxon';
-import { deliverWithRetries, escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
-import { listen } from '../shared/listen.js';
+import { escapeHtml } from '../shared/deliver.js';
+import { createSimulatorKit, type DeliveryAttempt } from '../shared/kit.js';
 import { SIM_BANK_BEHAVIOUR, SIM_BANKS, type SimBankCode } from './banks.js';
 import { generateHistory, nextTransaction, seededRandom, type SimTransaction } from './transactions.js';
 
@@ -42,10 +44,12 @@ export interface SnapBankSandboxOptions {
   bindingMode?: 'auto' | 'otp';
   /** Reads need a bound account's customer token (Authorization-Customer); default true. */
   requireBinding?: boolean;
-  /** Demo accounts created at start (npm start); none by default. */
-  demoAccounts?: boolean;
+  /** Demo accounts created at start (npm start): true for every bank, or the banks listed; none by default. */
+  demoAccounts?: boolean | SimBankCode[];
   retryDelaysMs?: number[];
   seed?: string;
+  /** The RSA key pair notifications are signed with (default: a fresh one); its public half is `publicKey`. */
+  signingKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   log?: (message: string, data?: object) => void;
 }
 
@@ -82,7 +86,8 @@ export interface SnapBankSandbox {
   sendNotification(bank: SimBankCode, body: object): Promise<boolean>;
   /** attempts: every request to a bank route, faulted or not; serviceRequests: those that reached the service checks. */
   readonly stats: { attempts: number; tokenRequests: number; serviceRequests: number; rejected: Record<string, number> };
-  readonly notifications: DeliveryRecord[];
+  /** Every notification delivery attempt (label = the entry id), from the kit. */
+  readonly notifications: readonly DeliveryAttempt[];
   stop(): Promise<void>;
 }
 
@@ -118,21 +123,18 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const ttl = options.tokenTtlSeconds ?? 900;
   const requireBinding = options.requireBinding ?? true;
   const retryDelaysMs = options.retryDelaysMs ?? [500, 2000, 5000];
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys = options.signingKeys ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicKeyPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const accounts = new Map<string, SimAccount>();
   const tokens = new Map<string, { bank: SimBankCode; clientKey: string; expiresAt: number }>();
   const accountTokens = new Map<string, { bank: SimBankCode; accountNo: string }>();
   const pendingBindings = new Map<string, { bank: SimBankCode; accountNo: string; otp: string; attempts: number; expiresAt: number }>();
   const externalIds = new Map<string, number>();
-  const notifications: DeliveryRecord[] = [];
   const hangs = new Set<() => void>();
   const stats = { attempts: 0, tokenRequests: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
   let faults: { mode: SnapFaultMode; remaining: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }[] = [];
   let bindingMode = options.bindingMode ?? 'auto';
   let hubUrl = options.hubUrl;
-  let delivery = { duplicate: false, outOfOrder: false };
-  let heldBack: (() => Promise<boolean>) | undefined;
   let stopped = false;
   let idSeq = 0;
 
@@ -186,16 +188,22 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       hangs.add(done);
     });
 
-  const app = new Hono();
+  const kit = createSimulatorKit({
+    name: 'SNAP BI banks',
+    retryDelaysMs,
+    // The kit's generic 500/503 (POST /_sandbox/faults) in SNAP's shape; per-bank SNAP faults are below.
+    errorBody: (status) => ({ responseCode: `${status}0000`, responseMessage: status === 500 ? 'General Error' : 'Internal Server Error' }),
+  });
+  kit.page(controlPage);
 
-  app.get('/_sandbox', (c) => c.html(controlPage()));
-  app.post('/_sandbox/:bank/:accountNo/transaction', async (c) => {
+  kit.control.post('/:bank/:accountNo/transaction', async (c) => {
     const bank = c.req.param('bank').toUpperCase() as SimBankCode;
     if (!accounts.has(key(bank, c.req.param('accountNo')))) return c.text('no such account', 404);
     await api.addTransaction(bank, c.req.param('accountNo'));
     return c.redirect('/_sandbox');
   });
-  app.post('/_sandbox/faults', async (c) => {
+  // The form on the page; the kit's own POST /_sandbox/faults takes its generic JSON spec.
+  kit.control.post('/bank-faults', async (c) => {
     const form = await c.req.parseBody();
     const mode = String(form.mode) as SnapFaultMode;
     const bank = form.bank ? (String(form.bank).toUpperCase() as SimBankCode) : undefined;
@@ -203,7 +211,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return c.redirect('/_sandbox');
   });
 
-  app.post('/:bank/*', async (c) => {
+  kit.api.post('/:bank/*', async (c) => {
     const bank = c.req.param('bank').toUpperCase() as SimBankCode;
     const behaviour = SIM_BANK_BEHAVIOUR[bank];
     if (!behaviour) return c.json({ responseCode: '4040000', responseMessage: 'Unknown bank' }, 404);
@@ -406,28 +414,13 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     const raw = JSON.stringify(body);
     const timestamp = jakarta(new Date());
     const partner = partnerOf(bank);
-    const send = () =>
-      deliverWithRetries({
-        url,
-        body: raw,
-        headers: { 'X-TIMESTAMP': timestamp, 'X-SIGNATURE': sign(new URL(url).pathname, raw, timestamp), 'X-PARTNER-ID': partner.partnerId ?? partner.clientKey, 'X-EXTERNAL-ID': `${Date.now()}${++idSeq}`, 'CHANNEL-ID': SIM_BANK_BEHAVIOUR[bank].channelId },
-        retryDelaysMs,
-        record: (r) => notifications.push({ orderId: reference, status: 'mutation', attempt: r.attempt, httpStatus: r.httpStatus, at: new Date().toISOString() }),
-        isStopped: () => stopped,
-      });
-    if (delivery.outOfOrder && !heldBack) {
-      // Keep this one back and send it after the next, as a bank's queue occasionally does.
-      heldBack = send;
-      return true;
-    }
-    const ok = await send();
-    if (delivery.duplicate) await send();
-    if (heldBack) {
-      const late = heldBack;
-      heldBack = undefined;
-      await late();
-    }
-    return ok;
+    const headers = { 'X-TIMESTAMP': timestamp, 'X-SIGNATURE': sign(new URL(url).pathname, raw, timestamp), 'X-PARTNER-ID': partner.partnerId ?? partner.clientKey, 'X-EXTERNAL-ID': `${Date.now()}${++idSeq}`, 'CHANNEL-ID': SIM_BANK_BEHAVIOUR[bank].channelId };
+    const label = `${bank} ${reference}`;
+    // Duplicates and out-of-order delivery (held back until the next one is sent) are the kit's delivery modes.
+    await kit.deliver({ url, body: raw, headers, label });
+    const last = [...kit.deliveries].reverse().find((d) => d.label === label);
+    // Held back (out of order): not sent yet, but it will be.
+    return last ? last.httpStatus !== null && last.httpStatus >= 200 && last.httpStatus < 300 : true;
   }
 
   function controlPage(): string {
@@ -435,17 +428,14 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       .map((a) => `<tr><td>${a.bank}</td><td>${escapeHtml(a.accountNo)}</td><td>${escapeHtml(a.name)}</td><td>${a.status}</td><td style="text-align:right">Rp${(a.balanceMinor / 100).toLocaleString('id-ID')}</td><td>${a.transactions.length}</td><td><form method="post" action="/_sandbox/${a.bank.toLowerCase()}/${escapeHtml(a.accountNo)}/transaction"><button>book a transaction + notify</button></form></td></tr>`)
       .join('');
     const otps = [...pendingBindings.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: OTP <b>${p.otp}</b> (ref ${ref})</li>`).join('');
-    const sent = notifications.slice(-15).reverse().map((n) => `<li>${escapeHtml(n.orderId)} attempt ${n.attempt} → ${n.httpStatus ?? 'no answer'} at ${n.at}</li>`).join('');
     const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'bad_json'];
-    return `<!doctype html><meta charset="utf-8"><title>SNAP bank sandbox</title><body style="font-family:sans-serif">
-<h1>SNAP BI bank sandbox</h1><p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
-<h2>Accounts</h2><table border="1" cellpadding="4"><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
+    return `<p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
+<h2>Accounts</h2><table><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
 <h2>Pending OTPs</h2><ul>${otps || '<li>none</li>'}</ul>
-<h2>Inject a failure</h2><form method="post" action="/_sandbox/faults"><select name="mode">${modes.map((m) => `<option>${m}</option>`).join('')}</select> bank <select name="bank"><option value="">any</option>${SIM_BANKS.map((b) => `<option>${b}</option>`).join('')}</select> count <input name="count" value="1" size="3"><button>inject</button></form>
-<h2>Notifications sent</h2><ul>${sent || '<li>none yet</li>'}</ul></body>`;
+<h2>Inject a bank failure</h2><form method="post" action="/_sandbox/bank-faults"><select name="mode">${modes.map((m) => `<option>${m}</option>`).join('')}</select> bank <select name="bank"><option value="">any</option>${SIM_BANKS.map((b) => `<option>${b}</option>`).join('')}</select> count <input name="count" value="1" size="3"><button>inject</button></form>`;
   }
 
-  const server = await listen(app, { port: options.port, host: options.host });
+  const server = await kit.listen({ port: options.port, host: options.host });
 
   const api: SnapBankSandbox = {
     url: server.url,
@@ -470,19 +460,21 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     setHubUrl: (url) => (hubUrl = url),
     injectFaults: (f) => faults.push({ ...f, remaining: f.count }),
     clearFaults: () => (faults = []),
-    setDeliveryMode: (mode) => (delivery = { ...delivery, ...mode }),
+    setDeliveryMode: (mode) => kit.setDeliveryMode(mode),
     sendNotification: (bank, body) => deliver(bank, body, 'manual'),
     stats,
-    notifications,
+    get notifications() {
+      return kit.deliveries;
+    },
     async stop() {
       stopped = true;
       for (const release of [...hangs]) release();
-      await server.close();
+      await server.stop();
     },
   };
 
   if (options.demoAccounts) {
-    for (const bank of SIM_BANKS) createAccount(bank, { accountNo: { BCA: '0611104625', MANDIRI: '1370012345678', BNI: '0123456789', BRI: '034101000743303', CIMB: '800123456789', DANAMON: '003512345678' }[bank], name: 'BUDI SANTOSO', seed: `demo:${bank}` });
+    for (const bank of options.demoAccounts === true ? SIM_BANKS : options.demoAccounts) createAccount(bank, { accountNo: { BCA: '0611104625', MANDIRI: '1370012345678', BNI: '0123456789', BRI: '034101000743303', CIMB: '800123456789', DANAMON: '003512345678' }[bank], name: 'BUDI SANTOSO', seed: `demo:${bank}` });
   }
   return api;
 }

@@ -13,7 +13,7 @@ import type { BankConnection, BankConnectionModel } from '../models/bank-connect
 import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import { BANK_CODES, type BankCode } from '../providers/snap/types.js';
-import { accountNumberHash } from './sync-service.js';
+import { accountNumberHash } from '../../ledger/services/account-number.js';
 
 export interface BankConnectDeps {
   accounts: AccountModel;

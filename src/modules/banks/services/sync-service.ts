@@ -7,7 +7,6 @@
  * (`syncLock`, a single-document conditional update) keeps two syncs of one account from running at once across
  * hub processes; a lock left by a crashed process expires.
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { AppError } from '../../../lib/errors.js';
@@ -21,6 +20,7 @@ import type { SyncRun, SyncRunModel, SyncTrigger } from '../models/sync-run.js';
 import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { BankCode, RawStatementEntry } from '../providers/snap/types.js';
+import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { writeBankRows } from './ledger-writer.js';
 
 export interface BankSyncDeps {
@@ -62,8 +62,6 @@ export const toSyncRunView = (run: SyncRun): SyncRunView => ({
   error: run.error,
 });
 
-/** The account-number lookup key; banks and statement import must compute it the same way (it should move to ledger). */
-export const accountNumberHash = (bank: string, accountNo: string) => createHash('sha256').update(`${bank.toUpperCase()}:${accountNo.replace(/\D/g, '')}`).digest('hex');
 
 const REPEATED_FAILURES = 3;
 

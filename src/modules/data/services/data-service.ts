@@ -5,7 +5,9 @@
 import { Types } from 'mongoose';
 import type { ModuleDeps } from '../../contract.js';
 import type { Actor } from '../../../services/actor.js';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { maskAccountNumber } from '../../../lib/crypto.js';
+import { AppError, isDuplicateKeyError, notFound } from '../../../lib/errors.js';
+import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { LedgerBatchWriter } from './ledger-writer.js';
 import { openStatement, type ParseOptions } from './parse-statement.js';
 import type { StatementSource } from './source.js';
@@ -35,7 +37,7 @@ export class DataService {
   /** Imports still running in this process; tests and shutdown wait for them. */
   readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly deps: Pick<ModuleDeps, 'models' | 'audit' | 'logger'>) {}
+  constructor(private readonly deps: Pick<ModuleDeps, 'models' | 'audit' | 'logger' | 'cipher'>) {}
 
   templates() {
     return ALL_TEMPLATES.map((t) => ({ id: t.id, bank: t.bank, name: t.name, formats: t.formats, certainty: t.certainty, note: t.note, columns: t.columns, example: t.example }));
@@ -69,10 +71,8 @@ export class DataService {
     const account = options.accountId
       ? await this.ownAccount(actor, options.accountId)
       : await models.BankAccount.create({
-          // The ledger's unique {userId, accountNumberHash} index is sparse, which a compound index ignores for a missing
-          // field: without a hash a user could hold one such account only. A random per-account value keeps them apart
-          // until the ledger index becomes partial (reported to the ledger owner).
-          accountNumberHash: `import:${new Types.ObjectId().toHexString()}`,
+          // No number yet (the statement's header is read while importing): the ledger's unique index on
+          // {userId, accountNumberHash} is partial, so accounts without one never collide.
           userId: actor.userId, kind: 'import', name: `Imported: ${options.fileName}`.slice(0, 120), currency: options.currency ?? 'IDR', bank: opened.template?.bank !== 'ANY' ? opened.template?.bank : undefined });
     const job = await models.ImportJob.create({ userId: actor.userId, accountId: account._id, fileName: options.fileName, status: 'running', format: opened.format, template: opened.template?.id });
     await this.deps.audit.record({ actor, action: 'data.import.start', target: { type: 'importJob', id: String(job._id) }, metadata: { format: opened.format, template: opened.template?.id, accountId: String(account._id) } });
@@ -104,6 +104,7 @@ export class DataService {
           }
         }
         await writer.flush();
+        if (!options.accountId) await this.recordAccountNumber(account._id, opened.template?.bank, info.accountNumber);
         const checks = checkTotals(info.totals, totals, info.currency ?? 'IDR', rejected).map(({ check, ok, message }) => ({ check, ok, message }));
         await models.ImportJob.updateOne({ _id: job._id }, { status: 'done', processed, imported: writer.imported, duplicates: writer.duplicates, rejected, pending, errors, checks, finishedAt: new Date() });
       } catch (err) {
@@ -118,6 +119,24 @@ export class DataService {
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return { id: String(job._id), accountId: String(account._id) };
+  }
+
+  /**
+   * A new import account learns its number from the statement header, hashed by the ledger's one rule, so connecting
+   * the same account over SNAP later (or importing its next statement) lands on this account. When the user already
+   * has an account with that number the unique index refuses, and this one stays as it is.
+   */
+  private async recordAccountNumber(accountId: Types.ObjectId, bank: string | undefined, accountNumber: string | undefined) {
+    if (!bank || bank === 'ANY' || !accountNumber || !/\d{6,}/.test(accountNumber)) return;
+    const digits = accountNumber.replace(/\D/g, '');
+    try {
+      await this.deps.models.BankAccount.updateOne(
+        { _id: accountId, accountNumberHash: { $exists: false } },
+        { $set: { accountNumberHash: accountNumberHash(bank, digits), accountNumberMasked: maskAccountNumber(digits), accountNumberSealed: this.deps.cipher.encrypt(digits) } },
+      );
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
   }
 
   async getImport(actor: Actor, id: string) {
