@@ -305,7 +305,8 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
 
     if (service === 'binding') {
       const referenceNo = digits(16);
-      if (bindingMode === 'auto') return c.json({ responseCode: '2000700', responseMessage: 'Successful', referenceNo, partnerReferenceNo: body.partnerReferenceNo, accountToken: issueAccountToken(bank, accountNo), accountName: account.name });
+      const otpRequested = (body.additionalInfo as Record<string, unknown> | undefined)?.otpRequested === 'Y';
+      if (bindingMode === 'auto' && !otpRequested) return c.json({ responseCode: '2000700', responseMessage: 'Successful', referenceNo, partnerReferenceNo: body.partnerReferenceNo, accountToken: issueAccountToken(bank, accountNo), accountName: account.name });
       const otp = digits(6);
       const expiresAt = Date.now() + 5 * 60_000;
       pendingBindings.set(referenceNo, { bank, accountNo, otp, attempts: 0, expiresAt });

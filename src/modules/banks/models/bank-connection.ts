@@ -29,6 +29,8 @@ export interface BankConnection {
   syncLock?: { runId: Types.ObjectId; until: Date };
   consecutiveFailures: number;
   lastError?: string;
+  /** The unique key of the scheduled sync job that is current; an older job finding another key here stands down. */
+  scheduleKey?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +52,7 @@ const schema = new Schema<BankConnection>(
     syncLock: { type: new Schema({ runId: Schema.Types.ObjectId, until: Date }, { _id: false }) },
     consecutiveFailures: { type: Number, required: true, default: 0 },
     lastError: { type: String },
+    scheduleKey: { type: String },
   },
   { timestamps: true, collection: 'bankConnections' },
 );

@@ -34,7 +34,7 @@ export class BankConnectService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async connect(userId: Types.ObjectId, input: { bank: string; accountNumber: string; name?: string; syncFrequency?: SyncFrequency }): Promise<ConnectResult> {
+  async connect(userId: Types.ObjectId, input: { bank: string; accountNumber: string; name?: string; syncFrequency?: SyncFrequency; askOtp?: boolean }): Promise<ConnectResult> {
     const bank = input.bank.toUpperCase() as BankCode;
     if (!(BANK_CODES as readonly string[]).includes(bank)) throw validationFailed([{ field: 'bank', reason: `must be one of ${BANK_CODES.join(', ')}`, in: 'body' }]);
     const accountNo = input.accountNumber.replace(/[\s-]/g, '');
@@ -48,7 +48,7 @@ export class BankConnectService {
 
     let binding;
     try {
-      binding = await client.bindAccount({ accountNo });
+      binding = await client.bindAccount({ accountNo, askOtp: input.askOtp });
     } catch (err) {
       if (err instanceof SnapError && (err.kind === 'invalid_account' || err.kind === 'inactive_account')) {
         throw new AppError('UNPROCESSABLE', err.kind === 'invalid_account' ? `${bank} does not know this account number` : `${bank} says this account is not active`, { details: { field: 'accountNumber', bank } });

@@ -168,9 +168,10 @@ export class BankSyncService {
       applied += written.inserted;
       duplicates += written.duplicates;
       if (entry.balanceMinor !== undefined) {
-        // A late, older notification must not put an old balance back.
+        // A late, older notification must not put an old balance back. Banks print whole seconds, so an entry booked
+        // in the same second as the last balance inquiry counts as after it.
         await this.deps.accounts.updateOne(
-          { _id: target.accountId, $or: [{ balanceAt: { $exists: false } }, { balanceAt: { $lt: entry.bookedAt } }] },
+          { _id: target.accountId, $or: [{ balanceAt: { $exists: false } }, { balanceAt: { $lt: new Date(entry.bookedAt.getTime() + 1000) } }] },
           { $set: { balanceMinor: entry.balanceMinor, balanceAt: entry.bookedAt } },
         );
       }

@@ -161,8 +161,11 @@ export class SnapClient {
    * Starts account binding: the bank asks its customer to consent (OTP or a redirect to the bank) and only then
    * issues a per-account token. The answer shape beyond responseCode is our assumption (see sandbox/snap-bank).
    */
-  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string }): Promise<BindingResult> {
-    const body = await this.call('binding', this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo: { consentType: this.profile.consent } }, { idempotent: false });
+  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string; askOtp?: boolean }): Promise<BindingResult> {
+    // `otpRequested`: asks for the OTP step even where the bank could confirm at once (our simulator's one-step
+    // demo); a real bank always asks its holder and ignores it.
+    const additionalInfo = { consentType: this.profile.consent, ...(input.askOtp ? { otpRequested: 'Y' } : {}) };
+    const body = await this.call('binding', this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo }, { idempotent: false });
     const referenceNo = String(body.referenceNo ?? '');
     if (typeof body.accountToken === 'string' && body.accountToken) return { status: 'bound', accountToken: body.accountToken, accountName: typeof body.accountName === 'string' ? body.accountName : undefined, referenceNo };
     const info = (body.additionalInfo ?? {}) as Record<string, unknown>;
