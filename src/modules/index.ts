@@ -4,7 +4,8 @@
  */
 import type { HubModule } from './contract.js';
 import { ledgerModule } from './ledger/index.js';
+import { banksModule } from './banks/index.js';
 import { dataModule } from './data/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, paymentsModule, dataModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, banksModule, paymentsModule, dataModule];
