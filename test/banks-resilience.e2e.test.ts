@@ -5,14 +5,13 @@
  * notifications) absorbed without losing or doubling a transaction. One bank per kind of fault, so one bank's
  * circuit breaker opening cannot colour another test.
  */
-import type { Collection, Document } from 'mongodb';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapBankSandbox } from '../sandbox/snap-bank/index.js';
 import { eventually, startTestHub, type TestHub } from './harness.js';
 
 let t: TestHub;
-let jobs: Collection<Document>;
+let jobs: ReturnType<NonNullable<TestHub['hub']['connection']['db']>['collection']>;
 const sim = (name: 'bca' | 'mandiri' | 'bni' | 'bri' | 'cimb' | 'danamon') => t.hub.sandboxes[name] as SnapBankSandbox;
 
 beforeAll(async () => {
@@ -48,16 +47,16 @@ describe('scheduled sync on Agenda', () => {
     const runs = await t.hub.connection.db!.collection('bankSyncRuns').find({ accountId: new Types.ObjectId(id) }).toArray();
     expect(runs.map((r) => [r.trigger, r.status])).toEqual([['schedule', 'succeeded']]);
 
-    const weekly = await user.client.request('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'weekly' });
+    const weekly = await user.client.request<any>('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'weekly' });
     expect(weekly.status).toBe(200);
     expect(weekly.body.account.syncFrequency).toBe('weekly');
     const moved = await pendingSyncJobs(id);
     expect(moved).toHaveLength(1);
     expect(moved[0].nextRunAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 60 * 60_000);
 
-    expect((await user.client.request('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'manual' })).body.nextSyncAt).toBeNull();
+    expect((await user.client.request<any>('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'manual' })).body.nextSyncAt).toBeNull();
     expect(await pendingSyncJobs(id)).toHaveLength(0);
-    await user.client.request('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'daily' });
+    await user.client.request<any>('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'daily' });
     expect(await pendingSyncJobs(id)).toHaveLength(1);
     await user.client.delete(`/api/bank/disconnect/${id}`);
     expect(await pendingSyncJobs(id)).toHaveLength(0);

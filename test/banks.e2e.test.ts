@@ -174,7 +174,7 @@ describe('banks over HTTP', () => {
     expect((await stranger.client.get(`/api/bank/balance/${id}`)).status).toBe(404);
     expect((await stranger.client.get(`/api/bank/transactions/${id}`)).status).toBe(404);
     expect((await stranger.client.post(`/api/bank/sync/${id}`)).status).toBe(404);
-    expect((await stranger.client.request('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'hourly' })).status).toBe(404);
+    expect((await stranger.client.request<any>('PATCH', `/api/bank/accounts/${id}`, { syncFrequency: 'hourly' })).status).toBe(404);
     expect((await stranger.client.delete(`/api/bank/disconnect/${id}`)).status).toBe(404);
     expect((await stranger.client.get('/api/bank/accounts')).body.accounts).toEqual([]);
     // Connecting the same bank account is the stranger's own consent at the bank: a separate account of theirs.
@@ -189,14 +189,14 @@ describe('banks over HTTP', () => {
     const id = (await user.client.post('/api/bank/connect', { bank: 'BRI', accountNumber: sim.accountNo })).body.account.id;
     await bri.addTransaction('BRI', sim.accountNo, { amountMinor: -45_000_00, parts: ['QRIS', 'BENGKEL JAYA MOTOR'] });
     await eventually(() => user.client.get(`/api/bank/transactions/${id}`), (r) => r.body.transactions.length === 1, 5000);
-    const saved = await user.client.request('PUT', '/api/bank/category-overrides', { match: 'bengkel jaya motor', category: 'transport' });
+    const saved = await user.client.request<any>('PUT', '/api/bank/category-overrides', { match: 'bengkel jaya motor', category: 'transport' });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ match: 'bengkel jaya motor', category: 'transport', recategorized: 1 });
     await bri.addTransaction('BRI', sim.accountNo, { amountMinor: -30_000_00, parts: ['QRIS', 'BENGKEL-JAYA-MOTOR 2'] });
     const rows = await eventually(() => user.client.get(`/api/bank/transactions/${id}`), (r) => r.body.transactions.length === 2, 5000);
     expect(rows.body.transactions.map((x: { category: string }) => x.category)).toEqual(['transport', 'transport']);
-    expect((await user.client.request('PUT', '/api/bank/category-overrides', { match: 'x', category: 'food_drink' })).status).toBe(400);
-    expect((await user.client.request('PUT', '/api/bank/category-overrides', { match: 'bengkel', category: 'not-a-category' })).status).toBe(400);
+    expect((await user.client.request<any>('PUT', '/api/bank/category-overrides', { match: 'x', category: 'food_drink' })).status).toBe(400);
+    expect((await user.client.request<any>('PUT', '/api/bank/category-overrides', { match: 'bengkel', category: 'not-a-category' })).status).toBe(400);
   });
 
   it('disconnect revokes consent, keeps history unless purged, and the account can no longer sync', async () => {

@@ -21,7 +21,8 @@ import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { BankCode, RawStatementEntry } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
-import { writeBankRows } from './ledger-writer.js';
+import { jakartaDate, writeBankRows, type WriteResult } from './ledger-writer.js';
+import type { SnapStatementEntry } from '../providers/snap/types.js';
 
 export interface BankSyncDeps {
   accounts: AccountModel;
@@ -101,17 +102,18 @@ export class BankSyncService {
     try {
       const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed!);
       const accountToken = connection.accountTokenSealed ? this.deps.cipher.decrypt(connection.accountTokenSealed) : undefined;
-      const statement = await client.bankStatement({ accountNo, accountToken, from, to: now });
-      const written = await writeBankRows(this.deps.transactions, {
-        userId,
-        accountId,
-        source: 'sync',
-        rows: statement.entries,
-        coverage: 'whole-days',
-        overrides: await this.deps.overridesFor?.(userId),
-        syncRunId: runId,
-        now: this.now(),
-      });
+      const overrides = await this.deps.overridesFor?.(userId);
+      const writer = new StreamingWrite((rows) =>
+        writeBankRows(this.deps.transactions, { userId, accountId, source: 'sync', rows, coverage: 'whole-days', overrides, syncRunId: runId, now: this.now() }),
+      );
+      let statement;
+      try {
+        statement = await client.bankStatement({ accountNo, accountToken, from, to: now, onPage: (page) => writer.add(page) });
+      } finally {
+        // Whatever the fetch did, the writes already started finish (or fail) before the run is recorded.
+        await writer.finish(statement !== undefined);
+      }
+      const written = writer.totals;
       const balance = await client.balanceInquiry({ accountNo, accountToken });
       await this.markOwnTransfers(userId, from);
       await accounts.updateOne(
@@ -182,11 +184,12 @@ export class BankSyncService {
 
   private async markOwnTransfers(userId: Types.ObjectId, since: Date): Promise<void> {
     const windowStart = new Date(since.getTime() - 3 * 86_400_000);
-    const [rows, own] = await Promise.all([
-      this.deps.transactions.find({ userId, bookedAt: { $gte: windowStart } }, { accountId: 1, bookedAt: 1, amountMinor: 1, currency: 1, description: 1, ownTransfer: 1, categorySource: 1 }).lean(),
-      this.deps.accounts.find({ userId, status: 'active' }, { _id: 1 }).lean(),
-    ]);
-    if (own.length < 2 && rows.length === 0) return;
+    const own = await this.deps.accounts.find({ userId, status: 'active' }, { _id: 1 }).lean();
+    if (own.length < 2) return;
+    const rows = await this.deps.transactions
+      .find({ userId, bookedAt: { $gte: windowStart } }, { accountId: 1, bookedAt: 1, amountMinor: 1, currency: 1, description: 1, ownTransfer: 1, categorySource: 1 })
+      .lean();
+    if (rows.length === 0) return;
     const ids = detectOwnTransfers(
       rows.map((r) => ({ id: String(r._id), accountId: String(r.accountId), bookedAt: r.bookedAt, amountMinor: r.amountMinor, currency: r.currency, description: r.description })),
       own.map((a) => ({ accountId: String(a._id) })),
@@ -196,5 +199,59 @@ export class BankSyncService {
       await this.deps.transactions.updateMany({ _id: { $in: toMark }, categorySource: { $ne: 'user' } }, { $set: { ownTransfer: true, category: 'transfer:own' } });
       await this.deps.transactions.updateMany({ _id: { $in: toMark }, categorySource: 'user' }, { $set: { ownTransfer: true } });
     }
+  }
+}
+
+/**
+ * Stores a statement while it is still being fetched: rows arrive oldest first, and once a page ends on a later
+ * Jakarta day than a row's, that row's day is complete, so it can be written with whole-day occurrence numbering
+ * (the dedupe rule) while the next page is on its way. One write at a time, in order. Should a bank list rows out
+ * of order, streaming stops and everything left is written in one batch at the end.
+ */
+class StreamingWrite {
+  private pending: SnapStatementEntry[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private ordered = true;
+  private lastAt = 0;
+  readonly totals: WriteResult = { inserted: 0, duplicates: 0, insertedIds: [] };
+
+  constructor(
+    private readonly write: (rows: SnapStatementEntry[]) => Promise<WriteResult>,
+    private readonly batch = 1000,
+  ) {}
+
+  add(page: SnapStatementEntry[]): void {
+    for (const row of page) {
+      if (row.bookedAt.getTime() < this.lastAt) this.ordered = false;
+      this.lastAt = Math.max(this.lastAt, row.bookedAt.getTime());
+    }
+    this.pending.push(...page);
+    if (!this.ordered || this.pending.length < this.batch) return;
+    const lastDay = jakartaDate(this.pending[this.pending.length - 1].bookedAt);
+    let cut = this.pending.length;
+    while (cut > 0 && jakartaDate(this.pending[cut - 1].bookedAt) === lastDay) cut--;
+    if (cut > 0) this.enqueue(this.pending.splice(0, cut));
+  }
+
+  /** Writes what is left when the statement is complete (not after a failed fetch: its last day may be partial). */
+  async finish(complete: boolean): Promise<void> {
+    if (complete && this.pending.length) this.enqueue(this.pending.splice(0));
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+
+  private enqueue(rows: SnapStatementEntry[]): void {
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        const r = await this.write(rows);
+        this.totals.inserted += r.inserted;
+        this.totals.duplicates += r.duplicates;
+        this.totals.insertedIds.push(...r.insertedIds);
+      } catch (err) {
+        this.failure = err;
+      }
+    });
   }
 }

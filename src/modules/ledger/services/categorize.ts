@@ -124,11 +124,18 @@ export interface OwnAccount {
  */
 export function detectOwnTransfers(rows: OwnTransferCandidate[], ownAccounts: OwnAccount[], windowMs = 3 * 86_400_000): Set<string> {
   const own = new Set<string>();
-  const credits = rows.filter((r) => r.amountMinor > 0).sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
+  // Credits grouped by currency and amount, so each debit looks only at credits it could pair with (a 10,000-row
+  // sync would otherwise compare every debit with every credit).
+  const creditsByAmount = new Map<string, OwnTransferCandidate[]>();
+  for (const credit of rows.filter((r) => r.amountMinor > 0).sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime())) {
+    const key = `${credit.currency}:${credit.amountMinor}`;
+    if (!creditsByAmount.has(key)) creditsByAmount.set(key, []);
+    creditsByAmount.get(key)!.push(credit);
+  }
   const usedCredits = new Set<string>();
   for (const debit of rows.filter((r) => r.amountMinor < 0).sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime())) {
     let best: OwnTransferCandidate | undefined;
-    for (const credit of credits) {
+    for (const credit of creditsByAmount.get(`${debit.currency}:${-debit.amountMinor}`) ?? []) {
       if (usedCredits.has(credit.id) || credit.accountId === debit.accountId || credit.currency !== debit.currency || credit.amountMinor !== -debit.amountMinor) continue;
       const gap = Math.abs(credit.bookedAt.getTime() - debit.bookedAt.getTime());
       if (gap > windowMs) continue;

@@ -119,7 +119,14 @@ export class SnapClient {
   }
 
   /** All entries between `from` and `to`, split into the bank's longest window and paged as the bank pages. */
-  async bankStatement(input: { accountNo: string; accountToken?: string; from: Date; to: Date }): Promise<SnapStatement> {
+  async bankStatement(input: {
+    accountNo: string;
+    accountToken?: string;
+    from: Date;
+    to: Date;
+    /** Each page's entries as soon as they are read (a caller may store them while the next page is fetched). */
+    onPage?: (entries: SnapStatementEntry[]) => void;
+  }): Promise<SnapStatement> {
     const entries: SnapStatementEntry[] = [];
     let startingBalanceMinor: number | undefined;
     let endingBalanceMinor: number | undefined;
@@ -149,7 +156,9 @@ export class SnapClient {
         const balance = (Array.isArray(body.balance) ? body.balance[0] : body.balance) as Record<string, SnapAmount> | undefined;
         if (startingBalanceMinor === undefined && balance?.startingBalance?.value) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
         if (balance?.endingBalance?.value) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
-        for (const raw of (Array.isArray(body.detailData) ? body.detailData : []) as RawStatementEntry[]) entries.push(this.readEntry(raw));
+        const pageEntries = ((Array.isArray(body.detailData) ? body.detailData : []) as RawStatementEntry[]).map((raw) => this.readEntry(raw));
+        entries.push(...pageEntries);
+        input.onPage?.(pageEntries);
         if (body.hasMore !== 'Y' && body.hasMore !== true) break;
         previous = body;
       }
