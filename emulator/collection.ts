@@ -5,6 +5,7 @@
 import { ObjectId, type Document } from 'bson';
 import { Query } from './mingo.js';
 import { MongoCommandError, errors } from './errors.js';
+import { chooseIndex, filterBounds, OrderedIndex, walk } from './ordered.js';
 import { displayValue, joinTypes, keyOf, valuesAt, type TypeOverlay } from './values.js';
 
 export interface IndexSpec {
@@ -24,6 +25,17 @@ interface IndexState {
   /** unique key string → _id key string (unique indexes only). */
   entries?: Map<string, string>;
   partial?: Query;
+  /** Every index, unique or not, keeps its entries in order for the planner (see ordered.ts). */
+  ordered: OrderedIndex;
+}
+
+/** How a query reads a collection: the candidates (to test against the filter) and whether they come sorted. */
+export interface ReadPlan {
+  docs: Iterable<Document>;
+  /** The candidates come in the requested sort order: the caller may stop at skip + limit. */
+  sorted: boolean;
+  /** 'COLLSCAN', 'IDHACK', 'UNIQUE <name>' or 'IXSCAN <name>': which path was taken, for tests and benchmarks. */
+  via: string;
 }
 
 export class Collection {
@@ -38,7 +50,7 @@ export class Collection {
   readonly createdAt = new Date();
 
   constructor(readonly db: string, public name: string) {
-    this.indexes.set('_id_', { spec: { v: 2, key: { _id: 1 }, name: '_id_' }, fields: ['_id'] });
+    this.indexes.set('_id_', { spec: { v: 2, key: { _id: 1 }, name: '_id_' }, fields: ['_id'], ordered: new OrderedIndex({ _id: 1 }, false, false) });
   }
 
   get ns(): string {
@@ -70,6 +82,7 @@ export class Collection {
       fields: Object.keys(spec.key),
       entries: spec.unique ? new Map() : undefined,
       partial: spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined,
+      ordered: new OrderedIndex(spec.key, Boolean(spec.sparse), Boolean(spec.partialFilterExpression)),
     };
     if (state.entries) {
       for (const [idKey, doc] of this.docs) {
@@ -79,6 +92,7 @@ export class Collection {
         }
       }
     }
+    if (!state.partial) for (const [idKey, doc] of this.docs) state.ordered.add(doc, this.insertedAt.get(idKey)!, idKey);
     this.indexes.set(spec.name, state);
     return true;
   }
@@ -166,10 +180,11 @@ export class Collection {
 
   remove(doc: Document): void {
     const idKey = keyOf(doc._id);
-    if (!this.docs.delete(idKey)) return;
+    if (!this.docs.has(idKey)) return;
+    this.indexRemove(idKey, doc);
+    this.docs.delete(idKey);
     this.insertedAt.delete(idKey);
     this.overlays.delete(idKey);
-    this.indexRemove(idKey, doc);
   }
 
   overlayOf(doc: Document): TypeOverlay | undefined {
@@ -187,13 +202,19 @@ export class Collection {
   }
 
   private indexAdd(idKey: string, doc: Document) {
-    for (const index of this.indexes.values()) if (index.entries) for (const key of this.keysFor(index, doc) ?? []) index.entries.set(key, idKey);
+    const sequence = this.insertedAt.get(idKey)!;
+    for (const index of this.indexes.values()) {
+      if (index.entries) for (const key of this.keysFor(index, doc) ?? []) index.entries.set(key, idKey);
+      // A partial index is never planned with (ordered.ts), so its order is not kept.
+      if (!index.partial) index.ordered.add(doc, sequence, idKey);
+    }
   }
 
   private indexRemove(idKey: string, doc: Document) {
+    const sequence = this.insertedAt.get(idKey)!;
     for (const index of this.indexes.values()) {
-      if (!index.entries) continue;
-      for (const key of this.keysFor(index, doc) ?? []) if (index.entries.get(key) === idKey) index.entries.delete(key);
+      if (index.entries) for (const key of this.keysFor(index, doc) ?? []) if (index.entries.get(key) === idKey) index.entries.delete(key);
+      if (!index.partial) index.ordered.remove(doc, sequence, idKey);
     }
   }
 
@@ -203,7 +224,28 @@ export class Collection {
    * Callers still test each candidate against the full filter.
    */
   candidates(filter: Document | undefined): Iterable<Document> {
-    if (!filter) return this.docs.values();
+    return (filter && this.hashLookup(filter)) ?? this.docs.values();
+  }
+
+  /**
+   * How to read the documents `filter` may match, best first: the _id map or a unique hash map when the filter
+   * pins every field of one (a handful of documents, in natural order); else an ordered index the planner picks
+   * for the filter's equality prefix, range and `sort` (ordered.ts); else every document in natural order.
+   */
+  plan(filter: Document | undefined, sort?: Document): ReadPlan {
+    const hasSort = Boolean(sort && Object.keys(sort).length);
+    if (filter) {
+      const hits = this.hashLookup(filter);
+      if (hits) return { docs: hits, sorted: !hasSort || hits.length <= 1, via: 'IDHACK' };
+    }
+    const bounds = filterBounds(filter);
+    const ordered = [...this.indexes.values()].map((i): [string, OrderedIndex] => [i.spec.name, i.ordered]);
+    const chosen = chooseIndex(ordered, filter, hasSort ? sort : undefined);
+    if (chosen) return { docs: { [Symbol.iterator]: () => walk(chosen, bounds) }, sorted: chosen.sorted, via: `IXSCAN ${chosen.name}` };
+    return { docs: this.docs.values(), sorted: !hasSort, via: 'COLLSCAN' };
+  }
+
+  private hashLookup(filter: Document): Document[] | undefined {
     // `$in: [x, x]`, or two values of one array hitting a multikey entry, must still yield the document once.
     // Several hits (`$in` over a key) come back in natural order, not the filter's order: which document an
     // updateOne or deleteOne takes must not depend on how the values were listed.
@@ -223,7 +265,7 @@ export class Collection {
       if (keys.length > 1000) continue;
       return byIdKeys(keys.map((k) => index.entries!.get(k)).filter((k): k is string => k !== undefined));
     }
-    return this.docs.values();
+    return undefined;
   }
 
   /** The stored document with this _id, if any. */

@@ -2,11 +2,14 @@
  * The command table: what mongoose 9, agenda 6 and the driver's handshake send, answered with MongoDB's reply
  * shapes. Anything not here is a CommandNotFound error naming the command, never a silent success.
  */
-import { BSON, Long, ObjectId, type Document } from 'bson';
+import { createHash } from 'node:crypto';
+import { Binary, BSON, Long, ObjectId, type Document } from 'bson';
 import { Aggregator, Query } from './mingo.js';
 import type { Collection, IndexSpec } from './collection.js';
 import { errors, MongoCommandError } from './errors.js';
 import type { Store } from './store.js';
+import { compilePipeline, Fallback } from './compiled.js';
+import { compileFilter } from './filter.js';
 import { sortDocuments } from './sort.js';
 import { applyUpdate, buildUpsert, isOperatorUpdate, resolvePositional } from './updates.js';
 import { isPlainObject, joinTypes, keyOf, overlayAfterUpdate, sameDocument, splitTypes, valuesAt, type TypeOverlay } from './values.js';
@@ -24,8 +27,16 @@ export interface CursorState {
   lastUsed: number;
 }
 
+/** A logical session this server has seen (the lsid on commands), for $listLocalSessions. */
+export interface SessionRecord {
+  id: unknown;
+  lastUse: Date;
+}
+
 export interface ServerContext {
   store: Store;
+  /** Sessions seen on any connection, by id (hex): mongod's local logical session cache. */
+  sessions: Map<string, SessionRecord>;
   cursors: Map<string, CursorState>;
   nextCursorId(): Long;
   connectionId: number;
@@ -158,23 +169,38 @@ function coll(ctx: ServerContext, db: string, name: unknown): Collection | undef
   return ctx.store.collection(db, name);
 }
 
-function matcher(filter: Document | undefined) {
+/** `let` variables of a command ($$name in $expr and pipelines), checked as mongod checks their names. */
+type Vars = Document | undefined;
+
+function letVariables(value: unknown): Vars {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw errors.typeMismatch(`BSON field 'let' is the wrong type '${Array.isArray(value) ? 'array' : typeof value}', expected type 'object'`);
+  for (const name of Object.keys(value)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) throw new MongoCommandError(16870, 'Location16870', `'${name}' starts with an invalid character for a user variable name`);
+  }
+  return value;
+}
+
+function matcher(filter: Document | undefined, variables?: Vars) {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  // Simple filters become plain predicates (filter.ts); the rest is mingo's.
+  const compiled = compileFilter(filter);
+  if (compiled) return compiled;
   try {
-    const query = new Query(filter);
+    const query = new Query(filter, variables ? { variables } : {});
     return (doc: Document) => query.test(doc);
   } catch (err) {
     throw errors.badValue((err as Error).message);
   }
 }
 
-/** The documents matching `filter` in natural order; with `limit`, stops after that many. */
-function matching(c: Collection | undefined, filter: Document | undefined, limit?: number): Document[] {
+/** The documents matching `filter` (through the planner: an index order, else natural order); with `limit`, stops after that many. */
+function matching(c: Collection | undefined, filter: Document | undefined, limit?: number, variables?: Vars): Document[] {
   if (!c) return [];
-  const test = matcher(filter);
+  const test = matcher(filter, variables);
   const out: Document[] = [];
   if (limit !== undefined && limit <= 0) return out;
-  for (const doc of c.candidates(filter)) {
+  for (const doc of c.plan(filter).docs) {
     if (!test(doc)) continue;
     out.push(doc);
     if (out.length === limit) break;
@@ -183,17 +209,66 @@ function matching(c: Collection | undefined, filter: Document | undefined, limit
 }
 
 /** Lazily, the documents matching `filter`, for a sort to consume in one pass. */
-function* matchingIter(c: Collection | undefined, filter: Document | undefined): Generator<Document> {
+function* matchingIter(c: Collection | undefined, filter: Document | undefined, variables?: Vars): Generator<Document> {
   if (!c) return;
-  const test = matcher(filter);
-  for (const doc of c.candidates(filter)) if (test(doc)) yield doc;
+  const test = matcher(filter, variables);
+  for (const doc of c.plan(filter).docs) if (test(doc)) yield doc;
 }
 
-/** Matching documents, sorted, skipped and limited: a bounded top-k with a sort and a limit, an early stop without a sort. */
-function findDocs(c: Collection | undefined, filter: Document | undefined, sort: Document | undefined, skip: number, limit: number): Document[] {
-  const hasSort = sort && Object.keys(sort).length > 0;
-  if (!hasSort) return matching(c, filter, limit ? skip + limit : undefined).slice(skip);
-  return sortDocuments(matchingIter(c, filter), sort!, limit ? skip + limit : undefined).slice(skip);
+/**
+ * Matching documents, sorted, skipped and limited. When the planner's index walk already yields the sort order
+ * it stops at skip + limit; otherwise a bounded top-k with a limit, an early stop without a sort.
+ */
+function findDocs(c: Collection | undefined, filter: Document | undefined, sort: Document | undefined, skip: number, limit: number, variables?: Vars): Document[] {
+  if (!c) return [];
+  const keep = limit ? skip + limit : undefined;
+  const plan = c.plan(filter, sort);
+  const test = matcher(filter, variables);
+  if (plan.sorted) {
+    const out: Document[] = [];
+    if (keep !== undefined && keep <= 0) return out;
+    for (const doc of plan.docs) {
+      if (!test(doc)) continue;
+      out.push(doc);
+      if (out.length === keep) break;
+    }
+    return out.slice(skip);
+  }
+  function* matched() {
+    for (const doc of plan.docs) if (test(doc)) yield doc;
+  }
+  return sortDocuments(matched(), sort!, keep).slice(skip);
+}
+
+function sessionKey(id: unknown): string {
+  const bytes = (id as { buffer?: Uint8Array } | null)?.buffer;
+  return bytes ? Buffer.from(bytes).toString('hex') : String(id);
+}
+
+/** The SHA-256 of the empty user name: the uid of every session on a server without authentication. */
+const NO_USER_UID = new Binary(createHash('sha256').update('').digest(), 0);
+
+/**
+ * $listLocalSessions: the sessions in this server's cache. Without authentication every session belongs to the
+ * unauthenticated user, so `{}` and `{allUsers: true}` list them all and `{users: [...]}` names none of them.
+ */
+function listLocalSessions(ctx: ServerContext, spec: unknown): Document[] {
+  if (!isPlainObject(spec)) throw errors.typeMismatch('$listLocalSessions options must be an object');
+  for (const key of Object.keys(spec)) if (key !== 'allUsers' && key !== 'users') throw new MongoCommandError(40415, 'Location40415', `BSON field '$listLocalSessions.${key}' is an unknown field.`);
+  if (spec.allUsers && spec.users !== undefined) throw errors.badValue('$listLocalSessions: cannot specify both allUsers and users');
+  if (Array.isArray(spec.users) && spec.users.length) return [];
+  return [...ctx.sessions.values()].map((s) => ({ _id: { id: s.id, uid: NO_USER_UID }, lastUse: s.lastUse }));
+}
+
+/** The first `limit` documents passing `test`, in the order given. */
+function takeMatching(docs: Iterable<Document>, test: (doc: Document) => boolean, limit?: number): Document[] {
+  const out: Document[] = [];
+  for (const doc of docs) {
+    if (!test(doc)) continue;
+    out.push(doc);
+    if (out.length === limit) break;
+  }
+  return out;
 }
 
 /** Splits results into a first batch and a cursor, capped by count and by bytes. */
@@ -291,8 +366,19 @@ function writeTyped(ctx: ServerContext, c: Collection, doc: Document, next: Docu
   return true;
 }
 
-/** mongod refuses an array, a regular expression or undefined as an _id (code 2). */
+/** mongod 5.0+ refuses a $-prefixed field name anywhere inside an _id (52 DollarPrefixedFieldName). */
+function checkIdFieldNames(value: unknown, path: string): void {
+  if (Array.isArray(value)) value.forEach((v, i) => checkIdFieldNames(v, `${path}.${i}`));
+  if (!isPlainObject(value)) return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith('$')) throw new MongoCommandError(52, 'DollarPrefixedFieldName', `The dollar ($) prefixed field '${key}' in '${path}.${key}' is not valid for storage.`);
+    checkIdFieldNames(inner, `${path}.${key}`);
+  }
+}
+
+/** mongod refuses an array, a regular expression or undefined as an _id (code 2), and $-prefixed names inside one. */
 function checkId(id: unknown): void {
+  checkIdFieldNames(id, '_id');
   if (Array.isArray(id)) throw errors.badValue("can't use an array for _id");
   if (id instanceof RegExp || (id as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp') throw errors.badValue("can't use a regex for _id");
 }
@@ -362,7 +448,10 @@ export const commands: Record<string, Handler> = {
   connectionstatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   serverstatus: (_cmd, _db, ctx) => ({ host: 'localhost', version: '7.0.0', process: 'smartwealth-emulator', uptime: (Date.now() - ctx.startedAt.getTime()) / 1000, localTime: new Date(), ok: 1 }),
   hostinfo: () => ({ system: { hostname: 'localhost' }, ok: 1 }),
-  endsessions: () => ({ ok: 1 }),
+  endsessions: (cmd, _db, ctx) => {
+    for (const lsid of (Array.isArray(cmd.endSessions) ? cmd.endSessions : []) as Document[]) ctx.sessions.delete(sessionKey(lsid?.id));
+    return { ok: 1 };
+  },
   killallsessions: () => ({ ok: 1 }),
   refreshsessions: () => ({ ok: 1 }),
   getlasterror: () => ({ n: 0, err: null, ok: 1 }),
@@ -479,6 +568,9 @@ export const commands: Record<string, Handler> = {
 
   update: (cmd, db, ctx, rawCmd) => {
     const ordered = cmd.ordered !== false;
+    const variables = letVariables(cmd.let);
+    // mongod 7.0 has no sort in an update statement (8.0 added it): the whole command is refused, nothing written.
+    if ((cmd.updates as Document[]).some((op) => op && op.sort !== undefined)) throw new MongoCommandError(40415, 'Location40415', "BSON field 'update.updates.sort' is an unknown field.");
     const writeErrors: Document[] = [];
     const upserted: Document[] = [];
     let n = 0;
@@ -487,12 +579,12 @@ export const commands: Record<string, Handler> = {
       if (ordered && writeErrors.length) return;
       try {
         const existing = ctx.store.collection(db, cmd.update);
-        const chosen = matching(existing, op.q, op.multi ? undefined : 1);
+        const chosen = matching(existing, op.q, op.multi ? undefined : 1, variables);
         const rawSpec = (rawCmd.updates as Document[])[index]?.u;
         if (!chosen.length && op.upsert) {
           // Only an upsert creates the collection; an update that matches nothing leaves none behind (as mongod).
           const c = existing ?? ctx.store.ensureCollection(db, cmd.update);
-          const doc = buildUpsert(op.q, op.u, op.arrayFilters);
+          const doc = buildUpsert(op.q, op.u, op.arrayFilters, variables);
           const overlay = overlayAfterUpdate(doc, { view: {} }, rawSpec);
           checkUpdatedSize(doc, overlay);
           ctx.store.insert(c, doc, overlay);
@@ -502,7 +594,7 @@ export const commands: Record<string, Handler> = {
         }
         for (const doc of chosen) {
           // Counted once written: a duplicate key midway reports only the documents before it (as mongod).
-          const modified = writeTyped(ctx, existing!, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters }), rawSpec, { filter: op.q, arrayFilters: op.arrayFilters });
+          const modified = writeTyped(ctx, existing!, doc, applyUpdate(doc, op.u, { filter: op.q, arrayFilters: op.arrayFilters, variables }), rawSpec, { filter: op.q, arrayFilters: op.arrayFilters });
           n++;
           if (modified) nModified++;
         }
@@ -515,13 +607,14 @@ export const commands: Record<string, Handler> = {
 
   delete: (cmd, db, ctx) => {
     const ordered = cmd.ordered !== false;
+    const variables = letVariables(cmd.let);
     const writeErrors: Document[] = [];
     let n = 0;
     (cmd.deletes as Document[]).forEach((op, index) => {
       if (ordered && writeErrors.length) return;
       try {
         const c = ctx.store.collection(db, cmd.delete);
-        for (const doc of matching(c, op.q, op.limit === 1 ? 1 : undefined)) {
+        for (const doc of matching(c, op.q, op.limit === 1 ? 1 : undefined, variables)) {
           ctx.store.remove(c!, doc);
           n++;
         }
@@ -536,7 +629,7 @@ export const commands: Record<string, Handler> = {
     const c = coll(ctx, db, cmd.find);
     const skip = cmd.skip ?? 0;
     const limit = Math.abs(cmd.limit ?? 0);
-    let docs = findDocs(c, cmd.filter, cmd.sort, skip, limit);
+    let docs = findDocs(c, cmd.filter, cmd.sort, skip, limit, letVariables(cmd.let));
     docs = typedProjection(c, docs, cmd.projection, cmd.filter);
     const singleBatch = Boolean(cmd.singleBatch) || (cmd.limit ?? 0) < 0;
     return cursorReply(ctx, `${db}.${cmd.find}`, docs, singleBatch && !cmd.batchSize ? docs.length : cmd.batchSize, singleBatch);
@@ -564,7 +657,8 @@ export const commands: Record<string, Handler> = {
 
   findandmodify: (cmd, db, ctx, rawCmd) => {
     const existing = ctx.store.collection(db, cmd.findAndModify);
-    const [target] = findDocs(existing, cmd.query, cmd.sort, 0, 1);
+    const variables = letVariables(cmd.let);
+    const [target] = findDocs(existing, cmd.query, cmd.sort, 0, 1, variables);
     // Only an upsert creates the collection, as on mongod.
     const c = existing ?? (cmd.upsert && !cmd.remove ? ctx.store.ensureCollection(db, cmd.findAndModify) : undefined);
     const shape = (doc: Document | null) => (doc ? typedProjection(c, [doc], cmd.fields, cmd.query)[0] : doc);
@@ -576,14 +670,14 @@ export const commands: Record<string, Handler> = {
     if (!cmd.update) throw errors.failedToParse('Either an update or remove=true must be specified');
     if (!target) {
       if (!cmd.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-      const doc = buildUpsert(cmd.query, cmd.update, cmd.arrayFilters);
+      const doc = buildUpsert(cmd.query, cmd.update, cmd.arrayFilters, variables);
       const overlay = overlayAfterUpdate(doc, { view: {} }, rawCmd.update);
       checkUpdatedSize(doc, overlay);
       ctx.store.insert(c!, doc, overlay);
       return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new ? shape(doc) : null, ok: 1 };
     }
     const before = shape(target);
-    const next = applyUpdate(target, cmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
+    const next = applyUpdate(target, cmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters, variables });
     writeTyped(ctx, c!, target, next, rawCmd.update, { filter: cmd.query, arrayFilters: cmd.arrayFilters });
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: cmd.new ? shape(next) : before, ok: 1 };
   },
@@ -613,7 +707,13 @@ export const commands: Record<string, Handler> = {
 
   aggregate: (cmd, db, ctx) => {
     if (cmd.explain) throw errors.notSupported('explain');
-    const pipeline = (cmd.pipeline ?? []) as Document[];
+    let pipeline = (cmd.pipeline ?? []) as Document[];
+    let sessions: Document[] | undefined;
+    if (isPlainObject(pipeline[0]) && '$listLocalSessions' in pipeline[0]) {
+      if (cmd.aggregate !== 1) throw new MongoCommandError(50882, 'Location50882', '$listLocalSessions must be run against the database with {aggregate: 1}');
+      sessions = listLocalSessions(ctx, pipeline[0].$listLocalSessions);
+      pipeline = pipeline.slice(1);
+    }
     const c = cmd.aggregate === 1 ? undefined : coll(ctx, db, cmd.aggregate);
     // The source is read lazily: a leading $match goes through the _id/unique maps, and $sort then $limit right
     // after it keep only the best documents, instead of copying the collection first.
@@ -623,18 +723,37 @@ export const commands: Record<string, Handler> = {
       filter = rest[0].$match as Document;
       rest = rest.slice(1);
     }
-    let input: Iterable<Document> = matchingIter(c, filter);
+    const variables = letVariables(cmd.let);
+    let input: Iterable<Document> = sessions ? sessions.filter(matcher(filter, variables)) : matchingIter(c, filter, variables);
     const sort = rest[0]?.$sort;
     const limit = rest[1]?.$limit;
-    if (isPlainObject(sort) && Object.keys(sort).length && Number.isSafeInteger(limit) && (limit as number) > 0) {
+    const hasLimit = Number.isSafeInteger(limit) && (limit as number) > 0;
+    const plan = c && isPlainObject(sort) && Object.keys(sort).length ? c.plan(filter, sort) : undefined;
+    if (plan?.sorted) {
+      // An index walk in the $sort's order: the $sort stage is done, and a $limit after it stops the walk.
+      const test = matcher(filter, variables);
+      input = takeMatching(plan.docs, test, hasLimit ? (limit as number) : undefined);
+      rest = rest.slice(hasLimit ? 2 : 1);
+    } else if (isPlainObject(sort) && Object.keys(sort).length && hasLimit) {
       input = sortDocuments(input, sort, limit as number);
       rest = rest.slice(2);
     }
+    const source = [...input];
+    const viaMingo = (stages: Document[], docs: Document[]) =>
+      stages.length
+        ? (new Aggregator(stages, { collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])], ...(variables ? { variables } : {}) } as never).run(docs) as Document[])
+        : docs;
     let docs: Document[];
     try {
-      docs = new Aggregator(rest, {
-        collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])],
-      } as never).run([...input]) as Document[];
+      // Compiled once into plain functions where it can be (compiled.ts), mingo for the rest; a value the
+      // compiled code would get wrong sends the whole pipeline to mingo.
+      const compiled = compilePipeline(rest, variables);
+      try {
+        docs = compiled ? viaMingo(compiled.rest, compiled.run(source)) : viaMingo(rest, source);
+      } catch (err) {
+        if (!(err instanceof Fallback)) throw err;
+        docs = viaMingo(rest, source);
+      }
     } catch (err) {
       throw err instanceof MongoCommandError ? err : errors.badValue((err as Error).message);
     }
@@ -642,31 +761,42 @@ export const commands: Record<string, Handler> = {
   },
 };
 
-/** Runs one command and always returns a reply document (errors become {ok: 0, …}). */
-export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document {
+/**
+ * Runs one command and always returns a reply document (errors become {ok: 0, …}); a promise of it when the
+ * command wrote to a journal, settled once an fsync covers the write (group commit, see Store.commit).
+ */
+export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document | Promise<Document> {
   const name = Object.keys(command)[0] ?? '';
   const db = typeof command.$db === 'string' ? command.$db : 'admin';
   const failure = ctx.store.failure;
   if (failure && !HANDSHAKE.has(name.toLowerCase())) return journalFailedReply(failure);
+  // The local session cache, as mongod keeps it: every session a command names (endSessions takes it out).
+  if (isPlainObject(command.lsid) && command.lsid.id !== undefined && name.toLowerCase() !== 'endsessions') {
+    ctx.sessions.set(sessionKey(command.lsid.id), { id: raw.lsid?.id ?? command.lsid.id, lastUse: new Date() });
+  }
+  let reply: Document;
   try {
     refuseUnsupported(command);
     // Own properties only: 'constructor' or 'toString' must be unknown commands, not Object.prototype's.
     const handler = Object.hasOwn(commands, name.toLowerCase()) ? commands[name.toLowerCase()] : undefined;
     if (!handler) throw errors.commandNotFound(name);
-    const reply = handler(command, db, ctx, raw);
-    ctx.store.commit();
-    return reply;
+    reply = handler(command, db, ctx, raw);
   } catch (err) {
-    // Whatever part of a write command succeeded is already in memory: make it durable before replying.
-    try {
-      ctx.store.commit();
-    } catch {
-      /* a journal failure is reported below, before the original error */
-    }
-    if (ctx.store.failure) return journalFailedReply(ctx.store.failure);
-    if (err instanceof MongoCommandError) return err.toReply();
-    return { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
+    if (err instanceof MongoCommandError) reply = err.toReply();
+    else reply = { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
   }
+  // Whatever the command changed (all of it, or the part before an error) is made durable before the reply.
+  let durable: Promise<void> | undefined;
+  try {
+    durable = ctx.store.commit();
+  } catch {
+    return journalFailedReply(ctx.store.failure ?? new Error('journal write failed'));
+  }
+  if (!durable) return reply;
+  return durable.then(
+    () => reply,
+    (err: Error) => journalFailedReply(ctx.store.failure ?? err),
+  );
 }
 
 function journalFailedReply(failure: Error): Document {

@@ -39,6 +39,28 @@ export function offsetMinutes(date: Date, tz: unknown): number {
   if (typeof tz !== 'string') throw new MongoCommandError(40517, 'Location40517', `timezone must evaluate to a string, found ${typeName(tz)}`);
   const offset = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(tz);
   if (offset) return (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
+  // Intl is slow (microseconds a call, which a grouping by day over 100k documents feels): a zone's offset is
+  // cached per UTC day when it is the same at both ends of that day (no zone changes offset and back within one).
+  const time = date.getTime();
+  if (!Number.isFinite(time)) return zoneOffset(date, tz);
+  const day = Math.floor(time / DAY_MS);
+  let days = offsetCache.get(tz);
+  if (!days) offsetCache.set(tz, (days = new Map()));
+  let cached = days.get(day);
+  if (cached === undefined) {
+    const start = zoneOffset(new Date(day * DAY_MS), tz);
+    const end = zoneOffset(new Date(day * DAY_MS + DAY_MS - 1000), tz);
+    cached = start === end ? start : null;
+    if (days.size > 100_000) days.clear();
+    days.set(day, cached);
+  }
+  return cached ?? zoneOffset(date, tz);
+}
+
+const offsetCache = new Map<string, Map<number, number | null>>();
+
+/** The offset of an IANA zone at `date`, from Intl. */
+function zoneOffset(date: Date, tz: string): number {
   let format = formatters.get(tz);
   if (!format) {
     try {
@@ -167,19 +189,95 @@ function datePart(name: string, part: (wall: Date) => number): Operator {
   };
 }
 
+const DATE_PARTS: Record<string, (wall: Date) => number> = {
+  $year: (d) => d.getUTCFullYear(),
+  $month: (d) => d.getUTCMonth() + 1,
+  $dayOfMonth: (d) => d.getUTCDate(),
+  $hour: (d) => d.getUTCHours(),
+  $minute: (d) => d.getUTCMinutes(),
+  $second: (d) => d.getUTCSeconds(),
+  $millisecond: (d) => d.getUTCMilliseconds(),
+  $dayOfYear: dayOfYear,
+  $dayOfWeek: (d) => d.getUTCDay() + 1,
+  $week: week,
+  $isoWeek: (d) => isoWeekParts(d).week,
+  $isoWeekYear: (d) => isoWeekParts(d).year,
+  $isoDayOfWeek: isoDayOfWeek,
+};
+
 export const dateOperators: Record<string, Operator> = {
   $dateToString,
-  $year: datePart('$year', (d) => d.getUTCFullYear()),
-  $month: datePart('$month', (d) => d.getUTCMonth() + 1),
-  $dayOfMonth: datePart('$dayOfMonth', (d) => d.getUTCDate()),
-  $hour: datePart('$hour', (d) => d.getUTCHours()),
-  $minute: datePart('$minute', (d) => d.getUTCMinutes()),
-  $second: datePart('$second', (d) => d.getUTCSeconds()),
-  $millisecond: datePart('$millisecond', (d) => d.getUTCMilliseconds()),
-  $dayOfYear: datePart('$dayOfYear', dayOfYear),
-  $dayOfWeek: datePart('$dayOfWeek', (d) => d.getUTCDay() + 1),
-  $week: datePart('$week', week),
-  $isoWeek: datePart('$isoWeek', (d) => isoWeekParts(d).week),
-  $isoWeekYear: datePart('$isoWeekYear', (d) => isoWeekParts(d).year),
-  $isoDayOfWeek: datePart('$isoDayOfWeek', isoDayOfWeek),
+  ...Object.fromEntries(Object.entries(DATE_PARTS).map(([name, part]) => [name, datePart(name, part)])),
+};
+
+type Compiled = (doc: Record<string, unknown>) => unknown;
+
+/**
+ * The same operators for compiled aggregation (compiled.ts): sub-expressions compiled once, the same checks and
+ * errors. The argument forms compiled.ts does not take here fall back to mingo with these operators.
+ */
+export const compiledDateOperators: Record<string, (spec: unknown, compile: (expr: unknown) => Compiled) => Compiled> = {
+  $dateToString: (expr, compile) => {
+    if (!isPlainObject(expr)) throw new MongoCommandError(18629, 'Location18629', '$dateToString only supports an object as its argument');
+    for (const key of Object.keys(expr)) if (!['date', 'format', 'timezone', 'onNull'].includes(key)) throw new MongoCommandError(18534, 'Location18534', `Unrecognized argument to $dateToString: ${key}`);
+    if (!('date' in expr)) throw new MongoCommandError(18628, 'Location18628', "Missing 'date' parameter to $dateToString");
+    const dateOf = compile(expr.date);
+    const tzOf = expr.timezone === undefined ? undefined : compile(expr.timezone);
+    const formatOf = expr.format === undefined ? undefined : compile(expr.format);
+    const onNull = expr.onNull === undefined ? undefined : compile(expr.onNull);
+    // A literal format with day-level parts only ('%Y-%m', '%G-W%V') in a literal zone: the text depends only on the
+    // local day, so it is cached per local day (the offset itself is cached per UTC day, see offsetMinutes).
+    const constantFormat = typeof expr.format === 'string' && !/%[HMSLzZ]/.test(expr.format) ? expr.format : undefined;
+    const constantZone = expr.timezone === undefined || typeof expr.timezone === 'string';
+    const byDay = constantFormat && constantZone ? new Map<number, string>() : undefined;
+    return (doc) => {
+      const value = dateOf(doc);
+      const tz = tzOf?.(doc);
+      const format = formatOf?.(doc);
+      if (value === null || value === undefined) return onNull ? (onNull(doc) ?? null) : null;
+      if (tz === null || (formatOf && (format === null || format === undefined))) return null;
+      if (format !== undefined && typeof format !== 'string') throw new MongoCommandError(18533, 'Location18533', `$dateToString requires that 'format' be a string, found: ${typeName(format)}`);
+      const date = toDate(value, '$dateToString')!;
+      if (byDay) {
+        const time = date.getTime();
+        if (Number.isFinite(time)) {
+          const day = Math.floor((time + offsetMinutes(date, tz) * 60_000) / DAY_MS);
+          let text = byDay.get(day);
+          if (text === undefined) {
+            text = formatDate(constantFormat!, date, tz);
+            if (byDay.size > 50_000) byDay.clear();
+            byDay.set(day, text);
+          }
+          return text;
+        }
+      }
+      return formatDate((format as string | undefined) ?? (isUtc(tz) ? '%Y-%m-%dT%H:%M:%S.%LZ' : '%Y-%m-%dT%H:%M:%S.%L'), date, tz);
+    };
+  },
+  ...Object.fromEntries(
+    Object.entries(DATE_PARTS).map(([name, part]) => [
+      name,
+      (spec: unknown, compile: (expr: unknown) => Compiled): Compiled => {
+        let dateExpr = spec;
+        let tzExpr: unknown;
+        if (Array.isArray(dateExpr)) {
+          if (dateExpr.length !== 1) throw new MongoCommandError(40536, 'Location40536', `${name} accepts exactly one argument if given an array, but was given ${dateExpr.length}`);
+          dateExpr = dateExpr[0];
+        }
+        if (isPlainObject(dateExpr) && 'date' in dateExpr && Object.keys(dateExpr).every((k) => k === 'date' || k === 'timezone')) {
+          tzExpr = dateExpr.timezone;
+          dateExpr = dateExpr.date;
+        }
+        const dateOf = compile(dateExpr);
+        const tzOf = tzExpr === undefined ? undefined : compile(tzExpr);
+        return (doc) => {
+          const date = toDate(dateOf(doc), name);
+          if (!date) return null;
+          const tz = tzOf?.(doc);
+          if (tz === null) return null;
+          return part(wallClock(date, tz).wall);
+        };
+      },
+    ]),
+  ),
 };

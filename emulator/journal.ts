@@ -12,7 +12,7 @@
  * write that fails (a full disk) is cut back the same way at once, and the journal refuses every later write:
  * appending after a torn record would put acknowledged writes where the next open cannot read them.
  */
-import { closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { BSON, type Document } from 'bson';
 import { RAW_OPTIONS } from './wire.js';
@@ -90,32 +90,69 @@ export class Journal {
     return this.failure;
   }
 
+  /** Bytes ever written (across generations): a position a sync can be said to cover. */
+  private writtenTotal = 0;
+  private syncing = false;
+
+  get written(): number {
+    return this.writtenTotal;
+  }
+
   /** Writes everything added since the last commit in one write, then fsyncs: after this returns, it is durable. */
   commit(): void {
+    this.write();
+    if (!this.failure) fdatasyncSync(this.fd);
+  }
+
+  /**
+   * Writes everything added since the last write to the file, without fsyncing (group commit: see Store.commit);
+   * false when there was nothing to write. A failed write is cut back and fsynced at once and stops the journal:
+   * everything written before it is then durable, and the error says so through `durableBeforeFailure`.
+   */
+  write(): boolean {
     if (this.failure) {
       // Nothing waiting to be written loses nothing: closing a failed journal must not throw.
-      if (!this.pending.length) return;
+      if (!this.pending.length) return false;
       this.pending = [];
       throw new JournalFailedError(`the emulator journal stopped taking writes after an earlier failure (${this.failure.message})`);
     }
-    if (!this.pending.length) return;
+    if (!this.pending.length) return false;
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
     try {
       let written = 0;
       while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written);
-      fdatasyncSync(this.fd);
     } catch (err) {
       this.failure = err as Error;
+      let durable = false;
       try {
         ftruncateSync(this.fd, this.bytes);
         fdatasyncSync(this.fd);
+        durable = true;
       } catch {
         /* the torn tail is cut on the next open instead */
       }
-      throw new JournalFailedError(`the emulator journal could not be written (${(err as Error).message})`);
+      throw Object.assign(new JournalFailedError(`the emulator journal could not be written (${(err as Error).message})`), { durableBeforeFailure: durable });
     }
     this.bytes += buf.length;
+    this.writtenTotal += buf.length;
+    return true;
+  }
+
+  /**
+   * fsyncs what has been written so far, off the event loop, and calls back with the position it covers (or an
+   * error, which stops the journal). One at a time: the caller batches every write made meanwhile into the next.
+   */
+  sync(done: (err: Error | null, covered: number) => void): void {
+    if (this.syncing) throw new Error('a journal sync is already running');
+    this.syncing = true;
+    const covered = this.writtenTotal;
+    const fd = this.fd;
+    fdatasync(fd, (err) => {
+      this.syncing = false;
+      if (err && !this.failure && fd === this.fd) this.failure = err;
+      done(err, covered);
+    });
   }
 
   /** Bytes in the current journal file. */
@@ -138,6 +175,7 @@ export class Journal {
    */
   compact(state: Iterable<JournalRecord>): void {
     if (this.failure) return;
+    if (this.syncing) throw new CompactionFailedError('the emulator journal cannot be compacted while a sync is running');
     const next = this.generation + 1;
     const tmp = `${this.snapshotPath}.tmp`;
     try {

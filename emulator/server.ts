@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { Long, type Document } from 'bson';
-import { runCommand, type CursorState, type ServerContext } from './commands.js';
+import { runCommand, type CursorState, type ServerContext, type SessionRecord } from './commands.js';
 import type { Store } from './store.js';
 import { encodeReply, parseMessage } from './wire.js';
 
@@ -18,9 +18,13 @@ export class EmulatorServer {
   private cursorCounter = 1n;
   /** Open cursors of every connection: the driver may send a getMore on any connection of its pool. */
   private readonly cursors = new Map<string, CursorState>();
+  /** Logical sessions seen, server-wide like mongod's cache (for $listLocalSessions). */
+  private readonly sessions = new Map<string, SessionRecord>();
   private connections = 0;
   private readonly startedAt = new Date();
   private ttlTimer?: NodeJS.Timeout;
+  /** Per connection, the last reply still waiting (for its fsync): later replies go out after it. */
+  private readonly replyQueues = new Map<net.Socket, Promise<void>>();
 
   constructor(private readonly store: Store, private readonly log: (message: string) => void) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -51,6 +55,7 @@ export class EmulatorServer {
     const ctx: ServerContext = {
       store: this.store,
       cursors: this.cursors,
+      sessions: this.sessions,
       connectionId,
       startedAt: this.startedAt,
       nextCursorId: () => Long.fromBigInt(this.cursorCounter++),
@@ -83,7 +88,10 @@ export class EmulatorServer {
       }
     });
     socket.on('error', () => {});
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.replyQueues.delete(socket);
+    });
   }
 
   private handle(socket: net.Socket, message: Buffer, ctx: ServerContext): void {
@@ -95,21 +103,37 @@ export class EmulatorServer {
       socket.destroy();
       return;
     }
-    const reply: Document = runCommand(parsed.command, ctx, parsed.raw);
+    const result = runCommand(parsed.command, ctx, parsed.raw);
     if (parsed.moreToCome) return;
-    let encoded: Buffer;
-    try {
-      encoded = encodeReply(parsed, reply);
-    } catch (err) {
-      // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
-      encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+    const send = (reply: Document) => {
+      let encoded: Buffer;
+      try {
+        encoded = encodeReply(parsed, reply);
+      } catch (err) {
+        // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
+        encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+      }
+      if (!socket.destroyed) socket.write(encoded);
+    };
+    // A write's reply waits for the fsync that covers it; replies on one connection still go out in order.
+    const queued = this.replyQueues.get(socket);
+    if (!queued && !(result instanceof Promise)) {
+      send(result);
+      return;
     }
-    if (!socket.destroyed) socket.write(encoded);
+    const next = (queued ?? Promise.resolve()).then(() => result).then(send);
+    this.replyQueues.set(socket, next);
+    void next.then(() => {
+      if (this.replyQueues.get(socket) === next) this.replyQueues.delete(socket);
+    });
   }
 
   private closeIdleCursors(): void {
     const cutoff = Date.now() - CURSOR_IDLE_MS;
     for (const [id, cursor] of this.cursors) if (cursor.lastUsed < cutoff) this.cursors.delete(id);
+    // Sessions expire after logicalSessionTimeoutMinutes (30) unused, as the hello reply advertises.
+    const sessionCutoff = Date.now() - 30 * 60_000;
+    for (const [id, session] of this.sessions) if (session.lastUse.getTime() < sessionCutoff) this.sessions.delete(id);
   }
 
   /** TTL indexes: removes documents whose indexed date is older than expireAfterSeconds (mongod sweeps every 60 s too). */
@@ -130,7 +154,7 @@ export class EmulatorServer {
       }
     }
     try {
-      this.store.commit();
+      this.store.commit()?.catch((err: Error) => this.log(`emulator: ${err.message}`));
     } catch (err) {
       this.log(`emulator: ${(err as Error).message}`);
     }

@@ -12,7 +12,7 @@ import { exactParts, isPlainObject, valuesAt } from './values.js';
 /** An empty array as a sort key: below null, as on mongod. */
 const EMPTY = Symbol('empty array');
 
-function typeRank(value: unknown): number {
+export function typeRank(value: unknown): number {
   if (value === EMPTY) return 0;
   if (value === null || value === undefined) return 2;
   switch (typeof value) {
@@ -82,7 +82,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 type Packed = { i0?: number; i1?: number; i2?: number; i3?: number };
 
 /** bson 7 keeps an ObjectId as four big-endian 24-bit numbers; its `id` getter allocates a Buffer on every call. */
-function compareObjectIds(a: ObjectId, b: ObjectId): number {
+export function compareObjectIds(a: ObjectId, b: ObjectId): number {
   const x = a as unknown as Packed;
   const y = b as unknown as Packed;
   if (typeof x.i0 !== 'number' || typeof y.i0 !== 'number') return compareBytes(a.id, b.id);

@@ -4,7 +4,7 @@
 import type { Document } from 'bson';
 import { Collection, type IndexSpec } from './collection.js';
 import { errors } from './errors.js';
-import { Journal, type JournalRecord } from './journal.js';
+import { Journal, JournalFailedError, type JournalRecord } from './journal.js';
 import { promote, splitTypes, type TypeOverlay } from './values.js';
 
 export class Store {
@@ -13,6 +13,13 @@ export class Store {
   private readonly log: (message: string) => void;
   /** After a failed compaction, the journal size at which to try again. */
   private retryCompactionAt = 0;
+  /** Writes waiting for the fsync that covers them (group commit), in the order they were written. */
+  private waiters: { position: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private syncRunning = false;
+  private syncScheduled = false;
+  private closed = false;
+  /** fsyncs run for group commits so far (tests and benchmarks read it). */
+  syncs = 0;
 
   constructor(dataDir?: string, options: { compactAtBytes?: number; log?: (message: string) => void } = {}) {
     this.log = options.log ?? ((message) => console.warn(message));
@@ -94,25 +101,101 @@ export class Store {
     this.journal?.add({ o: 'rename', d: db, c: from, toDb, toColl: to });
   }
 
-  /** Makes the journal durable: called once per command, before the reply. */
-  commit(): void {
-    if (!this.journal) return;
-    this.journal.commit();
-    // The write is durable now: whatever compaction does, it must not turn the reply into an error.
-    if (!this.journal.needsCompaction() || this.journal.size < this.retryCompactionAt) return;
+  /**
+   * Called once per command, before its reply: writes the command's records to the journal and returns a promise
+   * that resolves once an fsync covers them (nothing to wait for without a data directory or when the command
+   * wrote nothing). Group commit: while one fsync runs, the commands that come in meanwhile write their records
+   * and wait; the next fsync covers all of them at once, so concurrent clients share fsyncs instead of queueing
+   * behind one each. A reply is sent only once its promise resolves, so an acknowledged write is always durable.
+   */
+  commit(): Promise<void> | undefined {
+    if (!this.journal) return undefined;
+    let wrote: boolean;
     try {
-      this.journal.compact(this.snapshot());
+      wrote = this.journal.write();
+    } catch (err) {
+      // The failed write was cut back and everything before it fsynced (when it could be): those writes are
+      // durable and their replies go out; this command's reply is the failure.
+      const durable = (err as { durableBeforeFailure?: boolean }).durableBeforeFailure;
+      this.settle(Infinity, durable ? undefined : (err as Error));
+      throw err;
+    }
+    if (!wrote) return undefined;
+    const position = this.journal.written;
+    const promise = new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    // Started after the commands already read from the sockets in this turn of the event loop have run, so they
+    // join this fsync instead of waiting for the next one.
+    if (!this.syncScheduled) {
+      this.syncScheduled = true;
+      setImmediate(() => {
+        this.syncScheduled = false;
+        this.startSync();
+      });
+    }
+    return promise;
+  }
+
+  /** Resolves (or with `failure` rejects) every waiter whose records lie at or before `covered`. */
+  private settle(covered: number, failure?: Error): void {
+    const done = this.waiters.filter((w) => w.position <= covered);
+    this.waiters = this.waiters.filter((w) => w.position > covered);
+    for (const waiter of done) {
+      if (failure) waiter.reject(failure);
+      else waiter.resolve();
+    }
+  }
+
+  private startSync(): void {
+    const journal = this.journal;
+    if (!journal || this.syncRunning || !this.waiters.length || this.closed) return;
+    this.syncRunning = true;
+    this.syncs++;
+    journal.sync((err, covered) => {
+      this.syncRunning = false;
+      if (this.closed) return;
+      if (err) {
+        this.log(`emulator: the journal could not be fsynced (${err.message}); it stops serving`);
+        this.settle(Infinity, new JournalFailedError(`the emulator journal could not be fsynced (${err.message})`));
+        return;
+      }
+      this.settle(covered);
+      this.compactIfDue();
+      this.startSync();
+    });
+  }
+
+  /**
+   * Runs between commands with no fsync running, so memory holds exactly what the journal has been given: a new
+   * snapshot covers every write so far, and the writes still waiting for an fsync are durable in it.
+   */
+  private compactIfDue(): void {
+    const journal = this.journal!;
+    if (!journal.needsCompaction() || journal.size < this.retryCompactionAt) return;
+    try {
+      journal.compact(this.snapshot());
       this.retryCompactionAt = 0;
+      this.settle(Infinity);
     } catch (err) {
       // A failure before the rename changed nothing: carry on, and try again once the journal has grown by
-      // another threshold. A failure after it stopped the journal (store.failure): later commands are refused.
-      this.retryCompactionAt = this.journal.size + this.journal.compactAtBytes;
+      // another threshold. A failure after it stopped the journal (store.failure), but the snapshot in place
+      // already holds every write: the ones waiting are durable; later commands are refused.
+      this.retryCompactionAt = journal.size + journal.compactAtBytes;
+      if (journal.failed) this.settle(Infinity);
       this.log(`emulator: ${(err as Error).message}`);
     }
   }
 
+  /** Writes and fsyncs whatever is left (every waiting write is then durable) and closes the journal. */
   close(): void {
-    this.journal?.close();
+    if (this.closed) return;
+    try {
+      this.journal?.close();
+      this.settle(Infinity);
+    } catch (err) {
+      this.settle(Infinity, err as Error);
+    } finally {
+      this.closed = true;
+    }
   }
 
   private *snapshot(): Generator<JournalRecord> {

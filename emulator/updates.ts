@@ -15,9 +15,11 @@ export function isOperatorUpdate(spec: UpdateSpec): boolean {
 }
 
 /** Returns the updated copy of `doc` (never mutates it). */
-export function applyUpdate(doc: Document, spec: UpdateSpec, options: { filter?: Document; arrayFilters?: Document[]; inserting?: boolean }): Document {
+export function applyUpdate(doc: Document, spec: UpdateSpec, options: { filter?: Document; arrayFilters?: Document[]; inserting?: boolean; variables?: Document }): Document {
   if (Array.isArray(spec)) {
-    const [result] = new Aggregator(spec).run([clone(doc)]) as Document[];
+    let [result] = new Aggregator(spec, options.variables ? { variables: options.variables } : {}).run([clone(doc)]) as Document[];
+    // A pipeline whose output has no _id ($replaceRoot, $project without it) keeps the original one, as mongod does.
+    if (result._id === undefined) result = { _id: doc._id, ...result };
     if (keyOf(result._id) !== keyOf(doc._id)) throw errors.immutableField("Performing an update on the path '_id' would modify the immutable field '_id'");
     return result;
   }
@@ -295,16 +297,17 @@ export function seedFromFilter(filter: Document | undefined): Document {
 }
 
 /** Builds the document an upsert inserts. */
-export function buildUpsert(filter: Document | undefined, spec: UpdateSpec, arrayFilters?: Document[]): Document {
+export function buildUpsert(filter: Document | undefined, spec: UpdateSpec, arrayFilters?: Document[], variables?: Document): Document {
   const seed = seedFromFilter(filter);
   const replacement = !Array.isArray(spec) && !isOperatorUpdate(spec) ? (spec as Document) : undefined;
-  const id = seed._id ?? replacement?._id ?? new ObjectId();
+  // An _id the filter pins, null included ({_id: null} upserts a document whose _id is null, as on mongod).
+  const id = '_id' in seed ? seed._id : replacement && '_id' in replacement ? replacement._id : new ObjectId();
   const base: Document = { ...seed, _id: id };
   if (replacement) {
     const { _id: _ignored, ...fields } = clone(replacement);
     return { _id: id, ...fields };
   }
-  const result = applyUpdate(base, spec, { arrayFilters, inserting: true });
+  const result = applyUpdate(base, spec, { arrayFilters, inserting: true, variables });
   // _id always first, as mongod writes it.
   const { _id, ...rest } = result;
   return { _id, ...rest };

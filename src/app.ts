@@ -140,7 +140,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (!module.services) continue;
     Object.assign(
       services,
-      module.services({ config, models, logger, metrics, cipher, clock, jobs: scheduler, audit, notifications, users, providers: providers.registry, services }),
+      module.services({
+        config,
+        models,
+        logger,
+        metrics,
+        cipher,
+        clock,
+        jobs: scheduler,
+        audit,
+        notifications,
+        users,
+        providers: providers.registry,
+        services,
+        chatCommands: modules.flatMap((m) => m.commands ?? []),
+      }),
     );
   }
   await users.ensureAdmin(secrets.adminApiKey);

@@ -6,13 +6,16 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
+// These tests feed hand-made signed bodies to the state machine (orders, duplicates, refunds the simulator never
+// made), so the provider confirmation is off here; test/payments-confirmation.e2e.test.ts covers it.
+const TRUST_BODIES = { PAYMENT_CONFIRM_NOTIFICATIONS: 'false' };
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
 let keyCounter = 0;
 const idem = () => ({ 'idempotency-key': `test-key-${Date.now()}-${++keyCounter}` });
 
 beforeAll(async () => {
-  t = await startTestHub({ env: { WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' } });
+  t = await startTestHub({ env: { ...TRUST_BODIES, WEBHOOK_MAX_ATTEMPTS: '2', WEBHOOK_RETRY_BASE_MS: '50' } });
   user = await t.createUser('Payer');
 });
 afterAll(async () => t?.stop());

@@ -67,8 +67,8 @@ export interface SimulatorKit {
   api: Hono;
   /** Routes under /_sandbox for tests and people; never faulted. */
   control: Hono;
-  /** Sets the HTML body of the /_sandbox page (called on every view). */
-  page(render: () => string): void;
+  /** Sets the HTML body of the /_sandbox page (called on every view; may be async, e.g. to draw QR images). */
+  page(render: () => string | Promise<string>): void;
   listen(options: { port?: number; host?: string }): Promise<{ url: string; stop(): Promise<void> }>;
   injectFaults(spec: FaultSpec): void;
   setDeliveryMode(mode: DeliveryMode): void;
@@ -91,7 +91,7 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
   let fault: (FaultSpec & { remaining: number }) | undefined;
   let deliveryMode: DeliveryMode = {};
   let heldBack: Delivery | undefined;
-  let renderPage = () => '';
+  let renderPage: () => string | Promise<string> = () => '';
   let stopped = false;
 
   const faults: MiddlewareHandler = async (c, next) => {
@@ -140,6 +140,28 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
     });
   };
 
+  // The page, the controls and the API are mounted once, on the first listen (a retry on another port reuses them).
+  let mounted = false;
+  const mount = () => {
+    mounted = true;
+    app.get('/_sandbox', async (c) =>
+      c.html(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.name)} sandbox</title>` +
+          '<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}</style>' +
+          `</head><body><h1>${escapeHtml(options.name)} sandbox</h1>${await renderPage()}` +
+          `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
+          `<h2>Callbacks sent</h2><table><tr><th>what</th><th>attempt</th><th>answer</th><th>at</th></tr>${deliveries
+            .slice(-50)
+            .reverse()
+            .map((d) => `<tr><td>${escapeHtml(d.label)}</td><td>${d.attempt}</td><td>${d.httpStatus ?? 'no answer'}</td><td>${d.at}</td></tr>`)
+            .join('')}</table></body></html>`,
+      ),
+    );
+    app.route('/_sandbox', control);
+    app.use('*', faults);
+    app.route('/', api);
+  };
+
   const kit: SimulatorKit = {
     api,
     control,
@@ -147,22 +169,7 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
       renderPage = render;
     },
     async listen(listenOptions) {
-      app.get('/_sandbox', (c) =>
-        c.html(
-          `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.name)} sandbox</title>` +
-            '<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}</style>' +
-            `</head><body><h1>${escapeHtml(options.name)} sandbox</h1>${renderPage()}` +
-            `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
-            `<h2>Callbacks sent</h2><table><tr><th>what</th><th>attempt</th><th>answer</th><th>at</th></tr>${deliveries
-              .slice(-50)
-              .reverse()
-              .map((d) => `<tr><td>${escapeHtml(d.label)}</td><td>${d.attempt}</td><td>${d.httpStatus ?? 'no answer'}</td><td>${d.at}</td></tr>`)
-              .join('')}</table></body></html>`,
-        ),
-      );
-      app.route('/_sandbox', control);
-      app.use('*', faults);
-      app.route('/', api);
+      if (!mounted) mount();
       const running = await listen(app, listenOptions);
       return {
         url: running.url,
@@ -199,7 +206,8 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
       return stopped;
     },
     later(ms, fn) {
-      if (stopped) return;
+      // Beyond setTimeout's range (about 24.8 days) a timer would fire at once; such a far moment never comes here.
+      if (stopped || ms > 2_147_483_647) return;
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopped) void Promise.resolve(fn()).catch(() => {});

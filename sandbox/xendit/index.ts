@@ -1,1 +1,1 @@
-export { startXenditSandbox, type XenditSandbox, type XenditSandboxOptions, type XenditPayment, type XenditFaultMode } from './server.js';
+export { XENDIT_SANDBOX_OTP, startXenditSandbox, type XenditSandbox, type XenditSandboxOptions, type XenditPayment, type XenditFaultMode, type XenditPaymentMethod, type XenditCustomer } from './server.js';

@@ -5,7 +5,7 @@
  * out is not registered, and its webhooks are checked against a secret nobody has.
  */
 import { randomBytes } from 'node:crypto';
-import { simulators, type RunningSimulator, type SandboxHandles } from '../../sandbox/registry.js';
+import { simulators, type RunningSimulator, type SandboxHandles, type SimulatorContext } from '../../sandbox/registry.js';
 import type { Config } from '../config/env.js';
 import { ConfigError } from '../config/schema-parts.js';
 import type { Logger } from '../lib/logger.js';
@@ -67,14 +67,23 @@ export async function setUpProviders(
           { variable: descriptor.credentialVariable, message: `is required when NODE_ENV=production: the ${descriptor.name} simulator never runs in production` },
         ]);
       }
-      const start = (simulators as Record<string, ((ctx: { settleMs: number; log: typeof log }) => Promise<RunningSimulator<unknown, unknown>>) | undefined>)[descriptor.name];
+      const start = (simulators as Record<string, ((ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>) | undefined>)[descriptor.name];
       if (!start) throw new ConfigError([{ variable: descriptor.credentialVariable, message: `is required: ${descriptor.name} has no local simulator` }]);
-      const simulator = await start({ settleMs: config.SANDBOX_SETTLE_MS, log });
+      // A simulator's port variable is named after it (SANDBOX_<NAME>_PORT, declared by its module's config);
+      // tests listen on any free port.
+      const port = (config as unknown as Record<string, unknown>)[`SANDBOX_${descriptor.name.toUpperCase()}_PORT`];
+      const simulator = await start({
+        settleMs: config.SANDBOX_SETTLE_MS,
+        log,
+        dataDir: config.DATA_DIR,
+        port: typeof port === 'number' ? port : undefined,
+        anyPort: config.NODE_ENV === 'test',
+      });
       running.push(simulator);
       sandboxes[descriptor.name] = simulator.handle;
       register(descriptor, descriptor.create(simulator.settings, context));
       Object.assign(webhookSecrets, descriptor.webhookSecrets(simulator.settings));
-      banner.push(simulator.banner);
+      banner.push(...simulator.banner.split('\n'));
     }
   } catch (err) {
     // Do not leave simulators listening behind a failed start.

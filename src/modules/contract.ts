@@ -74,6 +74,8 @@ export interface ModuleDeps {
   providers: ProviderRegistry;
   /** Services of the modules listed before this one (a module may use another's services, never its adapters). */
   services: Services;
+  /** Every module's `commands`, for the chat module's command core (a capability listed later still contributes). */
+  chatCommands?: readonly unknown[];
 }
 
 /** The secrets every webhook provider contributed, by name (ProviderDescriptor.webhookSecretNames). */

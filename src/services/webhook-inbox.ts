@@ -31,9 +31,31 @@ export interface InboxPolicy {
   maxDelayMs: number;
   /** How long a claim lasts; a processor that dies mid-event loses its claim after this. */
   claimMs: number;
+  /**
+   * When a handler could not ask the provider to confirm an event (its status API is down), the event waits on
+   * this schedule instead: it does not count towards maxAttempts, retries at most every `confirmationMaxDelayMs`,
+   * and is parked as dead only after `confirmationWindowMs` of failures, long enough to outlast a 30-minute outage.
+   */
+  confirmationWindowMs?: number;
+  confirmationMaxDelayMs?: number;
+  /** Events applied at once by one processor pass (handlers limit their own calls per provider). */
+  concurrency?: number;
 }
 
-export const DEFAULT_INBOX_POLICY: InboxPolicy = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000, claimMs: 60_000 };
+export const DEFAULT_INBOX_POLICY: InboxPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 1_000,
+  maxDelayMs: 10 * 60_000,
+  claimMs: 60_000,
+  confirmationWindowMs: 2 * 3600_000,
+  confirmationMaxDelayMs: 2 * 60_000,
+  concurrency: 4,
+};
+
+/** An error thrown by a handler that could not get the provider's confirmation (see InboxPolicy.confirmationWindowMs). */
+function isConfirmationFailure(err: unknown): err is AppError {
+  return err instanceof AppError && err.details?.retrySchedule === 'confirmation';
+}
 
 export interface StoreEventInput {
   provider: string;
@@ -78,15 +100,25 @@ export class WebhookInbox {
     }
   }
 
-  /** Claims and applies due events until none is left or `limit` is reached. Returns how many it handled. */
+  /**
+   * Claims and applies due events until none is left or `limit` is reached, several at a time (applying is
+   * idempotent and order-tolerant, and a slow provider confirmation should not hold up the rest). Returns how many
+   * it handled.
+   */
   async processDue(limit = 100): Promise<number> {
     let handled = 0;
-    while (handled < limit) {
-      const event = await this.claimNext();
-      if (!event) break;
-      await this.apply(event);
-      handled++;
-    }
+    const worker = async () => {
+      while (handled < limit) {
+        handled++;
+        const event = await this.claimNext();
+        if (!event) {
+          handled--;
+          break;
+        }
+        await this.apply(event);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.policy.concurrency ?? 1) }, worker));
     return handled;
   }
 
@@ -114,6 +146,7 @@ export class WebhookInbox {
       this.metrics.webhooksApplied.inc({ provider: event.provider, result: result.status });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      if (isConfirmationFailure(err)) return this.waitForConfirmation(event, message);
       const permanent = err instanceof AppError && !err.retryable && err.code !== 'PROVIDER_UNAVAILABLE' && err.code !== 'SERVICE_UNAVAILABLE';
       if (permanent || event.attempts >= this.policy.maxAttempts) {
         await this.finish(event, 'dead', { lastError: message });
@@ -128,13 +161,37 @@ export class WebhookInbox {
     }
   }
 
+  /** The provider could not be asked: try again on the confirmation schedule, not the failure one. */
+  private async waitForConfirmation(event: WebhookEventDoc, message: string): Promise<void> {
+    const now = Date.now();
+    const windowMs = this.policy.confirmationWindowMs ?? DEFAULT_INBOX_POLICY.confirmationWindowMs!;
+    const until = event.confirmRetryUntil ?? new Date(now + windowMs);
+    const tries = (event.confirmAttempts ?? 0) + 1;
+    if (now > until.getTime()) {
+      await this.finish(event, 'dead', { lastError: `${message} (the provider could not confirm it for ${Math.round(windowMs / 60_000)} minutes)` });
+      this.metrics.webhooksApplied.inc({ provider: event.provider, result: 'dead' });
+      this.logger.error({ eventId: String(event._id), provider: event.provider }, 'webhook event parked as dead: the provider could not confirm it');
+      return;
+    }
+    // Backs off to 64 × the base delay (about a minute by default), so the event is applied soon after the provider
+    // is back rather than after a long back-off.
+    const delay = Math.min(this.policy.confirmationMaxDelayMs ?? DEFAULT_INBOX_POLICY.confirmationMaxDelayMs!, this.policy.baseDelayMs * 2 ** Math.min(tries - 1, 6));
+    await this.models.WebhookEvent.updateOne(
+      { _id: event._id, status: 'processing', lockedUntil: event.lockedUntil },
+      // The claim's attempt is given back: waiting for the provider is not the event failing.
+      { $set: { status: 'failed', lastError: message, nextAttemptAt: new Date(now + delay), confirmRetryUntil: until, confirmAttempts: tries }, $inc: { attempts: -1 }, $unset: { lockedUntil: 1 } },
+    );
+    this.metrics.webhooksApplied.inc({ provider: event.provider, result: 'awaiting_confirmation' });
+    this.logger.warn({ eventId: String(event._id), provider: event.provider, retryInMs: delay, until }, 'provider could not confirm a webhook event; will ask again');
+  }
+
   private async finish(event: WebhookEventDoc, status: InboxStatus, fields: { outcome?: string; lastError?: string; nextAttemptAt?: Date }) {
     // Guarded by our claim: if it ran out and another processor took the event, its result wins.
     await this.models.WebhookEvent.updateOne(
       { _id: event._id, status: 'processing', lockedUntil: event.lockedUntil },
       {
         $set: { status, processedAt: new Date(), ...fields },
-        $unset: { lockedUntil: 1, ...(fields.lastError ? {} : { lastError: 1 }) },
+        $unset: { lockedUntil: 1, ...(fields.lastError ? {} : { lastError: 1, confirmRetryUntil: 1, confirmAttempts: 1 }) },
       },
     );
   }
@@ -144,7 +201,7 @@ export class WebhookInbox {
     if (!Types.ObjectId.isValid(eventId)) throw notFound('webhook event');
     const updated = await this.models.WebhookEvent.findOneAndUpdate(
       { _id: new Types.ObjectId(eventId), status: { $ne: 'processing' } },
-      { $set: { status: 'received', attempts: 0, nextAttemptAt: new Date() }, $unset: { lockedUntil: 1 } },
+      { $set: { status: 'received', attempts: 0, nextAttemptAt: new Date() }, $unset: { lockedUntil: 1, confirmRetryUntil: 1, confirmAttempts: 1 } },
       { returnDocument: 'after' },
     ).lean();
     if (!updated) {

@@ -30,6 +30,9 @@ const webhookEventSchema = new Schema(
     processedAt: { type: Date },
     /** How many times the sender delivered this same event (duplicates are counted, not stored again). */
     deliveries: { type: Number, required: true, default: 1 },
+    /** While the provider cannot confirm the event: when to stop asking, and how often it was asked. */
+    confirmRetryUntil: { type: Date },
+    confirmAttempts: { type: Number },
   },
   { collection: 'webhookEvents', versionKey: false },
 );
@@ -55,6 +58,8 @@ export interface WebhookEventDoc {
   outcome?: string;
   processedAt?: Date;
   deliveries: number;
+  confirmRetryUntil?: Date;
+  confirmAttempts?: number;
 }
 
 export const webhookEventModel = (conn: Connection): Model<WebhookEventDoc> => conn.model<WebhookEventDoc>('WebhookEvent', webhookEventSchema as never);

@@ -19,6 +19,17 @@ const paymentProviders = optionalString.transform((v, ctx) => {
   return [...new Set(names)] as PaymentProviderName[];
 });
 
+/** A loopback port for a local simulator; unset = its fixed default (0 under NODE_ENV=test: any free port). */
+const simulatorPort = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n > 65_535) {
+    ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535 (0 = any free port)' });
+    return z.NEVER;
+  }
+  return n;
+});
+
 export const paymentsConfig = defineConfigFragment({
   shape: {
     /**
@@ -33,6 +44,18 @@ export const paymentsConfig = defineConfigFragment({
     XENDIT_BASE_URL: optionalUrl,
     /** method=provider pairs overriding the default routing, e.g. "qris=xendit,ovo=xendit". */
     PAYMENT_ROUTING: optionalString,
+    /**
+     * Where the local simulators listen when a provider has no keys (default 3901 and 3902), so a developer can
+     * point midtrans-client, xendit-node or curl at a base URL that stays the same across restarts.
+     */
+    SANDBOX_MIDTRANS_PORT: simulatorPort,
+    SANDBOX_XENDIT_PORT: simulatorPort,
+    /**
+     * Confirm each money-moving notification with its provider before applying it (default true; see
+     * services/payment-confirmation.ts). Off only for tests that feed hand-made bodies to the state machine; refused
+     * in production, where a signed body alone is not proof of its status.
+     */
+    PAYMENT_CONFIRM_NOTIFICATIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   },
   check(env, issue) {
     const enabled = new Set(env.PAYMENT_PROVIDERS);
@@ -49,6 +72,7 @@ export const paymentsConfig = defineConfigFragment({
       }
     }
     if (env.NODE_ENV !== 'production') return;
+    if (!env.PAYMENT_CONFIRM_NOTIFICATIONS) issue('PAYMENT_CONFIRM_NOTIFICATIONS', 'cannot be false when NODE_ENV=production: a signed notification alone does not prove its status');
     // Without keys a provider would be the local simulator, which "pays" every charge by itself.
     const unconfigured =
       'is required when NODE_ENV=production for a provider in PAYMENT_PROVIDERS (the local simulator never runs in production); set it, or leave the provider out of PAYMENT_PROVIDERS';

@@ -5,6 +5,7 @@
 import { defineModule } from '../contract.js';
 import { paymentRoutes } from './api/routes/index.js';
 import { paymentsConfig } from './config.js';
+import { paymentChatCommands } from './bots/commands/index.js';
 import { paymentsBatchJob } from './jobs/payments-batch.js';
 import { paymentsChargeJob } from './jobs/payments-charge.js';
 import { paymentsReconcileJob, paymentsReconcileOneJob } from './jobs/payments-reconcile.js';
@@ -27,4 +28,5 @@ export const paymentsModule = defineModule({
   webhooks: (secrets) => [midtransWebhook({ serverKey: secrets.midtransServerKey! }), xenditWebhook({ callbackToken: secrets.xenditCallbackToken! })],
   inboxHandlers: (services) => ({ payment: paymentEventHandler(services.payments) }),
   jobs: [paymentsChargeJob, paymentsBatchJob, paymentsRecurringRunJob, paymentsReconcileJob, paymentsReconcileOneJob],
+  commands: paymentChatCommands,
 });

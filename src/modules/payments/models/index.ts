@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { linkedAccountModel, type LinkedAccountDoc } from './linked-account.js';
 import { paymentBatchModel, type PaymentBatchDoc } from './payment-batch.js';
 import { paymentModel, type PaymentDoc } from './payment.js';
 import { recurringPaymentModel, type RecurringPaymentDoc } from './recurring-payment.js';
@@ -7,6 +8,7 @@ export const paymentModels = {
   Payment: paymentModel,
   PaymentBatch: paymentBatchModel,
   RecurringPayment: recurringPaymentModel,
+  LinkedAccount: linkedAccountModel,
 };
 
 declare module '../../../db/models/index.js' {
@@ -14,5 +16,6 @@ declare module '../../../db/models/index.js' {
     Payment: Model<PaymentDoc>;
     PaymentBatch: Model<PaymentBatchDoc>;
     RecurringPayment: Model<RecurringPaymentDoc>;
+    LinkedAccount: Model<LinkedAccountDoc>;
   }
 }

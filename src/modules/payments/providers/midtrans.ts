@@ -82,6 +82,7 @@ interface MidtransBody {
   expiry_time?: string;
   refund_amount?: string;
   refund_key?: string;
+  refunds?: { refund_key: string; refund_amount: string }[];
   va_numbers?: { bank: string; va_number: string }[];
   permata_va_number?: string;
   bill_key?: string;
@@ -137,11 +138,24 @@ export function createMidtransProvider(options: MidtransOptions): PaymentProvide
     async refund(request: RefundRequest): Promise<RefundResult> {
       const amount = minorToWholeMajor(request.amount.amountMinor, request.amount.currency);
       // refund_key makes a repeated refund call the same refund at Midtrans, so retrying it is safe.
-      const res = await call('POST', `/v2/${encodeURIComponent(request.orderId)}/refund`, { refund_key: request.refundKey, amount, reason: request.reason ?? 'refund' }, true);
+      let res: MidtransBody;
+      try {
+        res = await call('POST', `/v2/${encodeURIComponent(request.orderId)}/refund`, { refund_key: request.refundKey, amount, reason: request.reason ?? 'refund' }, true);
+      } catch (err) {
+        // A retried refund whose first call did arrive: Midtrans reports the refund_key as a duplicate. That is
+        // the refund already made, not a failure; the status answer lists it with the refunded total.
+        if (!(err instanceof AppError) || (err.details as { providerStatusCode?: string } | undefined)?.providerStatusCode !== '406') throw err;
+        const status = await call('GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true);
+        const made = status.refunds?.find((r) => r.refund_key === request.refundKey);
+        if (!made) throw err;
+        return { refundRef: request.refundKey, status: 'success', refundedAmountMinor: status.refund_amount ? decimalToMinor(status.refund_amount, status.currency ?? request.amount.currency) : undefined };
+      }
+      // The answer names this refund's own amount; the running total comes from the status.
+      const after = await call('GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true).catch(() => undefined);
       return {
         refundRef: res.refund_key ?? request.refundKey,
         status: 'success',
-        refundedAmountMinor: res.refund_amount ? decimalToMinor(res.refund_amount, request.amount.currency) : undefined,
+        refundedAmountMinor: after?.refund_amount ? decimalToMinor(after.refund_amount, after.currency ?? request.amount.currency) : undefined,
       };
     },
   };
@@ -213,6 +227,8 @@ function toStatus(res: MidtransBody): ProviderStatus {
     refundedAmountMinor: res.refund_amount ? decimalToMinor(res.refund_amount, currency) : undefined,
     paidAt: parseMidtransTime(res.settlement_time),
     occurredAt: parseMidtransTime(res.settlement_time) ?? parseMidtransTime(res.transaction_time) ?? new Date(),
+    orderId: typeof res.order_id === 'string' ? res.order_id : undefined,
+    amount: typeof res.gross_amount === 'string' ? { amountMinor: decimalToMinor(res.gross_amount, currency), currency } : undefined,
   };
 }
 

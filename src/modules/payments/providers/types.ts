@@ -61,6 +61,8 @@ export interface ChargeRequest {
   mobileNumber?: string;
   /** Where an e-wallet app sends the payer back after paying. */
   redirectUrl?: string;
+  /** Direct debit: the payer's linked account at the provider (decrypted just for this call, never stored here). */
+  linkedAccount?: { customerRef: string; token: string };
 }
 
 /** What the payer needs to do next, in provider-neutral form. */
@@ -97,6 +99,13 @@ export interface ProviderStatus {
   refundedAmountMinor?: number;
   paidAt?: Date;
   occurredAt: Date;
+  /**
+   * Our order id as the provider holds it on the object it looked up (reference_id / external_id), when the lookup
+   * was by the provider's own id: a confirmation checks the object is this payment's, not another's.
+   */
+  orderId?: string;
+  /** What the provider says was paid, when it says (a confirmation checks it against the payment). */
+  amount?: Money;
 }
 
 export interface RefundRequest {
@@ -120,6 +129,11 @@ export interface PaymentRef {
   orderId: string;
   providerRef?: string;
   method: PaymentMethod;
+  /**
+   * The provider's id of one payment made into a reusable code (a Xendit VA payment_id, a retail code's payment
+   * id), from a callback: looked up to prove that payment itself rather than the code's state.
+   */
+  paymentId?: string;
 }
 
 /**
@@ -143,6 +157,32 @@ export interface PaymentProvider {
    * late). Providers whose refunds finish in the call leave it out.
    */
   getRefund?(refundRef: string): Promise<{ status: RefundResult['status']; amountMinor: number }>;
+  /** Providers that debit a linked bank account (Xendit direct debit) offer the linking steps here. */
+  readonly directDebit?: DirectDebitLinking;
+}
+
+/** Direct-debit channels a user links an account of. */
+export type DirectDebitChannel = 'BRI' | 'MANDIRI';
+
+/** Where a link stands and what the account holder must do next. */
+export interface LinkState {
+  /** The provider's token for the linked account (a secret: whoever has it can debit the account). */
+  token: string;
+  status: 'pending' | 'active' | 'failed' | 'unlinked';
+  providerStatus: string;
+  /** BRI texts an OTP to the account holder; Mandiri sends them to its own page. */
+  nextStep: { kind: 'otp' } | { kind: 'redirect'; url: string } | { kind: 'none' };
+  /** What identifies the account to its owner (a masked card or account number), once active. */
+  accountLabel?: string;
+}
+
+export interface DirectDebitLinking {
+  /** The provider's customer for one of our users (created once, reused for every link). */
+  createCustomer(input: { referenceId: string; name: string; email?: string; mobileNumber?: string }): Promise<{ customerRef: string }>;
+  startLink(input: { customerRef: string; channel: DirectDebitChannel; mobileNumber?: string; cardLastFour?: string; cardExpiry?: string; email?: string; returnUrl: string; referenceId: string }): Promise<LinkState>;
+  confirmOtp(token: string, otp: string): Promise<LinkState>;
+  getLink(token: string): Promise<LinkState>;
+  unlink(token: string): Promise<void>;
 }
 
 /**
@@ -164,5 +204,7 @@ export interface NormalizedPaymentEvent {
    * as a running total. The service adds its amount once; `status` is then only a hint (`partially_refunded`).
    */
   refund?: { refundRef: string; amountMinor: number; outcome: 'succeeded' | 'failed' };
+  /** The provider's id of this one payment into a reusable code (Xendit VA and retail callbacks), for confirmation. */
+  providerPaymentId?: string;
   occurredAt: Date;
 }

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startXenditSandbox, type XenditSandbox } from '../../../../sandbox/xendit/index.js';
+import { XENDIT_SANDBOX_OTP, startXenditSandbox, type XenditSandbox } from '../../../../sandbox/xendit/index.js';
 import { normalizeXenditCallback } from '../webhooks/xendit/normalize.js';
 import { verifyXenditCallbackToken } from '../webhooks/xendit/verify.js';
 import { createXenditProvider, mapXenditStatus, toE164 } from './xendit.js';
@@ -39,7 +39,20 @@ afterAll(async () => {
   await new Promise<void>((r) => receiver.close(() => r()));
 });
 
-const charge = (method: PaymentMethod, extra: object = {}, orderId = ref()) => xendit.charge({ orderId, method, amount: { amountMinor: 5_000_000, currency: 'IDR' }, ...extra });
+let linked: { customerRef: string; token: string } | undefined;
+/** A BRI account linked with the sandbox's OTP, as the hub's linking flow does it. */
+async function linkedAccount(): Promise<{ customerRef: string; token: string }> {
+  if (linked) return linked;
+  const dd = xendit.directDebit!;
+  const { customerRef } = await dd.createCustomer({ referenceId: ref(), name: 'Budi Santoso', mobileNumber: '081234567890' });
+  const started = await dd.startLink({ customerRef, channel: 'BRI', mobileNumber: '081234567890', cardLastFour: '8888', cardExpiry: '06/30', returnUrl: 'https://example.com/back', referenceId: ref() });
+  await dd.confirmOtp(started.token, XENDIT_SANDBOX_OTP);
+  linked = { customerRef, token: started.token };
+  return linked;
+}
+
+const charge = async (method: PaymentMethod, extra: object = {}, orderId = ref()) =>
+  xendit.charge({ orderId, method, amount: { amountMinor: 5_000_000, currency: 'IDR' }, ...(method.startsWith('direct_debit') ? { linkedAccount: await linkedAccount() } : {}), ...extra });
 
 describe('Xendit adapter', () => {
   it.each([
@@ -49,7 +62,7 @@ describe('Xendit adapter', () => {
     ['qris', {}, 'qr:', { kind: 'qr' }],
     ['va_bri', {}, 'va:', { kind: 'virtual_account', bank: 'bri' }],
     ['alfamart', {}, 'fpc:', { kind: 'payment_code', store: 'alfamart' }],
-    ['direct_debit_mandiri', { mobileNumber: '081234567890' }, 'pr:', { kind: 'redirect' }],
+    ['direct_debit_bri', {}, 'pr:', { kind: 'none' }],
     ['invoice', {}, 'inv:', { kind: 'redirect' }],
   ] as const)('charges by %s', async (method, extra, prefix, instructions) => {
     const result = await charge(method, extra);
@@ -100,6 +113,7 @@ describe('Xendit adapter', () => {
     for (const method of ['dana', 'qris', 'va_bca', 'indomaret', 'invoice', 'direct_debit_bri'] as const) {
       const orderId = ref();
       const result = await charge(method, { mobileNumber: '081234567890' }, orderId);
+      if (method === 'direct_debit_bri') expect(result.status).toBe('pending');
       received = [];
       answers = method === 'dana' ? [500] : [];
       await sandbox.complete(orderId);
@@ -159,7 +173,47 @@ describe('Xendit adapter', () => {
     }
   });
 
-  it('refunds an e-wallet payment once per key and voids a pending one', async () => {
+  it('links a BRI account with the OTP and a Mandiri account on the bank page; a wrong OTP is refused; unlinking ends the link', async () => {
+    const dd = xendit.directDebit!;
+    const { customerRef } = await dd.createCustomer({ referenceId: ref(), name: 'Siti' });
+    const bri = await dd.startLink({ customerRef, channel: 'BRI', mobileNumber: '081298765432', cardLastFour: '1234', cardExpiry: '12/29', returnUrl: 'https://example.com/back', referenceId: ref() });
+    expect(bri).toMatchObject({ status: 'pending', nextStep: { kind: 'otp' } });
+    await expect(dd.confirmOtp(bri.token, '000000')).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', details: { errorCode: 'INVALID_OTP_ERROR' } });
+    expect(await dd.confirmOtp(bri.token, XENDIT_SANDBOX_OTP)).toMatchObject({ status: 'active', accountLabel: 'card •••• 1234' });
+
+    const mandiri = await dd.startLink({ customerRef, channel: 'MANDIRI', returnUrl: 'https://example.com/back', referenceId: ref() });
+    expect(mandiri).toMatchObject({ status: 'pending', nextStep: { kind: 'redirect', url: expect.stringContaining('/_sandbox/link/') } });
+    await sandbox.approveLink(mandiri.token);
+    expect(await dd.getLink(mandiri.token)).toMatchObject({ status: 'active', accountLabel: expect.stringMatching(/^account X+\d{4}$/) });
+
+    await dd.unlink(mandiri.token);
+    await dd.unlink(mandiri.token);
+    expect((await dd.getLink(mandiri.token)).status).toBe('unlinked');
+    const refused = await xendit.charge({ orderId: ref(), method: 'direct_debit_mandiri', amount: { amountMinor: 5_000_000, currency: 'IDR' }, linkedAccount: { customerRef, token: mandiri.token } }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'PROVIDER_REJECTED', details: { errorCode: 'PAYMENT_METHOD_NOT_ACTIVE' } });
+    await expect(xendit.charge({ orderId: ref(), method: 'direct_debit_bri', amount: { amountMinor: 5_000_000, currency: 'IDR' } })).rejects.toMatchObject({ code: 'UNPROCESSABLE', details: { needsLink: true } });
+  });
+
+  it('refuses to void a pending e-wallet charge (void is for succeeded ones) and voids a succeeded one', async () => {
+    const orderId = ref();
+    const pending = await charge('dana', {}, orderId);
+    const err = await xendit.cancel({ orderId, providerRef: pending.providerRef, method: 'dana' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT', details: { instead: ['let it expire', 'refund it after it succeeds'] } });
+    expect(err.message).toMatch(/only once it has succeeded/);
+    await sandbox.complete(orderId);
+    expect((await xendit.cancel({ orderId, providerRef: pending.providerRef, method: 'dana' })).status).toBe('cancelled');
+  });
+
+  it('a cancelled VA, an expired invoice or a deactivated QR is never paid afterwards', async () => {
+    for (const method of ['va_bca', 'invoice', 'qris'] as const) {
+      const orderId = ref();
+      const made = await charge(method, {}, orderId);
+      await xendit.cancel({ orderId, providerRef: made.providerRef, method });
+      await expect(sandbox.complete(orderId), method).rejects.toThrow(/cannot be paid/);
+    }
+  });
+
+  it('refunds an e-wallet payment once per key and expires an invoice', async () => {
     const orderId = ref();
     const result = await charge('dana', {}, orderId);
     await sandbox.complete(orderId);
@@ -168,8 +222,6 @@ describe('Xendit adapter', () => {
     expect(await xendit.refund(refund)).toMatchObject({ refundedAmountMinor: 2_000_000 });
     expect((await xendit.getStatus({ orderId, providerRef: result.providerRef, method: 'dana' })).status).toBe('partially_refunded');
 
-    const pending = await charge('dana');
-    expect((await xendit.cancel({ orderId: 'x', providerRef: pending.providerRef, method: 'dana' })).status).toBe('cancelled');
     const invoice = await charge('invoice');
     expect((await xendit.expire({ orderId: 'x', providerRef: invoice.providerRef, method: 'invoice' })).status).toBe('expired');
   });

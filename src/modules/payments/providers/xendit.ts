@@ -8,6 +8,7 @@ import { minorToWholeMajor, wholeMajorToMinor } from '../../../lib/money.js';
 import { ProviderHttpClient } from '../../../providers/http-client.js';
 import type {
   ChargeRequest,
+  LinkState,
   ChargeResult,
   PaymentInstructions,
   PaymentMethod,
@@ -112,14 +113,41 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
     return { kind, id: rest.join(':') };
   };
 
+  const idr = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? { amountMinor: wholeMajorToMinor(value, 'IDR'), currency: 'IDR' } : undefined);
   const invoiceStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({
     providerRef,
     status: mapXenditStatus(res.status),
     providerStatus: res.status,
     paidAt: res.paid_at ? new Date(res.paid_at) : undefined,
     occurredAt: new Date(),
+    orderId: typeof res.external_id === 'string' ? res.external_id : undefined,
+    amount: idr(res.amount),
   });
-  const paymentRequestStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({ providerRef, status: mapXenditStatus(res.status), providerStatus: res.status, occurredAt: new Date() });
+  const paymentRequestStatus = (providerRef: string, res: XenditBody): ProviderStatus => ({
+    providerRef,
+    status: mapXenditStatus(res.status),
+    providerStatus: res.status,
+    occurredAt: new Date(),
+    orderId: typeof res.reference_id === 'string' ? res.reference_id : undefined,
+    amount: idr(res.amount),
+  });
+
+  /**
+   * A payment into a VA or a retail code, proved by the payment itself: the code's own state cannot tell a paid
+   * single-use code from a closed one. A payment Xendit does not have is a 404 (PROVIDER_REJECTED, not found).
+   */
+  async function codePaymentStatus(kind: 'va' | 'fpc', codeId: string, ref: PaymentRef): Promise<ProviderStatus> {
+    const providerRef = ref.providerRef!;
+    if (kind === 'va') {
+      const res = await call('GET', `/callback_virtual_account_payments/payment_id=${encodeURIComponent(ref.paymentId!)}`, undefined, true);
+      if (res.callback_virtual_account_id !== codeId) throw new AppError('PROVIDER_REJECTED', 'Xendit: that VA payment was made into another account', { details: { provider: 'xendit', providerStatusCode: '404' } });
+      return { providerRef, status: 'success', providerStatus: 'PAID', paidAt: res.transaction_timestamp ? new Date(res.transaction_timestamp) : undefined, occurredAt: new Date(), orderId: res.external_id, amount: idr(res.amount) };
+    }
+    const res = await call('GET', `/fixed_payment_code/${codeId}/payments`, undefined, true);
+    const paid = ((res.data as XenditBody[] | undefined) ?? []).find((p) => p.id === ref.paymentId || p.payment_id === ref.paymentId);
+    if (!paid) throw new AppError('PROVIDER_REJECTED', 'Xendit: no such payment of this retail code', { details: { provider: 'xendit', providerStatusCode: '404', errorCode: 'DATA_NOT_FOUND' } });
+    return { providerRef, status: mapXenditStatus(paid.status), providerStatus: paid.status, paidAt: paid.transaction_timestamp ? new Date(paid.transaction_timestamp) : undefined, occurredAt: new Date(), orderId: paid.external_id, amount: idr(paid.amount) };
+  }
 
   /**
    * A charge whose answer was lost (a timeout) has no Xendit id on our side. Invoices and payment requests can be
@@ -157,17 +185,27 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
     switch (kind) {
       case 'ewc': {
         const res = await call('GET', `/ewallets/charges/${id}`, undefined, true);
-        return { providerRef: ref.providerRef, status: refundAware(mapXenditStatus(res.status), res), providerStatus: res.status, refundedAmountMinor: res.refunded_amount ? wholeMajorToMinor(res.refunded_amount, 'IDR') : undefined, occurredAt: now };
+        return {
+          providerRef: ref.providerRef,
+          status: refundAware(mapXenditStatus(res.status), res),
+          providerStatus: res.status,
+          refundedAmountMinor: res.refunded_amount ? wholeMajorToMinor(res.refunded_amount, 'IDR') : undefined,
+          occurredAt: now,
+          orderId: typeof res.reference_id === 'string' ? res.reference_id : undefined,
+          amount: idr(res.capture_amount ?? res.charge_amount),
+        };
       }
       case 'qr': {
         const payments = await call('GET', `/qr_codes/${id}/payments`, undefined, true, { 'api-version': '2022-07-31' });
         const paid = (payments.data as XenditBody[] | undefined)?.find((p) => p.status === 'SUCCEEDED');
-        if (paid) return { providerRef: ref.providerRef, status: 'success', providerStatus: 'SUCCEEDED', paidAt: new Date(paid.created), occurredAt: now };
         const qr = await call('GET', `/qr_codes/${id}`, undefined, true, { 'api-version': '2022-07-31' });
-        return { providerRef: ref.providerRef, status: mapXenditStatus(qr.status, { expired: isPast(qr.expires_at) }), providerStatus: qr.status, occurredAt: now };
+        const owner = { orderId: typeof qr.reference_id === 'string' ? qr.reference_id : undefined };
+        if (paid) return { providerRef: ref.providerRef, status: 'success', providerStatus: 'SUCCEEDED', paidAt: new Date(paid.created), occurredAt: now, ...owner, amount: idr(paid.amount) };
+        return { providerRef: ref.providerRef, status: mapXenditStatus(qr.status, { expired: isPast(qr.expires_at) }), providerStatus: qr.status, occurredAt: now, ...owner };
       }
       case 'va':
       case 'fpc': {
+        if (ref.paymentId) return codePaymentStatus(kind, id, ref);
         const res = await call('GET', kind === 'va' ? `/callback_virtual_accounts/${id}` : `/fixed_payment_code/${id}`, undefined, true);
         // A paid single-use code turns INACTIVE, mostly without paid_at: only paid_at (or a PAID/COMPLETED word)
         // proves payment; otherwise INACTIVE reads as pending until the callback or the expiry decides.
@@ -222,18 +260,16 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
         return { providerRef: `fpc:${res.id}`, status: 'pending', providerStatus: res.status, instructions: { kind: 'payment_code', paymentCode: res.payment_code, store: method, ...(res.expiration_date ? { expiresAt: new Date(res.expiration_date) } : {}) } };
       }
       if (DIRECT_DEBIT[method]) {
-        if (!request.mobileNumber) throw validationFailed([{ field: 'mobileNumber', reason: 'is required for direct debit' }]);
+        // A direct debit is a payment request against the payer's linked account (its payment method id).
+        if (!request.linkedAccount) throw new AppError('UNPROCESSABLE', `${method} needs a linked ${DIRECT_DEBIT[method]} account first`, { details: { provider: 'xendit', needsLink: true } });
         const res = await call('POST', '/payment_requests', {
           reference_id: request.orderId,
           amount,
           currency: 'IDR',
-          payment_method: {
-            type: 'DIRECT_DEBIT',
-            reusability: 'ONE_TIME_USE',
-            direct_debit: { channel_code: DIRECT_DEBIT[method], channel_properties: { mobile_number: toE164(request.mobileNumber), success_return_url: request.redirectUrl ?? 'https://smartwealth.id/payments/done', failure_return_url: request.redirectUrl ?? 'https://smartwealth.id/payments/failed' } },
-          },
+          customer_id: request.linkedAccount.customerRef,
+          payment_method_id: request.linkedAccount.token,
           description: request.description,
-        }, false);
+        }, false, { 'idempotency-key': request.orderId });
         const auth = (res.actions as XenditBody[] | undefined)?.find((a) => a.action === 'AUTH');
         return { providerRef: `pr:${res.id}`, status: mapXenditStatus(res.status), providerStatus: res.status, instructions: auth ? { kind: 'redirect', redirectUrl: auth.url } : { kind: 'none' } };
       }
@@ -249,7 +285,16 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
 
     async cancel(ref: PaymentRef): Promise<ProviderStatus> {
       const { kind, id } = splitRef(ref);
-      if (kind === 'ewc') await call('POST', `/ewallets/charges/${id}/void`, {}, true);
+      if (kind === 'ewc') {
+        // Xendit voids only a charge that has SUCCEEDED; a pending one cannot be called off.
+        const charge = await call('GET', `/ewallets/charges/${id}`, undefined, true);
+        if (String(charge.status) === 'PENDING') {
+          throw new AppError('CONFLICT', 'Xendit voids an e-wallet charge only once it has succeeded: let this one expire, or refund it after it succeeds', {
+            details: { provider: 'xendit', providerStatus: 'PENDING', instead: ['let it expire', 'refund it after it succeeds'] },
+          });
+        }
+        await call('POST', `/ewallets/charges/${id}/void`, {}, true);
+      }
       else if (kind === 'inv') await call('POST', `/invoices/${id}/expire!`, {}, true);
       else if (kind === 'va') await call('PATCH', `/callback_virtual_accounts/${id}`, { expiration_date: new Date().toISOString() }, true);
       else if (kind === 'fpc') await call('PATCH', `/fixed_payment_code/${id}`, { expiration_date: new Date().toISOString() }, true);
@@ -282,11 +327,67 @@ export function createXenditProvider(options: XenditOptions): PaymentProvider {
       };
     },
 
+    directDebit: {
+      async createCustomer(input) {
+        const res = await call('POST', '/customers', {
+          reference_id: input.referenceId,
+          type: 'INDIVIDUAL',
+          individual_detail: { given_names: input.name.slice(0, 50) },
+          ...(input.email ? { email: input.email } : {}),
+          ...(input.mobileNumber ? { mobile_number: toE164(input.mobileNumber) } : {}),
+        }, false, { 'api-version': '2020-10-31' });
+        return { customerRef: String(res.id) };
+      },
+      async startLink(input) {
+        const channelProperties =
+          input.channel === 'BRI'
+            ? { mobile_number: input.mobileNumber ? toE164(input.mobileNumber) : undefined, card_last_four: input.cardLastFour, card_expiry: input.cardExpiry, email: input.email }
+            : { success_return_url: input.returnUrl, failure_return_url: input.returnUrl };
+        const res = await call('POST', '/v2/payment_methods', {
+          type: 'DIRECT_DEBIT',
+          reusability: 'MULTIPLE_USE',
+          customer_id: input.customerRef,
+          reference_id: input.referenceId,
+          direct_debit: { channel_code: input.channel, channel_properties: channelProperties },
+        }, false);
+        return linkState(res);
+      },
+      async confirmOtp(token, otp) {
+        return linkState(await call('POST', `/v2/payment_methods/${encodeURIComponent(token)}/auth`, { auth_code: otp }, false));
+      },
+      async getLink(token) {
+        return linkState(await call('GET', `/v2/payment_methods/${encodeURIComponent(token)}`, undefined, true));
+      },
+      async unlink(token) {
+        try {
+          await call('POST', `/v2/payment_methods/${encodeURIComponent(token)}/expire`, {}, true);
+        } catch (err) {
+          // Already expired at Xendit: the link is gone, which is what was asked.
+          if (!(err instanceof AppError && (err.details as { errorCode?: string } | undefined)?.errorCode === 'INVALID_PAYMENT_METHOD_STATUS')) throw err;
+        }
+      },
+    },
+
     async getRefund(refundRef: string) {
       // Refunds API refunds only: e-wallet charge refunds (ewr_) finish in the call.
       const res = await call('GET', `/refunds/${encodeURIComponent(refundRef)}`, undefined, true);
       return { status: refundOutcome(res.status), amountMinor: wholeMajorToMinor(Number(res.amount), String(res.currency ?? 'IDR')) };
     },
+  };
+}
+
+/** A Xendit payment method (a linked account) → where the link stands and the account holder's next step. */
+function linkState(res: XenditBody): LinkState {
+  const status = String(res.status ?? '').toUpperCase();
+  const auth = (res.actions as XenditBody[] | undefined)?.find((a) => a.action === 'AUTH');
+  const dd = (res.direct_debit ?? {}) as XenditBody;
+  const label = dd.debit_card?.card_last_four ? `card •••• ${dd.debit_card.card_last_four}` : dd.bank_account?.masked_bank_account_number ? `account ${dd.bank_account.masked_bank_account_number}` : undefined;
+  return {
+    token: String(res.id),
+    status: status === 'ACTIVE' ? 'active' : status === 'PENDING' || status === 'REQUIRES_ACTION' ? 'pending' : status === 'EXPIRED' || status === 'INACTIVE' ? 'unlinked' : 'failed',
+    providerStatus: status,
+    nextStep: status !== 'PENDING' || !auth ? { kind: 'none' } : auth.url_type === 'API' ? { kind: 'otp' } : { kind: 'redirect', url: String(auth.url) },
+    ...(label ? { accountLabel: label } : {}),
   };
 }
 

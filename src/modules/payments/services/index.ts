@@ -1,9 +1,11 @@
 /**
  * Builds the payment services from the shared dependencies the root hands every module.
  */
+import { Counter } from 'prom-client';
 import type { ModuleDeps } from '../../contract.js';
 import type { PaymentProvider } from '../providers/types.js';
 import { PaymentBatchService } from './batch-service.js';
+import { DirectDebitService } from './direct-debit-service.js';
 import { PaymentQueries } from './payment-queries.js';
 import { PaymentService } from './payment-service.js';
 import { RecurringPaymentService } from './recurring-service.js';
@@ -13,6 +15,7 @@ export interface PaymentServices {
   paymentQueries: PaymentQueries;
   paymentBatches: PaymentBatchService;
   recurringPayments: RecurringPaymentService;
+  directDebit: DirectDebitService;
 }
 
 declare module '../../../services/registry.js' {
@@ -22,21 +25,33 @@ declare module '../../../services/registry.js' {
 export function createPaymentServices(deps: ModuleDeps): PaymentServices {
   const { models, audit, notifications, jobs, cipher, logger, config, clock } = deps;
   const now = () => clock.now();
+  const providers = deps.providers.of<PaymentProvider>('payments') as Map<PaymentProvider['name'], PaymentProvider>;
+  const directDebit = new DirectDebitService({ models, providers, cipher, audit, logger, now });
   const payments = new PaymentService({
     models,
-    providers: deps.providers.of<PaymentProvider>('payments') as Map<PaymentProvider['name'], PaymentProvider>,
+    providers,
+    linkedAccounts: directDebit,
     audit,
     notifications,
     jobs,
     cipher,
     logger,
     routing: config.PAYMENT_ROUTING,
+    confirmNotifications: config.PAYMENT_CONFIRM_NOTIFICATIONS,
     now,
+    // Registered on the hub's own registry, so /metrics shows it beside the webhook counters.
+    confirmations: new Counter({
+      name: 'hub_payment_event_confirmations_total',
+      help: 'Payment notifications confirmed with their provider before being applied, by provider and result (confirmed, contradicted, unavailable)',
+      labelNames: ['provider', 'result'] as const,
+      registers: [deps.metrics.registry],
+    }),
   });
   return {
     payments,
     paymentQueries: new PaymentQueries(models),
     paymentBatches: new PaymentBatchService({ models, payments, jobs, audit, cipher, logger }),
     recurringPayments: new RecurringPaymentService({ models, payments, jobs, audit, notifications, cipher, logger, now }),
+    directDebit,
   };
 }

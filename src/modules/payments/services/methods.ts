@@ -18,11 +18,64 @@ export interface PaymentMethodInfo {
   maxAmountMinor: number;
   fee: FeeRule;
   requires?: ('mobileNumber' | 'cardToken')[];
+  /** Each provider's own rules for this method, enforced before the provider is called (services/refund-rules.ts). */
+  rules: Partial<Record<PaymentProviderName, ProviderMethodRules>>;
 }
+
+/**
+ * What a provider allows for one method after the charge. `rule` names the provider's rule in words a user can act
+ * on; it is what a refused request answers with.
+ */
+export interface ProviderMethodRules {
+  refund: { allowed: boolean; partial: boolean; rule: string };
+  /** Whether a still-pending payment can be called off at the provider, and what to do instead when it cannot. */
+  cancelPending: { allowed: boolean; rule: string; instead?: string[] };
+}
+
+const MIDTRANS_REFUNDS = 'Midtrans refunds only cards, GoPay, ShopeePay, QRIS, DANA, OVO, Kredivo and Akulaku';
+const XENDIT_PENDING_EWALLET: ProviderMethodRules['cancelPending'] = {
+  allowed: false,
+  rule: 'Xendit voids an e-wallet charge only once it has succeeded (same day, in full); a pending charge cannot be voided',
+  instead: ['let it expire: an unpaid e-wallet charge fails by itself when the payer does not approve it in time', 'or refund it once it has succeeded'],
+};
+
+/** The providers' published rules (Midtrans refund API docs; Xendit e-wallet void/refund, Refunds API), per method. */
+const PROVIDER_RULES: Record<PaymentMethod, Partial<Record<PaymentProviderName, ProviderMethodRules>>> = (() => {
+  const midtransRefund = (partial: boolean, note?: string): ProviderMethodRules['refund'] => ({ allowed: true, partial, rule: `${MIDTRANS_REFUNDS}${partial ? ', in full or in part' : '; this one in full only (no partial refund)'}${note ? `; ${note}` : ''}` });
+  const midtransNoRefund = (what: string): ProviderMethodRules['refund'] => ({ allowed: false, partial: false, rule: `${MIDTRANS_REFUNDS}: ${what} cannot be refunded through Midtrans; return the money by bank transfer` });
+  const midtransCancel: ProviderMethodRules['cancelPending'] = { allowed: true, rule: 'Midtrans cancels a pending payment that has not expired or been paid' };
+  const xenditCancel = (how: string): ProviderMethodRules['cancelPending'] => ({ allowed: true, rule: `Xendit stops an unpaid ${how}` });
+  const xenditNoRefund = (what: string): ProviderMethodRules['refund'] => ({ allowed: false, partial: false, rule: `Xendit has no refund for ${what}; return the money by disbursement` });
+  const xenditRefund = (what: string): ProviderMethodRules['refund'] => ({ allowed: true, partial: true, rule: `Xendit refunds ${what} once it has succeeded, in full or in part` });
+  const va = { midtrans: { refund: midtransNoRefund('a virtual-account (bank transfer) payment'), cancelPending: midtransCancel }, xendit: { refund: xenditNoRefund('virtual-account payments'), cancelPending: xenditCancel('virtual account by moving its expiry to now') } };
+  const retail = { midtrans: { refund: midtransNoRefund('a convenience-store (over-the-counter) payment'), cancelPending: midtransCancel }, xendit: { refund: xenditNoRefund('retail-outlet payments'), cancelPending: xenditCancel('retail payment code by moving its expiry to now') } };
+  const ewallet = { refund: xenditRefund('an e-wallet charge'), cancelPending: XENDIT_PENDING_EWALLET };
+  const directDebit = { xendit: { refund: xenditRefund('a direct-debit payment (Refunds API)'), cancelPending: { allowed: false, rule: 'Xendit has no cancel for a direct-debit payment request', instead: ['let it expire, or refund it once it has succeeded'] } } };
+  return {
+    qris: { midtrans: { refund: midtransRefund(true), cancelPending: midtransCancel }, xendit: { refund: xenditNoRefund('QR code payments'), cancelPending: xenditCancel('QR code by deactivating it') } },
+    gopay: { midtrans: { refund: midtransRefund(true), cancelPending: midtransCancel } },
+    shopeepay: { midtrans: { refund: midtransRefund(false), cancelPending: midtransCancel }, xendit: ewallet },
+    ovo: { xendit: { refund: { allowed: false, partial: false, rule: 'Xendit does not refund OVO one-time payments (OVO refunds need a linked OVO account)' }, cancelPending: XENDIT_PENDING_EWALLET } },
+    dana: { xendit: ewallet },
+    linkaja: { xendit: ewallet },
+    va_bca: va,
+    va_bni: va,
+    va_bri: va,
+    va_mandiri: va,
+    va_permata: va,
+    va_cimb: va,
+    direct_debit_bri: directDebit,
+    direct_debit_mandiri: directDebit,
+    card: { midtrans: { refund: midtransRefund(true, 'a card still in capture (not yet settled) is cancelled (voided) instead'), cancelPending: midtransCancel } },
+    indomaret: retail,
+    alfamart: retail,
+    invoice: { xendit: { refund: xenditRefund('a paid invoice (Refunds API)'), cancelPending: xenditCancel('invoice by expiring it') } },
+  };
+})();
 
 const IDR = (rupiah: number) => rupiah * 100;
 
-export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodInfo[] = [
+const METHODS: readonly Omit<PaymentMethodInfo, 'rules'>[] = [
   { method: 'qris', label: 'QRIS (any bank or e-wallet app)', category: 'qris', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(10_000_000), fee: { kind: 'percent', basisPoints: 70 } },
   { method: 'gopay', label: 'GoPay', category: 'ewallet', providers: ['midtrans'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 200 } },
   { method: 'shopeepay', label: 'ShopeePay', category: 'ewallet', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(1), maxAmountMinor: IDR(20_000_000), fee: { kind: 'percent', basisPoints: 200 } },
@@ -42,6 +95,8 @@ export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodInfo[] = [
   { method: 'alfamart', label: 'Alfamart (pay at the counter)', category: 'retail', providers: ['midtrans', 'xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(5_000_000), fee: { kind: 'flat', amountMinor: IDR(5_000) } },
   { method: 'invoice', label: 'Payment link (payer picks the method)', category: 'invoice', providers: ['xendit'], currency: 'IDR', minAmountMinor: IDR(10_000), maxAmountMinor: IDR(50_000_000), fee: { kind: 'none' } },
 ];
+
+export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodInfo[] = METHODS.map((m) => ({ ...m, rules: PROVIDER_RULES[m.method] }));
 
 const BY_METHOD = new Map(PAYMENT_METHOD_CATALOG.map((m) => [m.method, m]));
 

@@ -5,9 +5,11 @@
 import type { PaymentDoc } from '../models/payment.js';
 import { AppError, notFound } from '../../../lib/errors.js';
 import type { Actor } from '../../../services/actor.js';
+import { DirectDebitService, isDirectDebit } from './direct-debit-service.js';
 import { CHARGE_SECRETS_UNSET, type PaymentCore } from './payment-core.js';
 import { enqueueJob, paymentJobs } from './payment-jobs.js';
 import type { PaymentReconciliation } from './payment-reconciliation.js';
+import { assertPendingCancelAllowed } from './refund-rules.js';
 import { toPaymentView, type PaymentView } from './views.js';
 
 export class PaymentCharging {
@@ -66,6 +68,7 @@ export class PaymentCharging {
         cardToken: doc.chargeSecrets?.cardTokenEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.cardTokenEnc) : undefined,
         mobileNumber: doc.chargeSecrets?.mobileNumberEnc ? this.deps.cipher.decrypt(doc.chargeSecrets.mobileNumberEnc) : undefined,
         redirectUrl: doc.chargeSecrets?.redirectUrl,
+        linkedAccount: await this.linkedAccountFor(doc),
       });
       // Guarded by our claim rather than by chargeState: Midtrans sends a `pending` notification as soon as it
       // creates a VA or QRIS charge, and the processor may have marked the charge accepted before we get here.
@@ -102,6 +105,14 @@ export class PaymentCharging {
     return toPaymentView((await this.deps.models.Payment.findById(paymentId).lean())!);
   }
 
+  /** The account a direct-debit payment debits; unlinked since it was recorded → refused (it fails, never retried). */
+  private async linkedAccountFor(doc: PaymentDoc): Promise<{ customerRef: string; token: string } | undefined> {
+    if (!isDirectDebit(doc.method) || !this.deps.linkedAccounts) return undefined;
+    const linked = await this.deps.linkedAccounts.forCharge(String(doc.userId), doc.method);
+    if (!linked) throw new AppError('UNPROCESSABLE', `the ${doc.method} account was unlinked before the payment ran: ${DirectDebitService.howToLink(doc.method)}`);
+    return linked;
+  }
+
   private async recordChargeFailure(doc: PaymentDoc, err: unknown): Promise<void> {
     const appError = err instanceof AppError ? err : undefined;
     if (appError?.code === 'CONFLICT') {
@@ -130,6 +141,8 @@ export class PaymentCharging {
     } else if (doc.status === 'pending') {
       const provider = this.core.configuredProvider(doc.provider);
       if (doc.chargeState === 'accepted') {
+        // Some providers cannot call off a pending payment (a Xendit e-wallet charge): say what to do instead.
+        assertPendingCancelAllowed(doc);
         const status = await provider.cancel({ orderId: doc.orderId, providerRef: doc.providerRef, method: doc.method });
         await this.core.transition(doc, status.status === 'pending' ? 'cancelled' : status.status, { source: 'api', providerStatus: status.providerStatus });
       } else {

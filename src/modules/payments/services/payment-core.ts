@@ -3,6 +3,7 @@
  * way a payment changes state (a guarded atomic transition, then its audit entry and the user's notice).
  */
 import type { Types } from 'mongoose';
+import type { Counter } from 'prom-client';
 import type { Models } from '../../../db/models/index.js';
 import type { PaymentDoc, RefundRecord, StoredPaymentStatus, TransitionSource } from '../models/payment.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
@@ -16,13 +17,14 @@ import type { NotificationService } from '../../../services/notifications.js';
 import { methodInfo, parseRouting } from './methods.js';
 import type { PaymentRequest } from './schemas.js';
 import { allowedFrom } from './state-machine.js';
+import type { LinkedAccountLookup } from './direct-debit-service.js';
 
 export type TransitionOutcome = 'applied' | 'duplicate' | 'stale';
 /**
  * `paid-after-final`: the provider says money moved (paid or refunded) on a payment we hold as failed, expired or
  * cancelled. It is not applied (a final state stays final) but kept for a person, since money may be owed.
  */
-export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch' | 'paid-after-final';
+export type EventOutcome = TransitionOutcome | 'unknown-order' | 'provider-mismatch' | 'amount-mismatch' | 'paid-after-final' | `unconfirmed: ${string}`;
 
 export interface PaymentServiceDeps {
   models: Pick<Models, 'Payment'>;
@@ -34,6 +36,12 @@ export interface PaymentServiceDeps {
   logger: Logger;
   /** PAYMENT_ROUTING from config. */
   routing?: string;
+  /** Direct debit: the payer's linked accounts (services/direct-debit-service.ts). */
+  linkedAccounts?: LinkedAccountLookup;
+  /** Counts confirmations of notifications with providers, by provider and result (confirmed, contradicted, unavailable). */
+  confirmations?: Counter<'provider' | 'result'>;
+  /** PAYMENT_CONFIRM_NOTIFICATIONS: false only in tests that feed hand-made bodies to the state machine. */
+  confirmNotifications?: boolean;
   now?: () => Date;
 }
 

@@ -80,6 +80,8 @@ export class PaymentCreation {
     }
     this.validate(request);
     const provider = this.core.providerFor(request.method, request.provider);
+    // Direct debit debits a linked account: none yet is a 409 that says how to link, before anything is recorded.
+    await this.core.deps.linkedAccounts?.requireLinked(actor.userId, request.method);
     const requestHash = hashRequest(request);
     const scheduled = request.runAt !== undefined && request.runAt.getTime() > this.now().getTime() + 1000;
     const status: StoredPaymentStatus = scheduled ? 'scheduled' : 'pending';

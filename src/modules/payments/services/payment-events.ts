@@ -6,10 +6,15 @@ import type { Types } from 'mongoose';
 import type { PaymentDoc, StoredPaymentStatus, TransitionSource } from '../models/payment.js';
 import type { NormalizedPaymentEvent } from '../providers/types.js';
 import type { EventOutcome, PaymentCore, TransitionOutcome } from './payment-core.js';
+import { needsConfirmation, type PaymentConfirmation } from './payment-confirmation.js';
 import type { PaymentRefunds } from './payment-refunds.js';
 
 export class PaymentEvents {
-  constructor(private readonly core: PaymentCore, private readonly refunds: PaymentRefunds) {}
+  constructor(
+    private readonly core: PaymentCore,
+    private readonly refunds: PaymentRefunds,
+    private readonly confirmation: PaymentConfirmation,
+  ) {}
 
   private get deps() {
     return this.core.deps;
@@ -24,27 +29,57 @@ export class PaymentEvents {
       this.deps.logger.warn({ paymentId: String(doc._id), expected: doc.amountMinor, got: event.amount.amountMinor }, 'settlement amount differs from the payment');
       return 'amount-mismatch';
     }
-    if (event.providerRef && !doc.providerRef) {
-      await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
-    }
     const heldUnpaid = doc.status === 'failed' || doc.status === 'expired' || doc.status === 'cancelled';
     const movesMoney = event.refund ? event.refund.outcome === 'succeeded' : event.status === 'success' || event.status === 'refunded' || event.status === 'partially_refunded';
     if (heldUnpaid && movesMoney) {
       this.deps.logger.error({ paymentId: String(doc._id), status: doc.status }, 'provider reports money moved on a payment the hub holds as unpaid; needs a person');
       return 'paid-after-final';
     }
-    if (event.refund) return this.refunds.applyRefundOutcome(doc, event.refund, { source: 'webhook', providerStatus: event.providerStatus, eventId });
-    if (event.status === 'pending') {
+    if (!needsConfirmation(event)) {
+      // `pending` moves nothing; it may bring the provider's id of a charge whose answer is still on its way.
+      if (event.providerRef && !doc.providerRef) {
+        await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef: event.providerRef, chargeState: 'accepted' } });
+      }
       const current = doc.status;
       return current === 'pending' || current === 'scheduled' ? 'duplicate' : 'stale';
     }
-    return this.applyProviderStatus(doc, event.status, {
+
+    const confirmation = await this.confirmation.confirm(doc, event);
+    if (confirmation.verdict === 'contradicted') return this.unconfirmed(doc, event, confirmation.reason, eventId);
+    if (confirmation.verdict === 'refund-confirmed') {
+      return this.refunds.applyRefundOutcome(doc, { ...event.refund!, amountMinor: confirmation.amountMinor, outcome: confirmation.outcome }, { source: 'webhook', providerStatus: event.providerStatus, eventId });
+    }
+    const status = confirmation.status;
+    const providerRef = status.providerRef ?? event.providerRef;
+    if (providerRef && !doc.providerRef) {
+      await this.deps.models.Payment.updateOne({ _id: doc._id, providerRef: { $exists: false } }, { $set: { providerRef, chargeState: 'accepted' } });
+    }
+    if (event.refund) {
+      // A provider with no refund lookup confirmed the payment as refunded: count this refund once, as reported.
+      return this.refunds.applyRefundOutcome(doc, event.refund, { source: 'webhook', providerStatus: status.providerStatus, eventId });
+    }
+    if (status.status === 'pending') return 'stale';
+    // What the provider says now, which may be later than the body (a settlement that arrives after its refund).
+    return this.applyProviderStatus(doc, status.status, {
       source: 'webhook',
-      providerStatus: event.providerStatus,
+      providerStatus: status.providerStatus,
       eventId,
-      refundedAmountMinor: event.refundedAmountMinor,
-      settledAt: event.status === 'success' ? event.occurredAt : undefined,
+      refundedAmountMinor: status.refundedAmountMinor ?? (status.status === event.status ? event.refundedAmountMinor : undefined),
+      settledAt: status.status === 'success' ? (status.paidAt ?? event.occurredAt) : undefined,
     });
+  }
+
+  /** The provider contradicts the notification: nothing is applied, a person is shown why. */
+  private async unconfirmed(doc: PaymentDoc, event: NormalizedPaymentEvent, reason: string, eventId?: Types.ObjectId): Promise<EventOutcome> {
+    this.deps.logger.warn({ paymentId: String(doc._id), provider: doc.provider, claimed: event.providerStatus, reason }, 'provider contradicts a signed notification; not applied');
+    await this.deps.audit.record({
+      actor: { channel: 'webhook' },
+      action: 'payment.event.unconfirmed',
+      target: { type: 'payment', id: String(doc._id) },
+      outcome: 'failure',
+      metadata: { provider: doc.provider, eventId: eventId ? String(eventId) : undefined, claimed: event.providerStatus, reason },
+    });
+    return `unconfirmed: ${reason}`;
   }
 
   /**

@@ -8,6 +8,7 @@ import { AppError, validationFailed } from '../../../lib/errors.js';
 import { formatMoney } from '../../../lib/money.js';
 import type { Actor } from '../../../services/actor.js';
 import { refundedIn, type PaymentCore, type TransitionOutcome } from './payment-core.js';
+import { assertRefundAllowed } from './refund-rules.js';
 import { toPaymentView, type PaymentView } from './views.js';
 
 export class PaymentRefunds {
@@ -42,6 +43,8 @@ export class PaymentRefunds {
       if (refundable <= 0) throw new AppError('CONFLICT', inFlight ? 'the rest of this payment is already being refunded' : 'nothing is left to refund');
       if (amountMinor > refundable) throw validationFailed([{ field: 'amountMinor', reason: `at most ${refundable} can still be refunded` }]);
       if (doc.currency === 'IDR' && amountMinor % 100 !== 0) throw validationFailed([{ field: 'amountMinor', reason: 'IDR refunds must be whole rupiah' }]);
+      // The provider's own rules (methods it refunds, partial or not): refused here, naming the rule, nothing sent.
+      assertRefundAllowed(doc, amountMinor);
       const provider = this.core.configuredProvider(doc.provider);
       // Numbered by the refunds this payment has had: a request retried before its refund was recorded is the same
       // refund at the provider, while a new refund after a refused one gets a new key (providers replay a known key).

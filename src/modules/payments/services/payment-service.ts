@@ -13,6 +13,7 @@ import type { NormalizedPaymentEvent, PaymentProvider, PaymentProviderName, Paym
 import type { Actor } from '../../../services/actor.js';
 import { findOwned } from '../../../services/ownership.js';
 import { PaymentCharging } from './payment-charging.js';
+import { PaymentConfirmation } from './payment-confirmation.js';
 import { PaymentCore, type EventOutcome, type PaymentServiceDeps, type TransitionContext, type TransitionOutcome, type TransitionTarget } from './payment-core.js';
 import { PaymentCreation, type CreateOptions } from './payment-creation.js';
 import { PaymentEvents } from './payment-events.js';
@@ -38,7 +39,7 @@ export class PaymentService {
     this.core = new PaymentCore(deps);
     const owned = (actor: Actor, paymentId: string) => this.ownedPayment(actor, paymentId);
     this.refunds = new PaymentRefunds(this.core, owned);
-    this.events = new PaymentEvents(this.core, this.refunds);
+    this.events = new PaymentEvents(this.core, this.refunds, new PaymentConfirmation(this.core, deps.confirmations));
     this.reconciliation = new PaymentReconciliation(this.core, this.events, this.refunds);
     this.charging = new PaymentCharging(this.core, this.reconciliation, owned);
     this.creation = new PaymentCreation(this.core, this.charging);

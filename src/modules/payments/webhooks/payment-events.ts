@@ -16,6 +16,8 @@ export function paymentEventHandler(payments: PaymentService): InboxHandler {
     );
     if (outcome === 'applied') return { status: 'applied', outcome };
     if (outcome === 'duplicate' || outcome === 'stale') return { status: 'ignored', outcome };
+    // Unknown order, wrong provider or amount, money on a closed payment, or the provider contradicting the body
+    // (`unconfirmed: <reason>`): kept for a person with the reason.
     return { status: 'unmatched', outcome };
   };
 }

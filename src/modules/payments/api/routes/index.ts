@@ -1,4 +1,8 @@
 /** The payment REST operations, in registration order (fixed paths before /api/payment/{id}). */
+import { registerUnlinkDirectDebitAccount } from './direct-debit-link-delete.js';
+import { registerConfirmDirectDebitOtp } from './direct-debit-link-otp.js';
+import { registerStartDirectDebitLink } from './direct-debit-link-start.js';
+import { registerListDirectDebitLinks } from './direct-debit-links-list.js';
 import { registerPaymentAnalytics } from './payment-analytics.js';
 import { registerGetPaymentBatch } from './payment-batch-get.js';
 import { registerSubmitPaymentBatch } from './payment-batch-submit.js';
@@ -22,6 +26,10 @@ export const paymentRoutes = [
   registerCreateRecurringPayment,
   registerListRecurringPayments,
   registerCancelRecurringPayment,
+  registerStartDirectDebitLink,
+  registerListDirectDebitLinks,
+  registerConfirmDirectDebitOtp,
+  registerUnlinkDirectDebitAccount,
   registerGetPayment,
   registerCancelPayment,
   registerRefundPayment,

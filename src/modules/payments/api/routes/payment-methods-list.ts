@@ -14,13 +14,22 @@ const MethodSchema = z.object({
   maxAmountMinor: z.number().int(),
   fee: z.record(z.string(), z.unknown()),
   requires: z.array(z.string()),
+  rules: z
+    .record(
+      z.string(),
+      z.object({
+        refund: z.object({ allowed: z.boolean(), partial: z.boolean(), rule: z.string() }),
+        cancelPending: z.object({ allowed: z.boolean(), rule: z.string(), instead: z.array(z.string()).optional() }),
+      }),
+    )
+    .openapi({ description: "Per provider: whether a payment by this method can be refunded (and in part), and whether a pending one can be cancelled, as that provider's rules say" }),
 });
 
 const route = createRoute({
   method: 'get',
   path: '/api/payment/methods',
   tags: ['payments'],
-  summary: 'Payment methods with their providers, amount limits and indicative fees',
+  summary: "Payment methods with their providers, amount limits, indicative fees and each provider's refund and cancel rules",
   security: bearerSecurity,
   responses: { 200: { description: 'Methods', content: { 'application/json': { schema: z.object({ methods: z.array(MethodSchema) }) } } }, ...commonErrorResponses },
 });

@@ -1,0 +1,80 @@
+/**
+ * Group commit: single-document inserts from 16 concurrent clients against the emulator with a data directory
+ * (every insert acknowledged only after an fsync covers it) and against the same emulator in memory. Five runs
+ * of each, alternated; the ratio (durable / in memory) is the median of the five. Target: ratio >= 0.7.
+ *
+ *   npx tsx bench/group-commit.bench.ts         (BENCH_GC_CLIENTS=16 BENCH_GC_INSERTS=300 per client, BENCH_GC_RUNS=5)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { startEmulator } from '../emulator/index.js';
+
+const CLIENTS = Number(process.env.BENCH_GC_CLIENTS ?? 16);
+const INSERTS = Number(process.env.BENCH_GC_INSERTS ?? 300);
+const RUNS = Number(process.env.BENCH_GC_RUNS ?? 5);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Inserts per second from CLIENTS concurrent clients, each on its own connection. */
+async function insertsPerSecond(dataDir: string | undefined): Promise<number> {
+  const emulator = await startEmulator({ dataDir, logger: () => {} });
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => new MongoClient(emulator.uri, { maxPoolSize: 1 }).connect()));
+  try {
+    const collections = clients.map((client) => client.db('bench_gc').collection('events'));
+    await collections[0].createIndex({ key: 1 }, { unique: true });
+    // Warm up each connection once.
+    await Promise.all(collections.map((c, worker) => c.insertOne({ key: `warm-${worker}` })));
+    const started = performance.now();
+    await Promise.all(
+      collections.map(async (c, worker) => {
+        for (let i = 0; i < INSERTS; i++) await c.insertOne({ key: `${worker}-${i}`, worker, i, at: new Date(), note: 'group commit bench' });
+      }),
+    );
+    return (CLIENTS * INSERTS) / ((performance.now() - started) / 1000);
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await emulator.stop();
+  }
+}
+
+export async function run() {
+  const durable: number[] = [];
+  const memory: number[] = [];
+  const ratios: number[] = [];
+  const dirs: string[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'swh-bench-gc-'));
+      dirs.push(dir);
+      const m = await insertsPerSecond(undefined);
+      const d = await insertsPerSecond(dir);
+      memory.push(m);
+      durable.push(d);
+      ratios.push(d / m);
+    }
+  } finally {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  }
+  const ratio = Math.round(median(ratios) * 100) / 100;
+  return {
+    bench: 'group-commit',
+    clients: CLIENTS,
+    insertsPerClient: INSERTS,
+    runs: RUNS,
+    durablePerSec: Math.round(median(durable)),
+    memoryPerSec: Math.round(median(memory)),
+    ratios: ratios.map((r) => Math.round(r * 100) / 100),
+    ratio,
+    ratioOk: ratio >= 0.7,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then((result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  });
+}

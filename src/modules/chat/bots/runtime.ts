@@ -1,0 +1,167 @@
+/**
+ * The chat runtime: one command engine over every module's commands, and the glue from each platform's inbound
+ * shape to the engine and from the engine's replies to the platform's API. Built once per services bag.
+ *
+ * Private replies asked in a group go by direct message on Telegram (with a note in the group, or a hint to start
+ * a private chat first when Telegram refuses the DM) and as ephemeral messages on Slack.
+ */
+import { TelegramError } from 'telegraf';
+import type { ChatCommand, ChatOrigin } from '../../../../bots/core/command.js';
+import { CommandEngine, type EngineResult, type Incoming } from '../../../../bots/core/engine.js';
+import { say, type Locale } from '../../../../bots/core/locale.js';
+import { MESSAGES } from '../../../../bots/core/messages.js';
+import { CommandRegistry } from '../../../../bots/core/registry.js';
+import { reply as replyOf, type Reply } from '../../../../bots/core/reply.js';
+import { renderSlack } from '../../../../bots/slack/blocks.js';
+import type { SlackInbound } from '../../../../bots/slack/requests.js';
+import { SlackRateLimited, SlackResponder } from '../../../../bots/slack/responder.js';
+import { renderTelegram } from '../../../../bots/telegram/render.js';
+import { TelegramRateLimited, TelegramSender } from '../../../../bots/telegram/sender.js';
+import { parseTelegramUpdate } from '../../../../bots/telegram/updates.js';
+import type { Logger } from '../../../lib/logger.js';
+import type { Services } from '../../../services/registry.js';
+
+const runtimes = new WeakMap<Services, ChatRuntime>();
+
+/** The runtime for this hub (adapters call this; the services bag is the hub's identity). */
+export function chatRuntime(services: Services, logger?: Logger): ChatRuntime {
+  let runtime = runtimes.get(services);
+  if (!runtime) {
+    runtime = new ChatRuntime(services, logger);
+    runtimes.set(services, runtime);
+  }
+  return runtime;
+}
+
+/** Longest wait for a platform's retry_after inside one webhook event; longer waits go back to the inbox retry. */
+const INLINE_RETRY_LIMIT_S = 5;
+
+export class ChatRuntime {
+  readonly engine: CommandEngine<Services>;
+  readonly registry: CommandRegistry<Services>;
+  private readonly telegramSender?: TelegramSender;
+  private readonly slackResponder?: SlackResponder;
+
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly services: Services,
+    logger?: Logger,
+  ) {
+    this.logger = logger ?? services.chatLogger;
+    this.registry = new CommandRegistry<Services>().add(...(services.chatCommands as ChatCommand<unknown, Services>[]));
+    this.engine = new CommandEngine<Services>({
+      registry: this.registry,
+      identities: {
+        resolve: async (origin) => {
+          const linked = await services.chatIdentities.resolve({ channel: origin.channel, externalUserId: origin.externalUserId });
+          return linked ? { userId: linked.userId, role: linked.role, locale: { language: linked.language, zone: linked.zone } } : null;
+        },
+      },
+      confirmations: services.chatConfirmations,
+      rateLimiter: services.rateLimiter,
+      services,
+      logger: { error: (obj, msg) => this.logger.error(obj, msg) },
+    });
+    const { telegram, slack } = services.chatPlatforms;
+    if (telegram) this.telegramSender = new TelegramSender(telegram.client);
+    if (slack) this.slackResponder = new SlackResponder(slack.client);
+  }
+
+  /** Applies one Telegram update: run the command or button, send the replies, acknowledge the button. */
+  async handleTelegram(update: unknown): Promise<string> {
+    const platform = this.services.chatPlatforms.telegram;
+    if (!platform || !this.telegramSender) return 'telegram is not configured';
+    const inbound = parseTelegramUpdate(update, await platform.botUsername());
+    if (inbound.kind === 'ignored') return `ignored: ${inbound.reason}`;
+    if (inbound.kind === 'document') {
+      const linked = await this.services.chatIdentities.resolve(inbound.origin);
+      const locale: Locale = linked ? { language: linked.language, zone: linked.zone } : { language: 'id', zone: 'WIB' };
+      await this.sendTelegram([replyOf.text(say(locale, MESSAGES.filesNotYet))], inbound.origin, locale);
+      return 'document: not supported yet';
+    }
+    const incoming: Incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token } : { kind: 'text', origin: inbound.origin, text: inbound.text };
+    const result = await this.engine.handle(incoming);
+    if (inbound.kind === 'button') await this.withRetry(() => this.telegramSender!.answerButton(inbound.callbackQueryId, result.toast)).catch((err) => this.logger.warn({ err }, 'answerCallbackQuery failed'));
+    await this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined);
+    return result.command ?? inbound.kind;
+  }
+
+  /** Applies one Slack command, button press or message event. */
+  async handleSlack(inbound: SlackInbound): Promise<string> {
+    if (!this.slackResponder) return 'slack is not configured';
+    if (inbound.kind === 'ignored' || inbound.kind === 'url_verification') return inbound.kind;
+    if (inbound.kind === 'file') {
+      await this.sendSlack([replyOf.text(say({ language: 'id' }, MESSAGES.filesNotYet))], inbound.origin);
+      return 'file: not supported yet';
+    }
+    const incoming: Incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token } : { kind: 'text', origin: inbound.origin, text: inbound.text };
+    const result = await this.engine.handle(incoming);
+    const responseUrl = inbound.kind === 'command' || inbound.kind === 'button' ? inbound.responseUrl : undefined;
+    // Slack has no button toast: a refused press ("not yours", "expired") comes back as an ephemeral reply, and a
+    // second press of a used button (no reply) shows nothing, as the first press already replaced the message.
+    await this.sendSlack(result.replies, inbound.origin, responseUrl);
+    return result.command ?? inbound.kind;
+  }
+
+  /** The terminal client: the same engine, answered as the reply model itself. */
+  async handleTerminal(origin: ChatOrigin, input: { text?: string; button?: string }): Promise<EngineResult> {
+    return this.engine.handle(input.button ? { kind: 'button', origin, token: input.button } : { kind: 'text', origin, text: input.text ?? '' });
+  }
+
+  /** Sends one notification to one linked chat (the notification job calls this). Throws on a rate limit. */
+  async deliver(target: { channel: 'telegram' | 'slack'; externalUserId: string; directChatId?: string; identityId: string }, reply: Reply): Promise<void> {
+    if (target.channel === 'telegram') {
+      if (!this.telegramSender) throw new Error('telegram is not configured');
+      const chatId = target.directChatId ?? target.externalUserId;
+      await this.telegramSender.send(renderTelegram(reply, { chatId, userId: target.externalUserId, isGroup: false }));
+      return;
+    }
+    if (!this.slackResponder || !this.services.chatPlatforms.slack) throw new Error('slack is not configured');
+    const userId = target.externalUserId.split(':')[1] ?? target.externalUserId;
+    let channel = target.directChatId;
+    if (!channel) {
+      const opened = await this.services.chatPlatforms.slack.client.conversations.open({ users: userId });
+      channel = opened.channel!.id!;
+      await this.services.chatIdentities.rememberDirectChat(target.identityId, channel);
+    }
+    const { message, uploads } = renderSlack({ ...reply, visibility: 'public' });
+    await this.slackResponder.send(message, uploads, { channelId: channel, userId });
+  }
+
+  private async sendTelegram(replies: Reply[], origin: ChatOrigin, locale: Locale, originalMessageId?: number): Promise<void> {
+    const bot = await this.services.chatPlatforms.telegram!.botUsername();
+    for (const r of replies) {
+      const calls = renderTelegram(r, { chatId: origin.chatId, userId: origin.externalUserId, isGroup: origin.isGroup, originalMessageId, movedNotice: say(locale, MESSAGES.sentPrivately) });
+      try {
+        await this.withRetry(() => this.telegramSender!.send(calls));
+      } catch (err) {
+        // Telegram refuses a DM to someone who never opened a private chat with the bot: tell them in the group.
+        if (err instanceof TelegramError && err.code === 403 && origin.isGroup) {
+          await this.withRetry(() => this.telegramSender!.send(renderTelegram(replyOf.text(say(locale, MESSAGES.startPrivateChat, { bot })), { chatId: origin.chatId, userId: origin.externalUserId, isGroup: true })));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async sendSlack(replies: Reply[], origin: ChatOrigin, responseUrl?: string): Promise<void> {
+    const userId = origin.externalUserId.split(':')[1] ?? origin.externalUserId;
+    for (const r of replies) {
+      const { message, uploads } = renderSlack(r);
+      await this.withRetry(() => this.slackResponder!.send(message, uploads, { channelId: origin.chatId, userId, responseUrl }));
+    }
+  }
+
+  /** One inline retry after a short platform rate limit; longer ones are the inbox's to retry later. */
+  private async withRetry<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof TelegramRateLimited || err instanceof SlackRateLimited) || err.retryAfterSeconds > INLINE_RETRY_LIMIT_S) throw err;
+      await new Promise((resolve) => setTimeout(resolve, err.retryAfterSeconds * 1000));
+      return send();
+    }
+  }
+}
