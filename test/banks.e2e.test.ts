@@ -216,6 +216,24 @@ describe('banks over HTTP', () => {
     expect(await txCount(user.client, id)).toBe(0);
   });
 
+  it('answers the bank chat commands with the same services (terminal client endpoint)', async () => {
+    const user = await t.createUser();
+    const sim = bri.createAccount('BRI', { days: 2 });
+    const say = async (text: string) => {
+      const res = await user.client.post<{ replies: { blocks: { type: string; text?: string; rows?: string[][]; fields?: { value: string }[] }[] }[] }>('/api/chat/message', { text });
+      expect(res.status).toBe(200);
+      return JSON.stringify(res.body.replies);
+    };
+    expect(await say(`/connect BRI ${sim.accountNo}`)).toContain(`*${sim.accountNo.slice(-4)}`);
+    expect(await say('/sync')).toMatch(new RegExp(`${sim.transactions.length} (transaksi dibaca|read)`));
+    const accounts = await say('/accounts');
+    expect(accounts).toContain('BRI');
+    expect(accounts).not.toContain(sim.accountNo);
+    expect(await say(`/balance ${sim.accountNo.slice(-4)}`)).toContain('Rp');
+    const latest = sim.transactions[sim.transactions.length - 1];
+    expect(await say('/transactions 1')).toContain(latest.parts[0].slice(0, 8));
+  });
+
   it('documents its routes and reports sync outcomes in /metrics', async () => {
     const doc = await t.anonymous.get('/openapi.json');
     expect(Object.keys(doc.body.paths)).toEqual(

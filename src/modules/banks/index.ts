@@ -5,6 +5,7 @@
  */
 import { defineModule } from '../contract.js';
 import { bankRoutes } from './api/routes/index.js';
+import { bankChatCommands } from './bots/commands/index.js';
 import { banksConfig } from './config.js';
 import { banksSyncAccountJob } from './jobs/banks-sync-account.js';
 import { bankModels } from './models/index.js';
@@ -28,4 +29,5 @@ export const banksModule = defineModule({
   webhooks: (secrets) => [bankNotificationWebhook(secrets)],
   inboxHandlers: (services) => ({ 'bank-mutation': bankMutationHandler(services.bankSync) }),
   jobs: [banksSyncAccountJob],
+  commands: bankChatCommands,
 });

@@ -17,6 +17,7 @@ import type { Account, AccountModel, SyncFrequency } from '../../ledger/models/a
 import type { LedgerTransaction, LedgerTransactionModel } from '../../ledger/models/transaction.js';
 import { categorize, type Category } from '../../ledger/services/categorize.js';
 import { normalizeDescription } from '../../ledger/services/fingerprint.js';
+import type { BankConnectionModel } from '../models/bank-connection.js';
 import type { CategoryOverrideModel } from '../models/category-override.js';
 import { BANK_PROFILES } from '../providers/profiles.js';
 import { BANK_CODES } from '../providers/snap/types.js';
@@ -92,6 +93,7 @@ export interface BankServiceDeps {
   accounts: AccountModel;
   transactions: LedgerTransactionModel;
   overrides: CategoryOverrideModel;
+  connections: BankConnectionModel;
   clients: Map<string, SnapClient>;
   connect: BankConnectService;
   sync: BankSyncService;
@@ -132,6 +134,12 @@ export class BankService {
     await this.deps.audit.record({ actor, action: 'bank.connect', target: { type: 'bankAccount', id: String(result.account._id) }, metadata: { bank: result.account.bank } });
     await this.deps.schedule.schedule(result.account._id, result.account.syncFrequency);
     return { status: 'connected' as const, account: accountView(result.account) };
+  }
+
+  /** The user's newest connection still waiting for its OTP (chat confirms without typing an id). */
+  async pendingConsent(actor: Actor): Promise<string | undefined> {
+    const pending = await this.deps.connections.findOne({ userId: new Types.ObjectId(actor.userId), status: 'pending_consent' }).sort({ createdAt: -1 }).lean();
+    return pending ? String(pending._id) : undefined;
   }
 
   async accounts(actor: Actor): Promise<AccountView[]> {

@@ -80,6 +80,7 @@ export function createBankServices(deps: ModuleDeps): BankServices {
     accounts: models.BankAccount,
     transactions: models.BankTransaction,
     overrides: models.BankCategoryOverride,
+    connections: models.BankConnection,
     clients,
     connect,
     sync,
