@@ -132,7 +132,7 @@ describe('failures injected at the bank', () => {
 
     bri.setDeliveryMode({ duplicate: true });
     await bri.addTransaction('BRI', account.accountNo, { amountMinor: -50_000_00, parts: ['QRIS', 'KOPI KENANGAN'] });
-    await eventually(count, (n) => n === 1, 5000);
+    await eventually(count, (n) => n === 1, 10_000);
     const inbox = await t.admin.get('/api/admin/webhooks?provider=bank&limit=100');
     const event = inbox.body.events.find((e: { deliveries: number }) => e.deliveries === 2);
     expect(event).toBeDefined();
@@ -143,7 +143,7 @@ describe('failures injected at the bank', () => {
     const newer = await bri.addTransaction('BRI', account.accountNo, { amountMinor: -10_000_00, parts: ['QRIS', 'ALFAMART'] });
     await older;
     bri.setDeliveryMode({});
-    await eventually(count, (n) => n === 3, 5000);
+    await eventually(count, (n) => n === 3, 10_000);
     await t.hub.inboxProcessor.drain();
     expect(await count()).toBe(3);
     expect((await user.client.get(`/api/bank/balance/${id}`)).body.balanceMinor).toBe(newer.balanceAfterMinor);
