@@ -346,29 +346,67 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     let offset = 0;
     if (paging.kind === 'page') offset = (Math.max(Number(info[paging.page]) || 1, 1) - 1) * size;
     else if (info[paging.requestKey]) offset = Number(Buffer.from(info[paging.requestKey], 'base64url').toString()) || 0;
-    const inWindow = account.transactions.filter((t) => t.at.getTime() >= from && t.at.getTime() <= to);
+    // The journal is in time order: the window is found by binary search, and its totals are computed once per
+    // window and journal length rather than on every page (a 10,000-entry statement is 100 pages).
+    const summary = windowSummary(account, from, to);
+    const inWindow = account.transactions.slice(summary.first, summary.end);
     const page = inWindow.slice(offset, offset + size);
     const hasMore = offset + size < inWindow.length;
-    const before = account.transactions.filter((t) => t.at.getTime() < from);
-    const starting = before.length ? before[before.length - 1].balanceAfterMinor : inWindow.length ? inWindow[0].balanceAfterMinor - inWindow[0].amountMinor : account.balanceMinor;
-    const ending = inWindow.length ? inWindow[inWindow.length - 1].balanceAfterMinor : starting;
-    const credits = inWindow.filter((t) => t.amountMinor > 0);
-    const debits = inWindow.filter((t) => t.amountMinor < 0);
-    const sum = (list: SimTransaction[]) => list.reduce((s, t) => s + Math.abs(t.amountMinor), 0);
+    const { starting, ending } = summary;
     return c.json({
       responseCode: '2001400',
       responseMessage: 'Successful',
       referenceNo: digits(12),
       partnerReferenceNo: body.partnerReferenceNo,
       balance: [{ amount: { ...money(account.balanceMinor), dateTime: jakarta(new Date()) }, startingBalance: money(starting), endingBalance: money(ending) }],
-      totalCreditEntries: { numberOfEntries: String(credits.length), amount: money(sum(credits)) },
-      totalDebitEntries: { numberOfEntries: String(debits.length), amount: money(sum(debits)) },
+      totalCreditEntries: { numberOfEntries: String(summary.credits), amount: money(summary.creditSum) },
+      totalDebitEntries: { numberOfEntries: String(summary.debits), amount: money(summary.debitSum) },
       hasMore: hasMore ? 'Y' : 'N',
       lastRecordDateTime: page.length ? jakarta(page[page.length - 1].at) : undefined,
       detailData: page.map((t) => entryJson(bank, t)),
       additionalInfo: paging.kind === 'key' && hasMore ? { [paging.answerKey]: Buffer.from(String(offset + size)).toString('base64url') } : {},
     });
   });
+
+  const summaries = new WeakMap<SimAccount, Map<string, ReturnType<typeof summarise>>>();
+  /** First index whose time is at or after `t` (the journal is strictly increasing in time). */
+  const lowerBound = (list: SimTransaction[], t: number) => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].at.getTime() < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  function summarise(account: SimAccount, from: number, to: number) {
+    const list = account.transactions;
+    const first = lowerBound(list, from);
+    const end = lowerBound(list, to + 1);
+    const starting = first > 0 ? list[first - 1].balanceAfterMinor : end > first ? list[first].balanceAfterMinor - list[first].amountMinor : account.balanceMinor;
+    const ending = end > first ? list[end - 1].balanceAfterMinor : starting;
+    let credits = 0;
+    let debits = 0;
+    let creditSum = 0;
+    let debitSum = 0;
+    for (let i = first; i < end; i++) {
+      const amount = list[i].amountMinor;
+      if (amount > 0) (credits++, (creditSum += amount));
+      else if (amount < 0) (debits++, (debitSum -= amount));
+    }
+    return { first, end, starting, ending, credits, debits, creditSum, debitSum };
+  }
+  function windowSummary(account: SimAccount, from: number, to: number) {
+    if (!summaries.has(account)) summaries.set(account, new Map());
+    const cache = summaries.get(account)!;
+    const key = `${from}:${to}:${account.transactions.length}`;
+    if (!cache.has(key)) {
+      if (cache.size > 50) cache.clear();
+      cache.set(key, summarise(account, from, to));
+    }
+    return cache.get(key)!;
+  }
 
   function serviceFor(b: (typeof SIM_BANK_BEHAVIOUR)[SimBankCode], path: string): ServiceName | undefined {
     const table: Record<string, ServiceName> = {
