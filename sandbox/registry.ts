@@ -3,7 +3,7 @@
  * configured. Only the composition root imports this file, so the rest of the hub never depends on sandbox/.
  * A simulator hands back the settings its provider's adapter is built from, exactly as real credentials would be.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { startFrankfurterSimulator } from './market/frankfurter.js';
 import { startOpenErApiSimulator } from './market/open-er-api.js';
 import { startOpenMeteoSimulator } from './market/open-meteo.js';
@@ -11,6 +11,7 @@ import { startRssSimulator } from './market/rss.js';
 import type { RunningSimulator as MarketSimulator } from './market/simulator.js';
 import { startYahooChartSimulator } from './market/yahoo-chart.js';
 import { startMidtransSandbox } from './midtrans/index.js';
+import { startSnapBankSandbox, type SimBankCode } from './snap-bank/index.js';
 import { startFakeSlack } from './slack/index.js';
 import { startFakeTelegram } from './telegram/index.js';
 import { startXenditSandbox } from './xendit/index.js';
@@ -45,6 +46,47 @@ export interface RunningSimulator<Settings, Handle> {
   stop(): Promise<void>;
   /** One line for the start banner. */
   banner: string;
+}
+
+/**
+ * RSA key pairs for the SNAP simulators, made once per process (2048-bit generation is slow, and every hub a test
+ * boots starts six bank simulators): the hub's partner key, whose public half each simulated bank verifies token
+ * requests with, and the simulated banks' notification key, whose public half the hub verifies notifications with.
+ */
+let snapKeys: { hub: { privateKey: KeyObject; publicKey: KeyObject }; bank: { privateKey: KeyObject; publicKey: KeyObject } } | undefined;
+const pemOf = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
+
+/** One SNAP BI bank on its own loopback simulator, with partner credentials made up for this run. */
+function snapBank(code: SimBankCode) {
+  return async (ctx: SimulatorContext) => {
+    snapKeys ??= { hub: generateKeyPairSync('rsa', { modulusLength: 2048 }), bank: generateKeyPairSync('rsa', { modulusLength: 2048 }) };
+    const clientKey = `sandbox-${code.toLowerCase()}-${randomBytes(6).toString('hex')}`;
+    const clientSecret = randomBytes(24).toString('hex');
+    const sim = await startSnapBankSandbox({
+      partner: { clientKey, clientSecret, publicKey: pemOf(snapKeys.hub.publicKey, 'spki') },
+      signingKeys: snapKeys.bank,
+      // A demo is one step: the simulated holder consents at once (a request may still ask for the OTP step).
+      bindingMode: 'auto',
+      demoAccounts: [code],
+      retryDelaysMs: [200, 500, 1000, 2000],
+      log: ctx.log,
+    });
+    return {
+      settings: {
+        baseUrl: sim.baseUrlFor(code),
+        credentials: { clientKey, clientSecret, privateKey: pemOf(snapKeys.hub.privateKey, 'pkcs8') },
+        bankPublicKey: sim.publicKey,
+        // Loopback answers in milliseconds; a hang (injected timeout) should not hold a sync for long.
+        timeoutMs: 2000,
+        retryDelayMs: 100,
+      },
+      url: sim.url,
+      handle: sim,
+      setHubUrl: (base: string) => sim.setHubUrl(base),
+      stop: () => sim.stop(),
+      banner: `${code} (SNAP) sandbox:`.padEnd(18) + `${sim.url}/_sandbox`,
+    };
+  };
 }
 
 export const simulators = {
@@ -108,6 +150,12 @@ export const simulators = {
       banner: `Slack sandbox:    ${sim.url}/_sandbox   (type /sw commands in the browser)`,
     };
   },
+  bca: snapBank('BCA'),
+  mandiri: snapBank('MANDIRI'),
+  bni: snapBank('BNI'),
+  bri: snapBank('BRI'),
+  cimb: snapBank('CIMB'),
+  danamon: snapBank('DANAMON'),
 } satisfies Record<string, (ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>>;
 
 /** The running simulators by provider name, typed, for tests and the banner. */

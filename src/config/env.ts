@@ -21,19 +21,6 @@ import {
 
 export { ADMIN_API_KEY_MIN_LENGTH, ConfigError, isBase64Key32 } from './schema-parts.js';
 
-const BANK_CODES = ['BCA', 'MANDIRI', 'BNI', 'BRI', 'CIMB', 'DANAMON'] as const;
-export type BankCode = (typeof BANK_CODES)[number];
-
-const bankFields = Object.fromEntries(
-  BANK_CODES.flatMap((code) => [
-    [`BANK_${code}_BASE_URL`, optionalUrl],
-    [`BANK_${code}_CLIENT_ID`, optionalString],
-    [`BANK_${code}_CLIENT_SECRET`, optionalString],
-    [`BANK_${code}_PRIVATE_KEY`, optionalString],
-    [`BANK_${code}_PUBLIC_KEY`, optionalString],
-  ]),
-) as Record<`BANK_${BankCode}_${'BASE_URL' | 'CLIENT_ID' | 'CLIENT_SECRET' | 'PRIVATE_KEY' | 'PUBLIC_KEY'}`, typeof optionalString>;
-
 const base64Key = optionalString.refine((v) => v === undefined || isBase64Key32(v), { message: KEY_FORMAT });
 
 const coreShape = {
@@ -58,7 +45,6 @@ const coreShape = {
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_API_URL: optionalUrl,
-  ...bankFields,
   /** Simulators complete a payment (or any outside action a person would take) this long after it starts; 0 = only by hand. */
   SANDBOX_SETTLE_MS: wholeNumber({ min: 0, fallback: 3000 }),
   /** How long provider adapters wait for a local simulator before calling it unanswered (tests of lost answers shorten it). */
@@ -117,4 +103,3 @@ export function publicBaseUrl(config: Config, boundPort: number): string {
   return config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${boundPort}`;
 }
 
-export { BANK_CODES };

@@ -3,10 +3,11 @@
  * Adding a capability is a folder under src/modules/ and one line here.
  */
 import type { HubModule } from './contract.js';
+import { banksModule } from './banks/index.js';
 import { chatModule } from './chat/index.js';
 import { dataModule } from './data/index.js';
 import { ledgerModule } from './ledger/index.js';
 import { marketModule } from './market/index.js';
 import { paymentsModule } from './payments/index.js';
 
-export const hubModules: readonly HubModule[] = [ledgerModule, marketModule, paymentsModule, dataModule, chatModule];
+export const hubModules: readonly HubModule[] = [ledgerModule, banksModule, marketModule, paymentsModule, dataModule, chatModule];

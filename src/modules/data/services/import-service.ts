@@ -15,7 +15,9 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { ModuleDeps } from '../../contract.js';
 import type { Actor } from '../../../services/actor.js';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { maskAccountNumber } from '../../../lib/crypto.js';
+import { AppError, isDuplicateKeyError, notFound } from '../../../lib/errors.js';
+import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { LedgerBatchWriter } from './ledger-writer.js';
 import type { MappingService } from './mapping-service.js';
 import type { RowError, StatementInfo } from './model.js';
@@ -47,7 +49,7 @@ export interface ImportProgress {
   rejected: number;
 }
 
-type Deps = Pick<ModuleDeps, 'models' | 'audit' | 'logger' | 'jobs' | 'config'>;
+type Deps = Pick<ModuleDeps, 'models' | 'audit' | 'logger' | 'jobs' | 'config' | 'cipher'>;
 
 export class ImportService {
   constructor(private readonly deps: Deps, private readonly mappings: MappingService) {}
@@ -147,6 +149,27 @@ export class ImportService {
    * Runs (or resumes) one import. Idempotent: a finished job is left alone. A file that turns out unreadable marks
    * the job failed; an infrastructure error (database gone) is thrown, so Agenda retries and the retry resumes.
    */
+  /**
+   * An import account learns its number from the statement header, hashed by the ledger's one rule, so connecting
+   * the same account over SNAP later (or importing its next statement) lands on this account. When the user already
+   * has an account with that number the unique index refuses, and this one stays as it is.
+   */
+  private async recordAccountNumber(accountId: Types.ObjectId, accountNumber: string | undefined) {
+    if (!accountNumber || !/\d{6,}/.test(accountNumber)) return;
+    const { models, cipher } = this.deps;
+    const account = await models.BankAccount.findOne({ _id: accountId, kind: 'import', accountNumberHash: { $exists: false } }).lean();
+    if (!account?.bank) return;
+    const digits = accountNumber.replace(/\D/g, '');
+    try {
+      await models.BankAccount.updateOne(
+        { _id: accountId, accountNumberHash: { $exists: false } },
+        { $set: { accountNumberHash: accountNumberHash(account.bank, digits), accountNumberMasked: maskAccountNumber(digits), accountNumberSealed: cipher.encrypt(digits) } },
+      );
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+
   async run(importJobId: string, onProgress?: (progress: ImportProgress) => void): Promise<void> {
     const { models, logger } = this.deps;
     const job = await models.ImportJob.findOneAndUpdate(
@@ -226,6 +249,7 @@ export class ImportService {
       { _id: job._id },
       { status: 'done', processed, imported, duplicates, rejected, pending, errors, checks, checkpoint: { validRows: valid, imported, duplicates }, finishedAt: new Date() },
     );
+    await this.recordAccountNumber(job.accountId, info.accountNumber);
     await rm(file, { force: true });
     logger.info({ importJobId, processed, imported, duplicates, rejected, attempt: job.attempts }, 'import finished');
     onProgress?.({ id: importJobId, status: 'done', processed, imported, duplicates, rejected });

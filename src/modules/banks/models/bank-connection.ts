@@ -1,0 +1,63 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/**
+ * A user's consent for the hub to read one bank account: the binding the bank confirmed (after its OTP) and the
+ * per-account token it issued, sealed with FieldCipher. The hub's own partner credentials (BANK_<CODE>_*) are config,
+ * not stored here. One sync at a time per account is enforced by the `syncLock` guard on this document.
+ */
+export const CONNECTION_STATUSES = ['pending_consent', 'active', 'revoked'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export interface BankConnection {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  bank: string;
+  /** Set once the bank confirmed consent and the ledger account exists. */
+  accountId?: Types.ObjectId;
+  accountNumberHash: string;
+  /** The account number sealed, kept while consent is pending (the account row does not exist yet). */
+  accountNumberSealed: string;
+  status: ConnectionStatus;
+  /** The bank's binding reference while waiting for the OTP. */
+  bindingReference?: string;
+  bindingExpiresAt?: Date;
+  /** Per-account token from the bank, sealed; removed on disconnect. */
+  accountTokenSealed?: string;
+  accountName?: string;
+  consentedAt?: Date;
+  revokedAt?: Date;
+  syncLock?: { runId: Types.ObjectId; until: Date };
+  consecutiveFailures: number;
+  lastError?: string;
+  /** The unique key of the scheduled sync job that is current; an older job finding another key here stands down. */
+  scheduleKey?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const schema = new Schema<BankConnection>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    bank: { type: String, required: true },
+    accountId: { type: Schema.Types.ObjectId },
+    accountNumberHash: { type: String, required: true },
+    accountNumberSealed: { type: String, required: true },
+    status: { type: String, enum: CONNECTION_STATUSES, required: true },
+    bindingReference: { type: String },
+    bindingExpiresAt: { type: Date },
+    accountTokenSealed: { type: String },
+    accountName: { type: String },
+    consentedAt: { type: Date },
+    revokedAt: { type: Date },
+    syncLock: { type: new Schema({ runId: Schema.Types.ObjectId, until: Date }, { _id: false }) },
+    consecutiveFailures: { type: Number, required: true, default: 0 },
+    lastError: { type: String },
+    scheduleKey: { type: String },
+  },
+  { timestamps: true, collection: 'bankConnections' },
+);
+schema.index({ userId: 1, accountNumberHash: 1, status: 1 });
+schema.index({ accountId: 1 });
+
+export type BankConnectionModel = Model<BankConnection>;
+export const bankConnectionModel = (conn: Connection): BankConnectionModel => conn.model<BankConnection>('BankConnection', schema);

@@ -1,0 +1,236 @@
+/**
+ * The SNAP client's resilience against injected failures in the bank simulator: timeouts, 5xx and 429 retried for
+ * reads only, an expired token refreshed exactly once, refused credentials never retried, typed errors for unknown
+ * and inactive accounts, the breaker opening for one bank without touching another, token caching, OTP binding.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSnapBankSandbox, type SimAccount, type SnapBankSandbox } from '../../../../../sandbox/snap-bank/index.js';
+import { BANK_PROFILES } from '../profiles.js';
+import { SnapClient, type SnapClientOptions } from './client.js';
+import { SnapError, parseResponseCode } from './errors.js';
+import type { BankCode } from './types.js';
+
+const hubKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const privateKey = hubKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const credentials = { clientKey: 'hub-client', clientSecret: 'hub-secret-value', privateKey, partnerId: 'HUBCORP01' };
+let sandbox: SnapBankSandbox;
+const clients: SnapClient[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSnapBankSandbox({ partner: { clientKey: credentials.clientKey, clientSecret: credentials.clientSecret, publicKey: hubKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(), partnerId: credentials.partnerId }, seed: 'client' });
+});
+afterEach(() => {
+  sandbox.clearFaults();
+  sandbox.setBindingMode('auto');
+});
+afterAll(async () => {
+  for (const c of clients) c.shutdown();
+  await sandbox?.stop();
+});
+
+function clientFor(bank: BankCode, over: Partial<SnapClientOptions> = {}) {
+  const client = new SnapClient({ profile: BANK_PROFILES[bank], baseUrl: sandbox.baseUrlFor(bank), credentials, timeoutMs: 400, retries: 2, retryDelayMs: 5, ...over });
+  clients.push(client);
+  return client;
+}
+
+async function boundAccount(bank: BankCode, client: SnapClient, status: 'active' | 'inactive' = 'active'): Promise<{ account: SimAccount; accountToken: string }> {
+  const account = sandbox.createAccount(bank, { days: 3, status: 'active' });
+  const bound = await client.bindAccount({ accountNo: account.accountNo });
+  if (bound.status !== 'bound') throw new Error('expected an immediate binding');
+  account.status = status;
+  return { account, accountToken: bound.accountToken };
+}
+
+const requestsDuring = async (fn: () => Promise<unknown>) => {
+  const before = sandbox.stats.serviceRequests;
+  const attemptsBefore = sandbox.stats.attempts;
+  const outcome = await fn().then(
+    (value) => ({ value, error: undefined as unknown }),
+    (error: unknown) => ({ value: undefined, error }),
+  );
+  return { ...outcome, requests: sandbox.stats.serviceRequests - before, attempts: sandbox.stats.attempts - attemptsBefore };
+};
+
+describe('responseCode', () => {
+  it('splits into HTTP status, service code and case code', () => {
+    expect(parseResponseCode('4041411')).toEqual({ httpStatus: 404, serviceCode: '14', caseCode: '11' });
+    expect(parseResponseCode('200')).toBeUndefined();
+  });
+});
+
+describe('retries and timeouts', () => {
+  it('a hung bank times out as a typed, retryable timeout', async () => {
+    const client = clientFor('BCA', { retries: 0 });
+    const { account, accountToken } = await boundAccount('BCA', client);
+    sandbox.injectFaults({ mode: 'hang', count: 1, bank: 'BCA', delayMs: 5000 });
+    const started = Date.now();
+    const { error } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(error).toBeInstanceOf(SnapError);
+    expect(error).toMatchObject({ kind: 'timeout', code: 'PROVIDER_UNAVAILABLE', retryable: true });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a read that hits a slow answer and then 5xx is retried until it succeeds', async () => {
+    const client = clientFor('BRI');
+    const { account, accountToken } = await boundAccount('BRI', client);
+    sandbox.injectFaults({ mode: 'hang', count: 1, bank: 'BRI', delayMs: 2000 });
+    sandbox.injectFaults({ mode: 'http500', count: 1, bank: 'BRI' });
+    const { value, requests, attempts } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(value).toMatchObject({ balanceMinor: account.balanceMinor });
+    // Hung, 500, then the success: three attempts, and only the last reached the service.
+    expect(attempts).toBe(3);
+    expect(requests).toBe(1);
+  });
+
+  it('5xx that outlasts the retries ends as a general error with the bank code', async () => {
+    const client = clientFor('MANDIRI');
+    const { account, accountToken } = await boundAccount('MANDIRI', client);
+    sandbox.injectFaults({ mode: 'http503', count: 10, bank: 'MANDIRI' });
+    const { error, attempts } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(error).toMatchObject({ kind: 'general_error', retryable: true, responseCode: { raw: '5001101' } });
+    expect(attempts).toBe(3);
+  });
+
+  it('429 is retried and honoured', async () => {
+    const client = clientFor('BNI');
+    const { account, accountToken } = await boundAccount('BNI', client);
+    sandbox.injectFaults({ mode: 'http429', count: 1, bank: 'BNI' });
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).resolves.toMatchObject({ accountNo: account.accountNo });
+    sandbox.injectFaults({ mode: 'http429', count: 5, bank: 'BNI' });
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).rejects.toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 1 });
+  });
+
+  it('a garbled success body is a general error, never an empty success', async () => {
+    const client = clientFor('CIMB', { retries: 0 });
+    const { account, accountToken } = await boundAccount('CIMB', client);
+    sandbox.injectFaults({ mode: 'bad_json', count: 1, bank: 'CIMB' });
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).rejects.toMatchObject({ kind: 'general_error' });
+  });
+
+  it('binding is one-shot: a 500 on it is not repeated', async () => {
+    const client = clientFor('DANAMON');
+    const account = sandbox.createAccount('DANAMON', { days: 1 });
+    sandbox.injectFaults({ mode: 'http500', count: 1, bank: 'DANAMON' });
+    const { error, attempts } = await requestsDuring(() => client.bindAccount({ accountNo: account.accountNo }));
+    expect(error).toMatchObject({ kind: 'general_error' });
+    expect(attempts).toBe(1);
+    await expect(client.bindAccount({ accountNo: account.accountNo })).resolves.toMatchObject({ status: 'bound' });
+  });
+});
+
+describe('access token', () => {
+  it('is reused across calls and shared by concurrent calls', async () => {
+    const client = clientFor('BCA');
+    const { account, accountToken } = await boundAccount('BCA', client);
+    await Promise.all([1, 2, 3].map(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken })));
+    expect(client.tokensIssued).toBe(1);
+  });
+
+  it('is renewed shortly before the bank says it expires', async () => {
+    let now = Date.now();
+    const client = clientFor('BRI', { now: () => new Date(now), tokenRefreshMarginMs: 60_000 });
+    const { account, accountToken } = await boundAccount('BRI', client);
+    now += 800_000; // 900 s token, 60 s margin: still fine
+    await client.balanceInquiry({ accountNo: account.accountNo, accountToken });
+    expect(client.tokensIssued).toBe(1);
+    now += 50_000; // inside the margin
+    await client.balanceInquiry({ accountNo: account.accountNo, accountToken });
+    expect(client.tokensIssued).toBe(2);
+  });
+
+  it('an expired token is refreshed once and the call retried', async () => {
+    const client = clientFor('MANDIRI');
+    const { account, accountToken } = await boundAccount('MANDIRI', client);
+    sandbox.injectFaults({ mode: 'expire_token', count: 1, bank: 'MANDIRI' });
+    const { value, requests } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(value).toMatchObject({ balanceMinor: account.balanceMinor });
+    expect(requests).toBe(2);
+    expect(client.tokensIssued).toBe(2);
+  });
+
+  it('a token refused again right after refreshing is unauthorized, and not retried further', async () => {
+    const client = clientFor('BNI');
+    const { account, accountToken } = await boundAccount('BNI', client);
+    sandbox.injectFaults({ mode: 'expire_token', count: 10, bank: 'BNI' });
+    const { error, requests } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(error).toMatchObject({ kind: 'unauthorized', code: 'PROVIDER_REJECTED', retryable: false });
+    expect(requests).toBe(2);
+    expect(client.tokensIssued).toBe(2);
+  });
+
+  it('a wrong private key is refused at the token step; a wrong client secret at the service step; neither retried', async () => {
+    const wrongKey = clientFor('BCA', { credentials: { ...credentials, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });
+    const account = sandbox.createAccount('BCA', { days: 1 });
+    const tokensBefore = sandbox.stats.tokenRequests;
+    await expect(wrongKey.bindAccount({ accountNo: account.accountNo })).rejects.toMatchObject({ kind: 'unauthorized', responseCode: { raw: '4017300' } });
+    expect(sandbox.stats.tokenRequests - tokensBefore).toBe(1);
+
+    const wrongSecret = clientFor('BCA', { credentials: { ...credentials, clientSecret: 'not-the-secret' } });
+    const { error, requests } = await requestsDuring(() => wrongSecret.balanceInquiry({ accountNo: account.accountNo }));
+    expect(error).toMatchObject({ kind: 'unauthorized', responseCode: { raw: '4011100' } });
+    expect(requests).toBe(1);
+  });
+});
+
+describe('account errors', () => {
+  it('an unknown account is invalid_account (422 for the user), not retried', async () => {
+    const client = clientFor('BRI');
+    const { error, requests } = await requestsDuring(() => client.bindAccount({ accountNo: '999999999999999' }));
+    expect(error).toMatchObject({ kind: 'invalid_account', code: 'UNPROCESSABLE', responseCode: { httpStatus: 404, serviceCode: '07', caseCode: '11' } });
+    expect(requests).toBe(1);
+  });
+
+  it('an inactive account is inactive_account', async () => {
+    const client = clientFor('CIMB');
+    const { account, accountToken } = await boundAccount('CIMB', client, 'inactive');
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).rejects.toMatchObject({ kind: 'inactive_account', responseCode: { raw: '4031118' } });
+  });
+
+  it('a read without the account holder’s consent token is refused', async () => {
+    const client = clientFor('DANAMON');
+    const account = sandbox.createAccount('DANAMON', { days: 1 });
+    await expect(client.balanceInquiry({ accountNo: account.accountNo })).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+});
+
+describe('consent with OTP', () => {
+  it('binding waits for the OTP; a wrong OTP is refused; the right one yields the account token', async () => {
+    sandbox.setBindingMode('otp');
+    const client = clientFor('BCA');
+    const account = sandbox.createAccount('BCA', { days: 1, name: 'RIZKY PRATAMA' });
+    const started = await client.bindAccount({ accountNo: account.accountNo });
+    expect(started.status).toBe('otp_required');
+    const referenceNo = started.referenceNo;
+    const otp = sandbox.otpFor('BCA', account.accountNo)!;
+    await expect(client.verifyBindingOtp({ referenceNo, otp: otp === '000000' ? '111111' : '000000' })).rejects.toMatchObject({ kind: 'bad_request' });
+    const bound = await client.verifyBindingOtp({ referenceNo, otp });
+    expect(bound.accountName).toBe('RIZKY PRATAMA');
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).resolves.toMatchObject({ balanceMinor: account.balanceMinor });
+    await client.unbindAccount({ accountToken: bound.accountToken });
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens for a failing bank, stops sending to it, and leaves other banks alone', async () => {
+    const bni = clientFor('BNI', { retries: 0, breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs: 60_000 } });
+    const bri = clientFor('BRI', { retries: 0 });
+    const { account, accountToken } = await boundAccount('BNI', bni);
+    const briAccount = await boundAccount('BRI', bri);
+    sandbox.injectFaults({ mode: 'http500', count: 100, bank: 'BNI' });
+    for (let i = 0; i < 4; i++) await bni.balanceInquiry({ accountNo: account.accountNo, accountToken }).catch(() => undefined);
+    expect(bni.circuitOpen).toBe(true);
+    const { error, attempts } = await requestsDuring(() => bni.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(error).toMatchObject({ kind: 'general_error', message: expect.stringContaining('paused') });
+    expect(attempts).toBe(0);
+    await expect(bri.balanceInquiry({ accountNo: briAccount.account.accountNo, accountToken: briAccount.accountToken })).resolves.toBeDefined();
+  });
+
+  it('does not open on answers that say nothing about the bank being up (unknown accounts)', async () => {
+    const client = clientFor('MANDIRI', { retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 10 } });
+    for (let i = 0; i < 5; i++) await client.bindAccount({ accountNo: `00000000${i}` }).catch(() => undefined);
+    expect(client.circuitOpen).toBe(false);
+  });
+});
