@@ -46,7 +46,8 @@ export const exportCommand = defineCommand<{ format: (typeof CHAT_FORMATS)[numbe
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    for await (const chunk of stream) {
+    for await (const piece of stream as AsyncIterable<Buffer | string>) {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
       size += chunk.length;
       if (size > CHAT_FILE_LIMIT_BYTES) {
         tooLarge = true;
