@@ -27,6 +27,8 @@ export interface MarketServices {
   marketSettings: MarketSettingsService;
   marketStatus: SourceStatusService;
   marketCache: MarketCache;
+  /** The sources' lifecycle: the module's stop shuts their circuit breakers (timers) down. */
+  marketSources: { shutdown(): Promise<void> };
 }
 
 declare module '../../../services/registry.js' {
@@ -50,8 +52,9 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
   const weather = registry.get('open-meteo') as WeatherProvider;
   const news = (registry.get('rss-news') as NewsProvider[] | undefined) ?? [];
 
+  const sources = [...rates, stocks, weather, ...news] as MarketSource[];
   const status = new SourceStatusService({ now: () => clock.now().getTime() });
-  for (const source of [...rates, stocks, weather, ...news] as MarketSource[]) {
+  for (const source of sources) {
     source.client.observe(status);
     status.register(source.descriptor, () => source.client.breakerState);
   }
@@ -77,5 +80,6 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
     marketSettings: new MarketSettingsService({ model: models.ExternalServiceSettings, stocks: marketStocks, weather: marketWeather, audit: deps.audit }),
     marketStatus: status,
     marketCache: cache,
+    marketSources: { shutdown: async () => void (await Promise.all(sources.map((s) => s.client.shutdown()))) },
   };
 }
