@@ -89,13 +89,13 @@ function refusal(ctx: Pick<Ctx, 'say'>, err: unknown, example: string): string |
   if (err instanceof UnknownCurrencyError) {
     return ctx.say(
       { id: 'Mata uang "{code}" tidak dikenal. Tulis kode ISO 4217 tiga huruf, mis. USD, EUR, SGD, JPY. Contoh: {example}', en: 'Unknown currency "{code}". Write a three-letter ISO 4217 code, e.g. USD, EUR, SGD, JPY. Example: {example}' },
-      { code: err.currency, example },
+      { code: err.currency.trim().toUpperCase(), example },
     );
   }
   if (err instanceof UnknownTickerError) {
     return ctx.say(
       { id: 'Saham "{ticker}" tidak ditemukan di BEI. Tulis kode saham empat huruf, mis. BBCA, TLKM, BBRI. Contoh: {example}', en: 'No IDX stock called "{ticker}". Write a four-letter IDX code, e.g. BBCA, TLKM, BBRI. Example: {example}' },
-      { ticker: err.ticker, example },
+      { ticker: err.ticker.trim().toUpperCase(), example },
     );
   }
   if (err instanceof UnknownCityError) {

@@ -5,6 +5,16 @@ import type { Services } from '../../../../services/registry.js';
 import { chatDateArg, decimalAmountArg, displayMoney, groupDecimal, marketReply, staleNote } from './chat-format.js';
 
 /**
+ * The chat core glues "IDR" to a number after it (so "IDR 150.000" is one amount); for /convert that number is
+ * the date ("… USD IDR 05/01/2024" arrives as to="IDR05/01/2024"), so split it back.
+ */
+function ungluedDate(values: unknown): unknown {
+  const v = values as Record<string, string | undefined>;
+  const glued = v.date === undefined && v.to ? /^(idr)(\d.*)$/i.exec(v.to) : null;
+  return glued ? { ...v, to: glued[1], date: glued[2] } : values;
+}
+
+/**
  * /convert <amount> <from> <to> [date]: `100 USD IDR`, `1,5jt IDR SGD`, `250 EUR IDR 05/01/2024`. The amount is read
  * like every chat amount; it is converted at the day's reference rate (or the working day before) and rounded once
  * to the target currency's own minor unit.
@@ -19,7 +29,10 @@ export const convertCommand = defineCommand<{ amount: string; from: string; to: 
     { name: 'to', label: { id: 'ke', en: 'to' } },
     { name: 'date', label: { id: 'tanggal', en: 'date' }, optional: true },
   ],
-  args: z.object({ amount: decimalAmountArg(), from: z.string({ error: 'required' }).max(10), to: z.string({ error: 'required' }).max(10), date: chatDateArg() }),
+  args: z.preprocess(
+    ungluedDate,
+    z.object({ amount: decimalAmountArg(), from: z.string({ error: 'required' }).max(10), to: z.string({ error: 'required' }).max(10), date: chatDateArg() }),
+  ),
   example: '/convert 100 USD IDR',
   async run(ctx) {
     const { amount, from, to, date } = ctx.args;
