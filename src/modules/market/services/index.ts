@@ -63,9 +63,10 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
   const marketRates = new RatesService({ sources: rates, cache, now });
   const marketStocks = new StocksService({ provider: stocks, cache });
   const marketWeather = new WeatherService({ provider: weather, cache, now });
+  const marketSettings = new MarketSettingsService({ model: models.ExternalServiceSettings, stocks: marketStocks, weather: marketWeather, audit: deps.audit });
   return {
     marketRates,
-    marketHomeCurrency: new HomeCurrencyConverter(marketRates),
+    marketHomeCurrency: new HomeCurrencyConverter(marketRates, async (userId) => (await marketSettings.get(userId)).homeCurrency),
     marketStocks,
     marketPortfolio: new PortfolioService({ model: models.PortfolioHolding, stocks: marketStocks, audit: deps.audit, now }),
     marketWeather,
@@ -77,7 +78,7 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
       weatherAttribution: weather.descriptor.attribution,
     }),
     marketNews: new NewsService({ feeds: news, cache }),
-    marketSettings: new MarketSettingsService({ model: models.ExternalServiceSettings, stocks: marketStocks, weather: marketWeather, audit: deps.audit }),
+    marketSettings,
     marketStatus: status,
     marketCache: cache,
     marketSources: { shutdown: async () => void (await Promise.all(sources.map((s) => s.client.shutdown()))) },
