@@ -107,3 +107,11 @@ describe('ledger exports in another currency', () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('QQQ');
   });
 });
+
+describe('stopping the hub', () => {
+  it('shuts every market source\'s circuit breaker (the module\'s stop gets the services)', async () => {
+    expect(t.hub.services.marketSources.isShutdown()).toBe(false);
+    await t.stop();
+    expect(t.hub.services.marketSources.isShutdown()).toBe(true);
+  });
+});

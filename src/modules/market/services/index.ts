@@ -28,7 +28,7 @@ export interface MarketServices {
   marketStatus: SourceStatusService;
   marketCache: MarketCache;
   /** The sources' lifecycle: the module's stop shuts their circuit breakers (timers) down. */
-  marketSources: { shutdown(): Promise<void> };
+  marketSources: { shutdown(): Promise<void>; isShutdown(): boolean };
 }
 
 declare module '../../../services/registry.js' {
@@ -81,6 +81,9 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
     marketSettings,
     marketStatus: status,
     marketCache: cache,
-    marketSources: { shutdown: async () => void (await Promise.all(sources.map((s) => s.client.shutdown()))) },
+    marketSources: {
+      shutdown: async () => void (await Promise.all(sources.map((s) => s.client.shutdown()))),
+      isShutdown: () => sources.every((s) => s.client.isShutdown),
+    },
   };
 }
