@@ -130,18 +130,22 @@ describe('failures injected at the bank', () => {
     const id = await connect(user.client, 'BRI', account.accountNo);
     const count = async () => (await user.client.get(`/api/bank/transactions/${id}?limit=200`)).body.transactions.length;
 
+    // Booked a few seconds ago, each in its own second: the simulator keeps its journal one second apart, so entries
+    // booked "now" in quick succession would be dated up to seconds ahead of the clock, and a statement that ends
+    // now would rightly leave them out.
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
     bri.setDeliveryMode({ duplicate: true });
-    await bri.addTransaction('BRI', account.accountNo, { amountMinor: -50_000_00, parts: ['QRIS', 'KOPI KENANGAN'] });
+    await bri.addTransaction('BRI', account.accountNo, { amountMinor: -50_000_00, parts: ['QRIS', 'KOPI KENANGAN'], at: ago(30) });
     await eventually(count, (n) => n === 1, 10_000);
     const inbox = await t.admin.get('/api/admin/webhooks?provider=bank&limit=100');
     const event = inbox.body.events.find((e: { deliveries: number }) => e.deliveries === 2);
     expect(event).toBeDefined();
 
     bri.setDeliveryMode({ outOfOrder: true });
-    const older = bri.addTransaction('BRI', account.accountNo, { amountMinor: -20_000_00, parts: ['QRIS', 'INDOMARET'] });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const newer = await bri.addTransaction('BRI', account.accountNo, { amountMinor: -10_000_00, parts: ['QRIS', 'ALFAMART'] });
-    await older;
+    const older = bri.addTransaction('BRI', account.accountNo, { amountMinor: -20_000_00, parts: ['QRIS', 'INDOMARET'], at: ago(20) });
+    const newer = await bri.addTransaction('BRI', account.accountNo, { amountMinor: -10_000_00, parts: ['QRIS', 'ALFAMART'], at: ago(10) });
+    const olderTx = await older;
+    expect(olderTx.at.getTime()).toBeLessThan(newer.at.getTime());
     bri.setDeliveryMode({});
     await eventually(count, (n) => n === 3, 10_000);
     await t.hub.inboxProcessor.drain();
@@ -150,6 +154,6 @@ describe('failures injected at the bank', () => {
 
     // And the statement sync afterwards finds all three already there.
     const sync = await user.client.post(`/api/bank/sync/${id}`);
-    expect(sync.body).toMatchObject({ status: 'succeeded', fetched: 3, new: 0, duplicates: 3 });
+    expect(sync.body, JSON.stringify(sync.body)).toMatchObject({ status: 'succeeded', fetched: 3, new: 0, duplicates: 3 });
   });
 });

@@ -58,7 +58,8 @@ describe('import as a durable job', () => {
     expect(done.body.checks.map((c: any) => c.ok)).toEqual([true, true, true]);
     // Progress between queued and done: some rows counted while the job was still running.
     expect(seen.some((s) => s.status === 'running' && s.processed > 0 && s.processed < 8_000)).toBe(true);
-    expect(existsSync(stored)).toBe(false);
+    // The upload is removed just after 'done' is stored (see ImportService.run), so wait for it, briefly.
+    expect(await eventually(async () => existsSync(stored), (present) => !present, 5000)).toBe(false);
     expect((await readdir(join(t.dataDir, 'imports'))).filter((f) => f.startsWith(started.body.id))).toEqual([]);
   }, 90_000);
 
@@ -99,7 +100,7 @@ describe('import as a durable job', () => {
     const resumed = await eventually(() => user.client.get(`/api/data/import/${id}`), (r) => r.body.status === 'done' && r.body.attempts === 2, 60_000);
     expect(resumed.body).toMatchObject({ status: 'done', attempts: 2, processed: 3_000, imported: 3_000, duplicates: 0, rejected: 0 });
     expect(await BankTransaction.countDocuments({ accountId: new Types.ObjectId(started.body.accountId as string) })).toBe(3_000);
-    expect(existsSync(join(t.dataDir, 'imports', id))).toBe(false);
+    expect(await eventually(async () => existsSync(join(t.dataDir, 'imports', id)), (present) => !present, 5000)).toBe(false);
 
     // And a plain re-upload of the same statement to the same account adds nothing.
     const again = await post(user.apiKey, '/api/data/import', { name: 'mutasi.csv', bytes: readFileSync(path) }, { accountId: started.body.accountId });

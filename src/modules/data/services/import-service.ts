@@ -348,11 +348,15 @@ export class ImportService {
     if (job.attempts > 1) imported = await models.BankTransaction.countDocuments({ userId: job.userId, accountId: job.accountId, importJobId: job._id });
     const duplicates = valid - imported;
     const checks = checkTotals(info.totals, totals, info.currency ?? 'IDR', rejected).map(({ check, ok, message }) => ({ check, ok, message }));
+    // Everything the import does to the ledger happens before it says 'done' (a client reading the account right
+    // after sees its number); recording the number is idempotent, so a crash here is simply resumed.
+    await this.recordAccountNumber(job.accountId, info.accountNumber);
     await models.ImportJob.updateOne(
       { _id: job._id },
       { status: 'done', processed, imported, duplicates, rejected, pending, errors, checks, checkpoint: { validRows: valid, imported, duplicates }, finishedAt: new Date() },
     );
-    await this.recordAccountNumber(job.accountId, info.accountNumber);
+    // The upload goes only after 'done' is stored: a crash in between leaves a stray file, never a finished import
+    // that a retry would mark failed for want of its file. So the file disappears just after 'done' is visible.
     await rm(file, { force: true });
     logger.info({ importJobId, processed, imported, duplicates, rejected, attempt: job.attempts }, 'import finished');
     onProgress?.({ id: importJobId, status: 'done', processed, imported, duplicates, rejected });
