@@ -5,7 +5,7 @@
  */
 import { Decimal128, ObjectId, type Document } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { compilePipeline, Fallback } from './compiled.js';
+import { compilePipeline, Fallback, rollupStats } from './compiled.js';
 import { compileFilter } from './filter.js';
 import { Aggregator, Query } from './mingo.js';
 
@@ -111,6 +111,59 @@ describe('compiled aggregation', () => {
     expect(() => run.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(Fallback);
     // $sum over a Decimal128 is refused loudly, as the mingo path refuses it.
     expect(() => compilePipeline([{ $group: { _id: null, s: { $sum: '$d' } } }])!.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(/Decimal128/);
+  });
+});
+
+describe('a $facet of $groups of sums, rolled up from one fine grouping', () => {
+  // No $sort after the groups: the order groups first appear in must be the direct feed's (and mingo's) too.
+  const facet = (amount: unknown): Document[] => [
+    {
+      $facet: {
+        all: [{ $group: { _id: { key: 'all', currency: '$currency' }, n: { $count: {} }, total: { $sum: amount }, twice: { $sum: 2 } } }],
+        byMethod: [{ $group: { _id: { key: '$method', currency: '$currency' }, n: { $sum: 1 }, total: { $sum: amount } } }],
+        byCode: [{ $group: { _id: '$code', total: { $sum: amount }, settled: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, amount, 0] } } } }, { $limit: 50 }],
+        raw: [{ $match: { status: 'failed' } }, { $count: 'failed' }],
+      },
+    },
+  ];
+  // Missing and null keys (apart in an object _id, one group in a plain one), numbers and strings as keys, sums of
+  // strings and missing values (skipped), in an order where groups first appear out of key order.
+  const input = (): Document[] =>
+    docs().map((d, i) => {
+      const out: Document = { ...d, code: i % 7 === 0 ? null : i % 5 === 0 ? undefined : i % 3 ? `c${i % 4}` : i % 4 };
+      if (i % 17 === 0) delete out.currency;
+      if (i % 19 === 0) out.method = null;
+      if (out.code === undefined) delete out.code;
+      return out;
+    });
+  const viaMingo = (pipeline: Document[], docs: Document[]) => new Aggregator(pipeline).run(docs);
+
+  it('gives exactly the direct answer (mingo\'s), group order included, when every sum is of integers', () => {
+    const before = { ...rollupStats };
+    const pipeline = facet('$amountMinor');
+    const docs = input();
+    expect(compilePipeline(pipeline)!.run(docs)).toEqual(viaMingo(pipeline, docs));
+    expect(rollupStats.used).toBe(before.used + 1);
+  });
+
+  it('feeds the branches directly when a sum meets a fraction, or when the fine groups would be too many', () => {
+    const docs = input().map((d, i) => (i === 250 ? { ...d, amountMinor: 0.1 } : i % 3 === 0 ? { ...d, amountMinor: 0.2 } : d));
+    let before = { ...rollupStats };
+    const fractions = facet('$amountMinor');
+    expect(compilePipeline(fractions)!.run(docs)).toEqual(viaMingo(fractions, docs));
+    expect(rollupStats).toEqual({ used: before.used, abandoned: before.abandoned + 1 });
+    before = { ...rollupStats };
+    const perDocument: Document[] = [{ $facet: { a: [{ $group: { _id: '$_id', n: { $sum: 1 } } }], b: [{ $group: { _id: '$status', n: { $sum: 1 } } }] } }];
+    expect(compilePipeline(perDocument)!.run(docs)).toEqual(viaMingo(perDocument, docs));
+    expect(rollupStats).toEqual({ used: before.used, abandoned: before.abandoned + 1 });
+  });
+
+  it('is not used for accumulators whose answer depends on more than sums ($first, $push, $avg)', () => {
+    const before = { ...rollupStats };
+    const pipeline: Document[] = [{ $facet: { a: [{ $group: { _id: '$status', first: { $first: '$amountMinor' } } }], b: [{ $group: { _id: '$method', avg: { $avg: '$amountMinor' }, all: { $push: '$userId' } } }] } }];
+    const docs = input();
+    expect(compilePipeline(pipeline)!.run(docs)).toEqual(viaMingo(pipeline, docs));
+    expect(rollupStats).toEqual(before);
   });
 });
 
