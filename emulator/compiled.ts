@@ -804,7 +804,6 @@ ${body.join('\n')}
 feed.start = (docs, maxGroups) => { L = Math.floor(${2 ** 53} / Math.max(1, docs)); E = true; S.groups = 0; S.maxGroups = maxGroups; };
 feed.exact = () => E;
 return feed;`;
-    if (process.env.EMU_DEBUG_FEED) console.log(source);
     feed = new Function('x', 'h', 'U', source)(w.externals, helpers, UNSET);
   } catch (err) {
     if (err instanceof Fallback || err instanceof SyntaxError) return undefined;
