@@ -748,8 +748,22 @@ export const commands: Record<string, Handler> = {
       rest = rest.slice(2);
     }
     // The whole input at once (the common case: a $match then $group/$facet over all of a user's rows) is read
-    // through the planner's callback walk, testing only what the walk does not already guarantee.
-    const source = input ? [...input] : matching(c, filter, undefined, variables);
+    // through the planner's callback walk. What the walk does not already guarantee is left as a $match for the
+    // compiled pipeline, which tests each document in the same visit that groups it (compiled.ts).
+    let source: Document[];
+    if (input) {
+      source = [...input];
+    } else if (c && !variables) {
+      const plan = c.plan(filter);
+      const residual = residualFilter(filter, plan.implied);
+      source = [];
+      plan.each((doc) => {
+        source.push(doc);
+      });
+      if (residual && Object.keys(residual).length) rest = [{ $match: residual }, ...rest];
+    } else {
+      source = matching(c, filter, undefined, variables);
+    }
     const viaMingo = (stages: Document[], docs: Document[]) =>
       stages.length
         ? (new Aggregator(stages, { collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])], ...(variables ? { variables } : {}) } as never).run(docs) as Document[])

@@ -85,6 +85,17 @@ describe('compiled aggregation', () => {
     expect(compilePipeline(analytics('%Y-%m'))!.rest).toEqual([]);
   });
 
+  it('formats local days right across daylight-saving changes, for documents in date order and out of it', () => {
+    const times: number[] = [];
+    for (const day of [Date.UTC(2026, 2, 7), Date.UTC(2026, 9, 31), Date.UTC(2026, 3, 4)]) for (let t = day; t < day + 3 * 86_400_000; t += 17 * 60_000) times.push(t);
+    const inOrder = times.map((t, i) => ({ _id: i, at: new Date(t) }));
+    const shuffled = [...inOrder].sort((a, b) => ((a._id * 7919) % 1009) - ((b._id * 7919) % 1009));
+    for (const timezone of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Jakarta', '-03:30']) {
+      const pipeline = [{ $project: { day: { $dateToString: { format: '%Y-%m-%d', date: '$at', timezone } }, month: { $dateToString: { format: '%G-W%V', date: '$at', timezone } } } }];
+      for (const input of [inOrder, shuffled]) expect(compilePipeline(pipeline)!.run(input), timezone).toEqual(new Aggregator(pipeline).run(input));
+    }
+  });
+
   it('compares values of different types in BSON order, as mongod does (a string is above every number)', () => {
     const run = compilePipeline([{ $project: { _id: 0, big: { $gte: ['$v', 50_000] }, low: { $lt: ['$v', null] } } }])!;
     expect(run.run([{ v: 'n/a' }, { v: 10 }, { v: null }, {}])).toEqual([
@@ -144,6 +155,12 @@ describe('a $facet of $groups of sums, rolled up from one fine grouping', () => 
     const docs = input();
     expect(compilePipeline(pipeline)!.run(docs)).toEqual(viaMingo(pipeline, docs));
     expect(rollupStats.used).toBe(before.used + 1);
+    // After a $match, which the $facet applies as it visits each document (its 'raw' branch needs the list).
+    const matched = [{ $match: { status: { $ne: 'failed' }, amountMinor: { $gte: 1000 } } }, ...pipeline];
+    expect(compilePipeline(matched)!.run(docs)).toEqual(viaMingo(matched, docs));
+    const groupsOnly = [{ $match: { status: { $ne: 'failed' } } }, { $facet: { a: pipeline[0].$facet.all, b: pipeline[0].$facet.byMethod } }];
+    expect(compilePipeline(groupsOnly)!.run(docs)).toEqual(viaMingo(groupsOnly, docs));
+    expect(rollupStats.used).toBe(before.used + 3);
   });
 
   it('feeds the branches directly when a sum meets a fraction, or when the fine groups would be too many', () => {
