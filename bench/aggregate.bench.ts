@@ -10,7 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { ObjectId } from 'bson';
 import { MongoClient } from 'mongodb';
 import { startEmulator } from '../emulator/index.js';
-import { analyticsByHand, analyticsPipeline, paymentDocs } from './payments-fixture.js';
+import { Types } from 'mongoose';
+import { analyticsPipeline } from '../src/modules/payments/services/payment-queries.js';
+import { analyticsByHand, paymentDocs } from './payments-fixture.js';
 
 const DOCS = Number(process.env.BENCH_AGG_DOCS ?? 100_000);
 const RUNS = Number(process.env.BENCH_AGG_RUNS ?? 7);
@@ -31,7 +33,8 @@ export async function run() {
     for (let i = 0; i < docs.length; i += 5000) await c.insertMany(docs.slice(i, i + 5000));
     for (let i = 0; i < others.length; i += 5000) await c.insertMany(others.slice(i, i + 5000));
     const all = [...docs, ...others];
-    const pipeline = analyticsPipeline(user, 'month');
+    // The hub's own pipeline builder, so the bench cannot drift from what the hub runs.
+    const pipeline = analyticsPipeline({ userId: user.toHexString() }, { period: 'month' });
 
     const emulatorMs: number[] = [];
     const loopMs: number[] = [];

@@ -43,37 +43,6 @@ export function paymentDocs(userId: ObjectId, from: number, count: number, now =
   return docs;
 }
 
-const SETTLED_LIST = ['success', 'partially_refunded', 'refunded'];
-const FINISHED = [...SETTLED_LIST, 'failed', 'expired', 'cancelled'];
-
-/** The hub's payment analytics pipeline (src: payment queries, analytics), for `period`. */
-export function analyticsPipeline(userId: ObjectId, period: 'day' | 'week' | 'month'): Record<string, unknown>[] {
-  const periodFormat = { day: '%Y-%m-%d', week: '%G-W%V', month: '%Y-%m' }[period];
-  const summarize = {
-    count: { $sum: 1 },
-    successCount: { $sum: { $cond: [{ $in: ['$status', SETTLED_LIST] }, 1, 0] } },
-    finishedCount: { $sum: { $cond: [{ $in: ['$status', FINISHED] }, 1, 0] } },
-    totalAmountMinor: { $sum: '$amountMinor' },
-    settledAmountMinor: { $sum: { $cond: [{ $in: ['$status', SETTLED_LIST] }, '$amountMinor', 0] } },
-    refundedAmountMinor: { $sum: { $ifNull: ['$refundedAmountMinor', 0] } },
-    settlementMsTotal: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED_LIST] }, '$settledAt'] }, { $subtract: ['$settledAt', '$createdAt'] }, 0] } },
-    settlementCount: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED_LIST] }, '$settledAt'] }, 1, 0] } },
-  };
-  const groupBy = (key: unknown) => [{ $group: { _id: { key, currency: '$currency' }, ...summarize } }, { $sort: { '_id.key': 1, '_id.currency': 1 } }];
-  return [
-    { $match: { userId, status: { $ne: 'scheduled' } } },
-    {
-      $facet: {
-        totals: [{ $group: { _id: { key: 'all', currency: '$currency' }, ...summarize } }, { $sort: { '_id.currency': 1 } }],
-        byPeriod: groupBy({ $dateToString: { format: periodFormat, date: '$createdAt', timezone: 'Asia/Jakarta' } }),
-        byMethod: groupBy('$method'),
-        byProvider: groupBy('$provider'),
-        byStatus: groupBy('$status'),
-      },
-    },
-  ];
-}
-
 interface Row {
   key: string;
   currency: string;
@@ -91,6 +60,10 @@ interface Row {
  * The same figures in a plain loop, the baseline for the aggregation benchmark: one pass, a Map per grouping, the
  * Jakarta month from a fixed +07:00 (Jakarta has no daylight saving). Month periods only.
  */
+// The statuses as the hub's analytics counts them (src/modules/payments/services/payment-queries.ts).
+const SETTLED_LIST = ['success', 'partially_refunded', 'refunded'];
+const FINISHED = [...SETTLED_LIST, 'failed', 'expired', 'cancelled'];
+
 export function analyticsByHand(docs: Record<string, unknown>[], userId: ObjectId): Record<string, Row[]> {
   const settled = new Set(SETTLED_LIST);
   const finished = new Set(FINISHED);

@@ -5,7 +5,7 @@
 import { ObjectId, type Document } from 'bson';
 import { Query } from './mingo.js';
 import { MongoCommandError, errors } from './errors.js';
-import { chooseIndex, filterBounds, OrderedIndex, walk } from './ordered.js';
+import { chooseIndex, filterBounds, impliedFields, OrderedIndex, walk, walkEach } from './ordered.js';
 import { displayValue, joinTypes, keyOf, valuesAt, type TypeOverlay } from './values.js';
 
 export interface IndexSpec {
@@ -36,6 +36,16 @@ export interface ReadPlan {
   sorted: boolean;
   /** 'COLLSCAN', 'IDHACK', 'UNIQUE <name>' or 'IXSCAN <name>': which path was taken, for tests and benchmarks. */
   via: string;
+  /** The same candidates in the same order, handed to a callback (false stops): cheaper than iterating `docs`. */
+  each(onDoc: (doc: Document) => boolean | void): void;
+  /** Top-level filter fields every candidate already satisfies (the walk pinned them): no need to test them again. */
+  implied: string[];
+}
+
+function eachOf(docs: Iterable<Document>): ReadPlan['each'] {
+  return (onDoc) => {
+    for (const doc of docs) if (onDoc(doc) === false) return;
+  };
 }
 
 export class Collection {
@@ -236,13 +246,21 @@ export class Collection {
     const hasSort = Boolean(sort && Object.keys(sort).length);
     if (filter) {
       const hits = this.hashLookup(filter);
-      if (hits) return { docs: hits, sorted: !hasSort || hits.length <= 1, via: 'IDHACK' };
+      if (hits) return { docs: hits, sorted: !hasSort || hits.length <= 1, via: 'IDHACK', each: eachOf(hits), implied: [] };
     }
     const bounds = filterBounds(filter);
     const ordered = [...this.indexes.values()].map((i): [string, OrderedIndex] => [i.spec.name, i.ordered]);
     const chosen = chooseIndex(ordered, filter, hasSort ? sort : undefined);
-    if (chosen) return { docs: { [Symbol.iterator]: () => walk(chosen, bounds) }, sorted: chosen.sorted, via: `IXSCAN ${chosen.name}` };
-    return { docs: this.docs.values(), sorted: !hasSort, via: 'COLLSCAN' };
+    if (chosen) {
+      return {
+        docs: { [Symbol.iterator]: () => walk(chosen, bounds) },
+        sorted: chosen.sorted,
+        via: `IXSCAN ${chosen.name}`,
+        each: (onDoc) => walkEach(chosen, bounds, onDoc),
+        implied: impliedFields(chosen, filter),
+      };
+    }
+    return { docs: this.docs.values(), sorted: !hasSort, via: 'COLLSCAN', each: eachOf(this.docs.values()), implied: [] };
   }
 
   private hashLookup(filter: Document): Document[] | undefined {

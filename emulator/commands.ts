@@ -197,15 +197,24 @@ function matcher(filter: Document | undefined, variables?: Vars) {
 /** The documents matching `filter` (through the planner: an index order, else natural order); with `limit`, stops after that many. */
 function matching(c: Collection | undefined, filter: Document | undefined, limit?: number, variables?: Vars): Document[] {
   if (!c) return [];
-  const test = matcher(filter, variables);
   const out: Document[] = [];
   if (limit !== undefined && limit <= 0) return out;
-  for (const doc of c.plan(filter).docs) {
-    if (!test(doc)) continue;
+  const plan = c.plan(filter);
+  const test = matcher(residualFilter(filter, plan.implied), variables);
+  plan.each((doc) => {
+    if (!test(doc)) return;
     out.push(doc);
-    if (out.length === limit) break;
-  }
+    if (out.length === limit) return false;
+  });
   return out;
+}
+
+/** `filter` less the top-level fields the plan's index walk already holds to their value. */
+function residualFilter(filter: Document | undefined, implied: string[]): Document | undefined {
+  if (!filter || !implied.length) return filter;
+  const rest: Document = {};
+  for (const key of Object.keys(filter)) if (!implied.includes(key)) rest[key] = filter[key];
+  return rest;
 }
 
 /** Lazily, the documents matching `filter`, for a sort to consume in one pass. */
@@ -724,7 +733,7 @@ export const commands: Record<string, Handler> = {
       rest = rest.slice(1);
     }
     const variables = letVariables(cmd.let);
-    let input: Iterable<Document> = sessions ? sessions.filter(matcher(filter, variables)) : matchingIter(c, filter, variables);
+    let input: Iterable<Document> | undefined = sessions ? sessions.filter(matcher(filter, variables)) : undefined;
     const sort = rest[0]?.$sort;
     const limit = rest[1]?.$limit;
     const hasLimit = Number.isSafeInteger(limit) && (limit as number) > 0;
@@ -735,10 +744,26 @@ export const commands: Record<string, Handler> = {
       input = takeMatching(plan.docs, test, hasLimit ? (limit as number) : undefined);
       rest = rest.slice(hasLimit ? 2 : 1);
     } else if (isPlainObject(sort) && Object.keys(sort).length && hasLimit) {
-      input = sortDocuments(input, sort, limit as number);
+      input = sortDocuments(input ?? matchingIter(c, filter, variables), sort, limit as number);
       rest = rest.slice(2);
     }
-    const source = [...input];
+    // The whole input at once (the common case: a $match then $group/$facet over all of a user's rows) is read
+    // through the planner's callback walk. What the walk does not already guarantee is left as a $match for the
+    // compiled pipeline, which tests each document in the same visit that groups it (compiled.ts).
+    let source: Document[];
+    if (input) {
+      source = [...input];
+    } else if (c && !variables) {
+      const plan = c.plan(filter);
+      const residual = residualFilter(filter, plan.implied);
+      source = [];
+      plan.each((doc) => {
+        source.push(doc);
+      });
+      if (residual && Object.keys(residual).length) rest = [{ $match: residual }, ...rest];
+    } else {
+      source = matching(c, filter, undefined, variables);
+    }
     const viaMingo = (stages: Document[], docs: Document[]) =>
       stages.length
         ? (new Aggregator(stages, { collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.docs.values() ?? [])], ...(variables ? { variables } : {}) } as never).run(docs) as Document[])

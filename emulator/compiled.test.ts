@@ -5,7 +5,7 @@
  */
 import { Decimal128, ObjectId, type Document } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { compilePipeline, Fallback } from './compiled.js';
+import { compilePipeline, Fallback, rollupStats } from './compiled.js';
 import { compileFilter } from './filter.js';
 import { Aggregator, Query } from './mingo.js';
 
@@ -85,6 +85,17 @@ describe('compiled aggregation', () => {
     expect(compilePipeline(analytics('%Y-%m'))!.rest).toEqual([]);
   });
 
+  it('formats local days right across daylight-saving changes, for documents in date order and out of it', () => {
+    const times: number[] = [];
+    for (const day of [Date.UTC(2026, 2, 7), Date.UTC(2026, 9, 31), Date.UTC(2026, 3, 4)]) for (let t = day; t < day + 3 * 86_400_000; t += 17 * 60_000) times.push(t);
+    const inOrder = times.map((t, i) => ({ _id: i, at: new Date(t) }));
+    const shuffled = [...inOrder].sort((a, b) => ((a._id * 7919) % 1009) - ((b._id * 7919) % 1009));
+    for (const timezone of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Jakarta', '-03:30']) {
+      const pipeline = [{ $project: { day: { $dateToString: { format: '%Y-%m-%d', date: '$at', timezone } }, month: { $dateToString: { format: '%G-W%V', date: '$at', timezone } } } }];
+      for (const input of [inOrder, shuffled]) expect(compilePipeline(pipeline)!.run(input), timezone).toEqual(new Aggregator(pipeline).run(input));
+    }
+  });
+
   it('compares values of different types in BSON order, as mongod does (a string is above every number)', () => {
     const run = compilePipeline([{ $project: { _id: 0, big: { $gte: ['$v', 50_000] }, low: { $lt: ['$v', null] } } }])!;
     expect(run.run([{ v: 'n/a' }, { v: 10 }, { v: null }, {}])).toEqual([
@@ -111,6 +122,65 @@ describe('compiled aggregation', () => {
     expect(() => run.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(Fallback);
     // $sum over a Decimal128 is refused loudly, as the mingo path refuses it.
     expect(() => compilePipeline([{ $group: { _id: null, s: { $sum: '$d' } } }])!.run([{ _id: 1, d: Decimal128.fromString('1.5') }])).toThrow(/Decimal128/);
+  });
+});
+
+describe('a $facet of $groups of sums, rolled up from one fine grouping', () => {
+  // No $sort after the groups: the order groups first appear in must be the direct feed's (and mingo's) too.
+  const facet = (amount: unknown): Document[] => [
+    {
+      $facet: {
+        all: [{ $group: { _id: { key: 'all', currency: '$currency' }, n: { $count: {} }, total: { $sum: amount }, twice: { $sum: 2 } } }],
+        byMethod: [{ $group: { _id: { key: '$method', currency: '$currency' }, n: { $sum: 1 }, total: { $sum: amount } } }],
+        byCode: [{ $group: { _id: '$code', total: { $sum: amount }, settled: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, amount, 0] } } } }, { $limit: 50 }],
+        raw: [{ $match: { status: 'failed' } }, { $count: 'failed' }],
+      },
+    },
+  ];
+  // Missing and null keys (apart in an object _id, one group in a plain one), numbers and strings as keys, sums of
+  // strings and missing values (skipped), in an order where groups first appear out of key order.
+  const input = (): Document[] =>
+    docs().map((d, i) => {
+      const out: Document = { ...d, code: i % 7 === 0 ? null : i % 5 === 0 ? undefined : i % 3 ? `c${i % 4}` : i % 4 };
+      if (i % 17 === 0) delete out.currency;
+      if (i % 19 === 0) out.method = null;
+      if (out.code === undefined) delete out.code;
+      return out;
+    });
+  const viaMingo = (pipeline: Document[], docs: Document[]) => new Aggregator(pipeline).run(docs);
+
+  it('gives exactly the direct answer (mingo\'s), group order included, when every sum is of integers', () => {
+    const before = { ...rollupStats };
+    const pipeline = facet('$amountMinor');
+    const docs = input();
+    expect(compilePipeline(pipeline)!.run(docs)).toEqual(viaMingo(pipeline, docs));
+    expect(rollupStats.used).toBe(before.used + 1);
+    // After a $match, which the $facet applies as it visits each document (its 'raw' branch needs the list).
+    const matched = [{ $match: { status: { $ne: 'failed' }, amountMinor: { $gte: 1000 } } }, ...pipeline];
+    expect(compilePipeline(matched)!.run(docs)).toEqual(viaMingo(matched, docs));
+    const groupsOnly = [{ $match: { status: { $ne: 'failed' } } }, { $facet: { a: pipeline[0].$facet.all, b: pipeline[0].$facet.byMethod } }];
+    expect(compilePipeline(groupsOnly)!.run(docs)).toEqual(viaMingo(groupsOnly, docs));
+    expect(rollupStats.used).toBe(before.used + 3);
+  });
+
+  it('feeds the branches directly when a sum meets a fraction, or when the fine groups would be too many', () => {
+    const docs = input().map((d, i) => (i === 250 ? { ...d, amountMinor: 0.1 } : i % 3 === 0 ? { ...d, amountMinor: 0.2 } : d));
+    let before = { ...rollupStats };
+    const fractions = facet('$amountMinor');
+    expect(compilePipeline(fractions)!.run(docs)).toEqual(viaMingo(fractions, docs));
+    expect(rollupStats).toEqual({ used: before.used, abandoned: before.abandoned + 1 });
+    before = { ...rollupStats };
+    const perDocument: Document[] = [{ $facet: { a: [{ $group: { _id: '$_id', n: { $sum: 1 } } }], b: [{ $group: { _id: '$status', n: { $sum: 1 } } }] } }];
+    expect(compilePipeline(perDocument)!.run(docs)).toEqual(viaMingo(perDocument, docs));
+    expect(rollupStats).toEqual({ used: before.used, abandoned: before.abandoned + 1 });
+  });
+
+  it('is not used for accumulators whose answer depends on more than sums ($first, $push, $avg)', () => {
+    const before = { ...rollupStats };
+    const pipeline: Document[] = [{ $facet: { a: [{ $group: { _id: '$status', first: { $first: '$amountMinor' } } }], b: [{ $group: { _id: '$method', avg: { $avg: '$amountMinor' }, all: { $push: '$userId' } } }] } }];
+    const docs = input();
+    expect(compilePipeline(pipeline)!.run(docs)).toEqual(viaMingo(pipeline, docs));
+    expect(rollupStats).toEqual(before);
   });
 });
 

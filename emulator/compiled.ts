@@ -25,7 +25,11 @@ import { fieldReader, isPlainObject, keyOf } from './values.js';
 export class Fallback extends Error {}
 
 type Expr = (doc: Document) => unknown;
-type Stage = (docs: Document[]) => Document[];
+/**
+ * A compiled stage. One that reads each input document once (`$group`, `$facet`) may take the test of the `$match`
+ * before it (`pretest`), so each document is tested and grouped in one visit instead of two passes over memory.
+ */
+type Stage = ((docs: Document[], pretest?: (doc: Document) => boolean) => Document[]) & { takesPretest?: boolean; predicate?: (doc: Document) => boolean };
 
 const fallback = (why: string): never => {
   throw new Fallback(why);
@@ -505,16 +509,18 @@ interface GroupRunner {
 function compileGroup(spec: unknown): Stage {
   const runner = compileGroupRunner(spec);
   const feeder = generateFeeder([runner]);
-  return (docs) => {
+  const stage: Stage = (docs, pretest) => {
     const table = runner.begin();
     if (feeder) {
       const tables = [table];
-      for (const doc of docs) feeder(tables, doc);
+      for (const doc of docs) if (!pretest || pretest(doc)) feeder(tables, doc);
     } else {
-      for (const doc of docs) runner.feed(table, doc);
+      for (const doc of docs) if (!pretest || pretest(doc)) runner.feed(table, doc);
     }
     return runner.end(table);
   };
+  stage.takesPretest = true;
+  return stage;
 }
 
 function compileGroupRunner(spec: unknown): GroupRunner {
@@ -714,6 +720,143 @@ function generateFeeder(runners: GroupRunner[]): ((tables: GroupTable[], doc: Do
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Roll-up of several $groups of sums: one fine grouping, then each branch from the fine groups.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** How often a $facet was answered by a roll-up and how often one gave up (for tests and benchmarks). */
+export const rollupStats = { used: 0, abandoned: 0 };
+
+/** Stops a roll-up that would not pay (too many fine groups) or not be exact (a sum that is not of integers). */
+class RollupAbort extends Error {}
+
+const isConstantSpec = (spec: unknown) => spec === null || typeof spec === 'number' || typeof spec === 'boolean' || (typeof spec === 'string' && !spec.startsWith('$'));
+
+interface Rollup {
+  /** The tables of every runner, or undefined when the roll-up gave up (then feed the runners directly). */
+  run(docs: Document[], pretest?: (doc: Document) => boolean): GroupTable[] | undefined;
+}
+
+/**
+ * When every grouped branch of a $facet sums (`$sum`, `$count`) and only the grouping key differs between them
+ * (analytics: the same eight sums by period, method, provider, status and overall, each per currency), the
+ * documents are grouped once by all the key parts together, each distinct sum added once per document, and each
+ * branch is then added up from those few fine groups: per document one group lookup and eight additions instead
+ * of five lookups and forty additions.
+ *
+ * It gives exactly what feeding the branches directly gives: a fine group holds documents equal in every key part,
+ * so all of them fall in one group of each branch, and the fine groups come in the order their first documents
+ * came, so each branch's groups appear in the same order with the same `_id` values (those of its first document).
+ * Sums are only regrouped while every value added is an integer and the sum of their magnitudes stays below 2^53,
+ * so that every partial sum, in any order, is exact; a fraction, or more fine groups than a quarter of the
+ * documents (no gain), gives up and the branches are fed directly.
+ */
+function compileRollup(runners: GroupRunner[]): Rollup | undefined {
+  if (runners.length < 2) return undefined;
+  const partSpecs: unknown[] = [];
+  const partKeys = new Map<string, number>();
+  const accSpecs: [string, unknown][] = [];
+  const accKeys = new Map<string, number>();
+  const maps = runners.map((runner) => {
+    const parts = runner.plan.idSpecs.map((spec) => {
+      if (isConstantSpec(spec)) return -1;
+      const key = specKey(spec);
+      let index = partKeys.get(key);
+      if (index === undefined) {
+        partKeys.set(key, (index = partSpecs.length));
+        partSpecs.push(spec);
+      }
+      return index;
+    });
+    const accs = runner.plan.accSpecs.map(([op, arg]) => {
+      // $count is $sum: 1; a constant must be a safe integer; an array of expressions is not a $sum this handles.
+      const [sumOf, ok] = op === '$count' ? [1, true] : [arg, op === '$sum' && !Array.isArray(arg) && (typeof arg !== 'number' || Number.isSafeInteger(arg))];
+      if (!ok) return undefined;
+      const key = specKey(sumOf);
+      let index = accKeys.get(key);
+      if (index === undefined) {
+        accKeys.set(key, (index = accSpecs.length));
+        accSpecs.push(['$sum', sumOf]);
+      }
+      return index;
+    });
+    return { parts, accs };
+  });
+  if (maps.some((m) => m.accs.some((a) => a === undefined)) || !partSpecs.length) return undefined;
+  // Constants added once per document, counted into the magnitude bound once per document.
+  const constantMagnitude = accSpecs.reduce((sum, [, arg]) => sum + (typeof arg === 'number' ? Math.abs(arg) : 0), 0);
+
+  let feed: ((table: GroupTable, doc: Document) => void) & { start(maxGroups: number): void; exact(): boolean };
+  try {
+    const w = new FeedWriter();
+    const body: string[] = [];
+    partSpecs.forEach((spec, j) => body.push(`V[${j}] = ${w.expr(spec)};`));
+    body.push('s = T.find(V, C).states;');
+    if (constantMagnitude) body.push(`A += ${constantMagnitude};`);
+    accSpecs.forEach(([, arg], i) => {
+      if (typeof arg === 'number') body.push(`s[${i}] += ${arg};`);
+      else body.push(`t = ${w.expr(arg)}; if (typeof t === 'number') { s[${i}] += t; if (t % 1 !== 0) E = false; A += t < 0 ? -t : t; } else s[${i}] = h.sumOther(s[${i}], t);`);
+    });
+    const values = new Array<unknown>(partSpecs.length);
+    const state = { groups: 0, maxGroups: 0 };
+    const create = (): Group & { parts: unknown[] } => {
+      if (++state.groups > state.maxGroups) throw new RollupAbort('too many fine groups');
+      return { id: undefined, parts: values.slice(), states: new Array<number>(accSpecs.length).fill(0) };
+    };
+    const source = `const V = ${w.ext(values)}, C = ${w.ext(create)}, S = ${w.ext(state)};
+let ${['s', 't', ...w.memos].join(', ')};
+let A = 0, E = true;
+const feed = function feed(T, doc) {
+${w.memos.map((m) => `${m} = U;`).join(' ')}
+${body.join('\n')}
+};
+feed.start = (maxGroups) => { A = 0; E = true; S.groups = 0; S.maxGroups = maxGroups; };
+feed.exact = () => E && A < ${2 ** 53};
+return feed;`;
+    feed = new Function('x', 'h', 'U', source)(w.externals, helpers, UNSET);
+  } catch (err) {
+    if (err instanceof Fallback || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+
+  return {
+    run(docs, pretest) {
+      const abandon = () => {
+        rollupStats.abandoned++;
+        return undefined;
+      };
+      const fine = new GroupTable();
+      feed.start(Math.max(64, Math.floor(docs.length / 4)));
+      try {
+        if (pretest) {
+          for (const doc of docs) if (pretest(doc)) feed(fine, doc);
+        } else {
+          for (const doc of docs) feed(fine, doc);
+        }
+      } catch (err) {
+        if (err instanceof RollupAbort) return abandon();
+        throw err;
+      }
+      if (!feed.exact()) return abandon();
+      const tables = runners.map((runner, r) => {
+        const { parts, accs } = maps[r];
+        const { idSpecs, objectId, values, create } = runner.plan;
+        const table = runner.begin();
+        for (const group of fine.groups as (Group & { parts: unknown[] })[]) {
+          for (let j = 0; j < parts.length; j++) values[j] = parts[j] < 0 ? idSpecs[j] : group.parts[parts[j]];
+          if (!objectId && values[0] === undefined) values[0] = null;
+          const states = table.find(values, create).states as number[];
+          const sums = group.states as number[];
+          for (let i = 0; i < accs.length; i++) states[i] += sums[accs[i]!];
+        }
+        return table;
+      });
+      rollupStats.used++;
+      return tables;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Other stages
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -791,15 +934,20 @@ function compileStage(stage: Document): Stage {
     case '$match': {
       if (!isPlainObject(spec)) return fallback('$match form');
       if (!Object.keys(spec).length) return (docs) => docs;
-      const simple = compileFilter(spec);
-      if (simple) return (docs) => docs.filter(simple);
-      let query: Query;
-      try {
-        query = new Query(spec);
-      } catch {
-        return fallback('$match mingo refuses'); // mingo's own error, from the fallback run
+      let predicate = compileFilter(spec);
+      if (!predicate) {
+        let query: Query;
+        try {
+          query = new Query(spec);
+        } catch {
+          return fallback('$match mingo refuses'); // mingo's own error, from the fallback run
+        }
+        predicate = (doc) => query.test(doc);
       }
-      return (docs) => docs.filter((doc) => query.test(doc));
+      const test = predicate;
+      const match: Stage = (docs) => docs.filter(test);
+      match.predicate = test;
+      return match;
     }
     case '$group':
       return compileGroup(spec);
@@ -836,21 +984,40 @@ function compileStage(stage: Document): Stage {
       });
       const groupedBranches = branches.filter((b) => b.group);
       const feeder = groupedBranches.length ? generateFeeder(groupedBranches.map((b) => b.group!)) : undefined;
-      return (docs) => {
+      const rollup = compileRollup(groupedBranches.map((b) => b.group!));
+      const allGrouped = groupedBranches.length === branches.length;
+      const facet: Stage = (input, pretest) => {
+        // A branch that is not a $group needs the matching documents as a list; groups alone need only a visit each.
+        let docs = input;
+        if (pretest && !allGrouped) {
+          docs = input.filter(pretest);
+          pretest = undefined;
+        }
         const grouped = groupedBranches;
-        const states = grouped.map((b) => b.group!.begin());
-        if (feeder) {
-          for (const doc of docs) feeder(states, doc);
-        } else if (grouped.length) {
-          for (const doc of docs) for (let i = 0; i < grouped.length; i++) grouped[i].group!.feed(states[i], doc);
+        let states: GroupTable[] | undefined;
+        try {
+          states = rollup?.run(docs, pretest);
+        } catch (err) {
+          if (!(err instanceof RollupAbort)) throw err;
+          rollupStats.abandoned++;
+        }
+        if (!states) {
+          states = grouped.map((b) => b.group!.begin());
+          if (feeder) {
+            for (const doc of docs) if (!pretest || pretest(doc)) feeder(states, doc);
+          } else if (grouped.length) {
+            for (const doc of docs) if (!pretest || pretest(doc)) for (let i = 0; i < grouped.length; i++) grouped[i].group!.feed(states[i], doc);
+          }
         }
         const out: Document[] = [{}];
         for (const branch of branches) {
-          const input = branch.group ? branch.group.end(states[grouped.indexOf(branch)]) : docs;
-          out[0][branch.key] = branch.stages.reduce((acc, stage) => stage(acc), input);
+          const branchInput = branch.group ? branch.group.end(states[grouped.indexOf(branch)]) : docs;
+          out[0][branch.key] = branch.stages.reduce((acc, stage) => stage(acc), branchInput);
         }
         return out;
       };
+      facet.takesPretest = true;
+      return facet;
     }
   }
   return fallback(`stage ${name}`);
@@ -884,5 +1051,18 @@ export function compilePipeline(pipeline: Document[], variables?: Document): Com
     occurrences = undefined;
   }
   if (!stages.length) return undefined;
-  return { run: (docs) => stages.reduce((input, stage) => stage(input), docs), rest: pipeline.slice(stages.length) };
+  const rest = pipeline.slice(stages.length);
+  // A $match right before a stage that visits each document once becomes that stage's pre-test.
+  const fused: Stage[] = [];
+  for (let i = 0; i < stages.length; i++) {
+    const test = stages[i].predicate;
+    const next = stages[i + 1];
+    if (test && next?.takesPretest) {
+      fused.push((docs) => next(docs, test));
+      i++;
+    } else {
+      fused.push(stages[i]);
+    }
+  }
+  return { run: (docs) => fused.reduce((input, stage) => stage(input), docs), rest };
 }

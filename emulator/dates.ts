@@ -230,8 +230,17 @@ export const compiledDateOperators: Record<string, (spec: unknown, compile: (exp
     const constantFormat = typeof expr.format === 'string' && !/%[HMSLzZ]/.test(expr.format) ? expr.format : undefined;
     const constantZone = expr.timezone === undefined || typeof expr.timezone === 'string';
     const byDay = constantFormat && constantZone ? new Map<number, string>() : undefined;
+    // And the last local day's bounds in UTC milliseconds with its text: documents read in date order (an index
+    // on createdAt) fall in the same day one after another, so most need one comparison, not a zone lookup.
+    let dayStart = 1;
+    let dayEnd = 0;
+    let dayText = '';
     return (doc) => {
       const value = dateOf(doc);
+      if (byDay && value instanceof Date) {
+        const time = value.getTime();
+        if (time >= dayStart && time < dayEnd) return dayText;
+      }
       const tz = tzOf?.(doc);
       const format = formatOf?.(doc);
       if (value === null || value === undefined) return onNull ? (onNull(doc) ?? null) : null;
@@ -241,12 +250,21 @@ export const compiledDateOperators: Record<string, (spec: unknown, compile: (exp
       if (byDay) {
         const time = date.getTime();
         if (Number.isFinite(time)) {
-          const day = Math.floor((time + offsetMinutes(date, tz) * 60_000) / DAY_MS);
+          const offset = offsetMinutes(date, tz) * 60_000;
+          const day = Math.floor((time + offset) / DAY_MS);
           let text = byDay.get(day);
           if (text === undefined) {
             text = formatDate(constantFormat!, date, tz);
             if (byDay.size > 50_000) byDay.clear();
             byDay.set(day, text);
+          }
+          // The local day is [start, end) in UTC when the zone keeps this offset at both ends of it.
+          const start = day * DAY_MS - offset;
+          const end = start + DAY_MS;
+          if (offsetMinutes(new Date(start), tz) * 60_000 === offset && offsetMinutes(new Date(end - 1), tz) * 60_000 === offset) {
+            dayStart = start;
+            dayEnd = end;
+            dayText = text;
           }
           return text;
         }

@@ -322,6 +322,49 @@ describe('durability', () => {
     }
   });
 
+  it('fails only the commands whose records a failed batch write did not write whole, with sixteen clients at once', async () => {
+    const dataDir = await newDir();
+    // Sixteen clients' inserts are written together per fsync; the one write that meets the 192 KB limit writes
+    // part of its batch. The commands it wrote whole are durable (cut back to them and fsynced) and acknowledged.
+    const { child, uri, exited } = await spawnEmulator(['--port', '0', '--data', dataDir], 192);
+    const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000, maxPoolSize: 16 }).connect();
+    const acknowledged: string[] = [];
+    const failed: string[] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, worker) => {
+          for (let n = 0; n < 200; n++) {
+            const key = `${worker}-${n}`;
+            try {
+              await client.db('full').collection('c').insertOne({ key, pad: 'x'.repeat(700) });
+              acknowledged.push(key);
+            } catch (err) {
+              if (!/journal could not be written|stopped serving/.test(String((err as Error).message))) throw err;
+              failed.push(key);
+              return;
+            }
+          }
+        }),
+      );
+      expect(failed.length).toBeGreaterThan(0);
+      expect(acknowledged.length).toBeGreaterThan(50);
+    } finally {
+      await client.close(true).catch(() => {});
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+
+    const emulator = await startEmulator({ dataDir, logger: () => {} });
+    const reader = await new MongoClient(emulator.uri).connect();
+    try {
+      const stored = (await reader.db('full').collection('c').find({}, { projection: { key: 1 } }).toArray()).map((d) => d.key as string);
+      expect(stored.sort()).toEqual([...acknowledged].sort());
+    } finally {
+      await reader.close();
+      await emulator.stop();
+    }
+  });
+
   it('does not fail a durable write when compaction fails afterwards, and keeps serving until the journal itself fails', async () => {
     const dataDir = await newDir();
     // 192 KB file-size limit, compaction past 40 KB: snapshots stop fitting long before the journal does.

@@ -81,6 +81,10 @@ describe('ordered indexes', () => {
       { filter: { note: null }, sort: { _id: -1 }, limit: 10 },
       { filter: {}, sort: { _id: -1 }, limit: 7 },
       { filter: { createdAt: { $lt: 'not a date' } }, sort: { _id: 1 } },
+      // The walk holds userId to its value, so it need not be tested again; unless an $and pins another one.
+      { filter: { userId: { $eq: users[1] }, status: { $ne: 'scheduled' } }, sort: { _id: 1 } },
+      { filter: { userId: users[0], $and: [{ userId: users[1] }] }, sort: { _id: 1 } },
+      { filter: { $and: [{ userId: users[1] }], userId: users[0] }, sort: { _id: 1 } },
     ];
     for (const q of queries) {
       const run = (c: typeof plain) => {
@@ -118,6 +122,13 @@ describe('ordered indexes', () => {
     const reverse = c.plan({ userId: users[1] }, { createdAt: 1, _id: 1 });
     expect(reverse).toMatchObject({ via: 'IXSCAN history', sorted: true });
     expect([...take(reverse.docs, 3)].map((d) => d._id)).toEqual(sorted.slice(-3).reverse().map((d) => d._id));
+    // Fields the walk holds to their value need no second test; one an $and pins elsewhere still does.
+    expect(c.plan({ userId: users[1], status: 'success' }).implied).toEqual(['userId']);
+    expect(c.plan({ userId: { $eq: users[1] } }).implied).toEqual(['userId']);
+    expect(c.plan({ $and: [{ userId: users[2] }], userId: users[1] }).implied).toEqual([]);
+    const each: unknown[] = [];
+    plan.each((d) => (each.push(d._id), each.length < 30));
+    expect(each).toEqual(walked.map((d) => d._id));
     // Nothing an index helps with: a scan in natural order.
     expect(c.plan({ amountMinor: 5 }, { amountMinor: 1 }).via).toBe('COLLSCAN');
   });

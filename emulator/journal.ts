@@ -82,7 +82,9 @@ export class Journal {
   }
 
   add(record: JournalRecord): void {
-    this.pending.push(Buffer.from(BSON.serialize(record)));
+    // A view of the serialized bytes, not a copy of them.
+    const bytes = BSON.serialize(record);
+    this.pending.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /** Why the journal stopped taking writes, if it did. */
@@ -92,7 +94,8 @@ export class Journal {
 
   /** Bytes ever written (across generations): a position a sync can be said to cover. */
   private writtenTotal = 0;
-  private syncing = false;
+  /** fsyncs in flight: several may overlap, each covering what was written before it started. */
+  private syncing = 0;
 
   get written(): number {
     return this.writtenTotal;
@@ -102,6 +105,55 @@ export class Journal {
   commit(): void {
     this.write();
     if (!this.failure) fdatasyncSync(this.fd);
+  }
+
+  /** The records added since the last take or write, as one buffer (one command's records), or undefined. */
+  take(): Buffer | undefined {
+    if (!this.pending.length) return undefined;
+    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    this.pending = [];
+    return buf;
+  }
+
+  /**
+   * Writes several commands' records (`chunks`, in order) with one write call, without fsyncing (group commit: see
+   * Store.flush). Returns how many chunks were written, all of them unless it throws.
+   *
+   * A write that fails part-way (a full disk, a file-size limit) is cut back to the end of the last chunk it wrote
+   * whole and fsynced at once: those chunks (and everything written before) are then durable, and the error says
+   * so (`cutBack`, `durableChunks`; when even the cut-back fails, only what earlier fsyncs covered is durable and
+   * the torn tail is cut on the next open). The journal then refuses every
+   * later write: memory holds changes the disk does not.
+   */
+  writeChunks(chunks: Buffer[]): number {
+    if (this.failure) throw new JournalFailedError(`the emulator journal stopped taking writes after an earlier failure (${this.failure.message})`);
+    if (!chunks.length) return 0;
+    const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    let written = 0;
+    try {
+      while (written < buf.length) written += writeSync(this.fd, buf, written, buf.length - written);
+    } catch (err) {
+      this.failure = err as Error;
+      let whole = 0;
+      let end = 0;
+      while (whole < chunks.length && end + chunks[whole].length <= written) end += chunks[whole++].length;
+      let durableChunks = 0;
+      let cutBack = false;
+      try {
+        ftruncateSync(this.fd, this.bytes + end);
+        fdatasyncSync(this.fd);
+        cutBack = true;
+        durableChunks = whole;
+        this.bytes += end;
+        this.writtenTotal += end;
+      } catch {
+        /* the torn tail is cut on the next open instead */
+      }
+      throw Object.assign(new JournalFailedError(`the emulator journal could not be written (${(err as Error).message})`), { durableChunks, cutBack });
+    }
+    this.bytes += buf.length;
+    this.writtenTotal += buf.length;
+    return chunks.length;
   }
 
   /**
@@ -141,15 +193,14 @@ export class Journal {
 
   /**
    * fsyncs what has been written so far, off the event loop, and calls back with the position it covers (or an
-   * error, which stops the journal). One at a time: the caller batches every write made meanwhile into the next.
+   * error, which stops the journal). Several may run at once (Store keeps at most two in flight).
    */
   sync(done: (err: Error | null, covered: number) => void): void {
-    if (this.syncing) throw new Error('a journal sync is already running');
-    this.syncing = true;
+    this.syncing++;
     const covered = this.writtenTotal;
     const fd = this.fd;
     fdatasync(fd, (err) => {
-      this.syncing = false;
+      this.syncing--;
       if (err && !this.failure && fd === this.fd) this.failure = err;
       done(err, covered);
     });

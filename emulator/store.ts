@@ -7,6 +7,12 @@ import { errors } from './errors.js';
 import { Journal, JournalFailedError, type JournalRecord } from './journal.js';
 import { promote, splitTypes, type TypeOverlay } from './values.js';
 
+/**
+ * Two fsyncs may overlap: the commands written while one runs start the next at once instead of waiting for it, so
+ * a command waits about one fsync, not up to two. More would only queue in the kernel and the thread pool.
+ */
+const MAX_SYNCS_IN_FLIGHT = 2;
+
 export class Store {
   readonly dbs = new Map<string, Map<string, Collection>>();
   private readonly journal?: Journal;
@@ -15,9 +21,14 @@ export class Store {
   private retryCompactionAt = 0;
   /** Writes waiting for the fsync that covers them (group commit), in the order they were written. */
   private waiters: { position: number; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private syncRunning = false;
-  private syncScheduled = false;
+  /** Commands whose records are not written yet: the next flush writes them all with one write call. */
+  private queued: { records: Buffer; resolve: () => void; reject: (err: Error) => void }[] = [];
+  /** fsyncs in flight. A second may start while one runs, for the writes made since it started. */
+  private syncsRunning = 0;
+  private flushScheduled = false;
   private closed = false;
+  /** The journal position the latest fsync started covers. */
+  private syncedUpTo = 0;
   /** fsyncs run for group commits so far (tests and benchmarks read it). */
   syncs = 0;
 
@@ -102,37 +113,70 @@ export class Store {
   }
 
   /**
-   * Called once per command, before its reply: writes the command's records to the journal and returns a promise
+   * Called once per command, before its reply: queues the command's records for the journal and returns a promise
    * that resolves once an fsync covers them (nothing to wait for without a data directory or when the command
-   * wrote nothing). Group commit: while one fsync runs, the commands that come in meanwhile write their records
-   * and wait; the next fsync covers all of them at once, so concurrent clients share fsyncs instead of queueing
-   * behind one each. A reply is sent only once its promise resolves, so an acknowledged write is always durable.
+   * wrote nothing). A reply is sent only once its promise resolves, so an acknowledged write is always durable.
+   *
+   * Group commit: the records of every command queued while an fsync runs (or in the same turn of the event loop)
+   * are written together with one write call when it ends, then one fsync covers them all. So concurrent clients
+   * share fsyncs instead of queueing behind one each, the event loop makes one write call per fsync instead of one
+   * per command, and no write call runs while an fsync of the same file does (where it could wait for it).
    */
   commit(): Promise<void> | undefined {
     if (!this.journal) return undefined;
-    let wrote: boolean;
-    try {
-      wrote = this.journal.write();
-    } catch (err) {
-      // The failed write was cut back and everything before it fsynced (when it could be): those writes are
-      // durable and their replies go out; this command's reply is the failure.
-      const durable = (err as { durableBeforeFailure?: boolean }).durableBeforeFailure;
-      this.settle(Infinity, durable ? undefined : (err as Error));
-      throw err;
-    }
-    if (!wrote) return undefined;
-    const position = this.journal.written;
-    const promise = new Promise<void>((resolve, reject) => this.waiters.push({ position, resolve, reject }));
-    // Started after the commands already read from the sockets in this turn of the event loop have run, so they
-    // join this fsync instead of waiting for the next one.
-    if (!this.syncScheduled) {
-      this.syncScheduled = true;
-      setImmediate(() => {
-        this.syncScheduled = false;
-        this.startSync();
-      });
-    }
+    const records = this.journal.take();
+    if (!records) return undefined;
+    const promise = new Promise<void>((resolve, reject) => this.queued.push({ records, resolve, reject }));
+    // Written after the commands already read from the sockets in this turn of the event loop have run, so they
+    // share the write and the fsync.
+    this.scheduleFlush();
     return promise;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncsRunning >= MAX_SYNCS_IN_FLIGHT) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Writes every queued command's records in one write call and starts the fsync that covers them. A write that
+   * fails part-way fails only the commands whose records it did not write whole; those before are durable (the
+   * journal cut back to them and fsynced) and acknowledged. The emulator then stops serving (see runCommand).
+   */
+  private flush(): void {
+    if (this.syncsRunning >= MAX_SYNCS_IN_FLIGHT || this.closed) return;
+    this.writeQueued();
+    this.startSync();
+  }
+
+  /** Writes the queued commands' records with one write call; they then wait for the next fsync. */
+  private writeQueued(): void {
+    const journal = this.journal;
+    if (!journal || !this.queued.length) return;
+    const batch = this.queued;
+    this.queued = [];
+    try {
+      journal.writeChunks(batch.map((q) => q.records));
+    } catch (err) {
+      const { durableChunks = 0, cutBack = false } = err as { durableChunks?: number; cutBack?: boolean };
+      // The cut-back fsync also made every earlier batch durable, whose own fsync may still be running.
+      if (cutBack) this.settle(Infinity);
+      batch.forEach((q, i) => (i < durableChunks ? q.resolve() : q.reject(err as Error)));
+      this.rejectQueued(err as Error);
+      return;
+    }
+    const position = journal.written;
+    for (const q of batch) this.waiters.push({ position, resolve: q.resolve, reject: q.reject });
+  }
+
+  private rejectQueued(failure: Error): void {
+    const queued = this.queued;
+    this.queued = [];
+    for (const q of queued) q.reject(failure);
   }
 
   /** Resolves (or with `failure` rejects) every waiter whose records lie at or before `covered`. */
@@ -147,19 +191,27 @@ export class Store {
 
   private startSync(): void {
     const journal = this.journal;
-    if (!journal || this.syncRunning || !this.waiters.length || this.closed) return;
-    this.syncRunning = true;
+    if (!journal || this.syncsRunning >= MAX_SYNCS_IN_FLIGHT || this.closed) return;
+    // Only for writes no running fsync covers.
+    if (!this.waiters.length || this.waiters[this.waiters.length - 1].position <= this.syncedUpTo) return;
+    this.syncsRunning++;
     this.syncs++;
+    this.syncedUpTo = journal.written;
     journal.sync((err, covered) => {
-      this.syncRunning = false;
+      this.syncsRunning--;
       if (this.closed) return;
       if (err) {
         this.log(`emulator: the journal could not be fsynced (${err.message}); it stops serving`);
-        this.settle(Infinity, new JournalFailedError(`the emulator journal could not be fsynced (${err.message})`));
+        const failure = new JournalFailedError(`the emulator journal could not be fsynced (${err.message})`);
+        this.settle(Infinity, failure);
+        this.rejectQueued(failure);
         return;
       }
       this.settle(covered);
-      this.compactIfDue();
+      // The commands queued meanwhile are written before a compaction, so the snapshot holds exactly what the
+      // journal was given (a compaction makes them durable and acknowledges them); then one fsync covers them.
+      this.writeQueued();
+      if (!this.syncsRunning) this.compactIfDue();
       this.startSync();
     });
   }
@@ -189,6 +241,8 @@ export class Store {
   close(): void {
     if (this.closed) return;
     try {
+      // Queued records first, then the journal's close fsyncs them with the rest.
+      this.writeQueued();
       this.journal?.close();
       this.settle(Infinity);
     } catch (err) {

@@ -184,6 +184,51 @@ export function numberTypeOf(raw: unknown): NumberType | undefined {
   return undefined;
 }
 
+/**
+ * Stored documents are read far more often than written, and a read of many (an aggregation over a user's rows)
+ * costs mostly memory traffic, not computation. Two things at store time keep it down:
+ *
+ * - short strings are shared: the 100,000 "success" or "IDR" values of a collection are one string, not 100,000
+ *   copies each to fetch from memory and hash when grouped or compared. A bounded pool, emptied when full, so
+ *   unique values (order ids) cannot make it grow; a value seen again after that is simply shared anew.
+ * - a document is built as an object literal of its keys (one generated constructor per key list), so its fields
+ *   sit inside the object instead of in a separate properties store that `{}` plus assignments spills into.
+ * Neither changes a value: strings are immutable and the keys keep their order.
+ */
+const INTERN_MAX_LENGTH = 32;
+const INTERN_POOL_SIZE = 20_000;
+const internPool = new Map<string, string>();
+function intern(value: string): string {
+  if (value.length > INTERN_MAX_LENGTH) return value;
+  const known = internPool.get(value);
+  if (known !== undefined) return known;
+  if (internPool.size >= INTERN_POOL_SIZE) internPool.clear();
+  internPool.set(value, value);
+  return value;
+}
+
+const SHAPE_MAX_KEYS = 64;
+const SHAPE_CACHE_SIZE = 2_000;
+const shapes = new Map<string, (values: unknown[]) => Document>();
+function shaped(keys: string[], values: unknown[]): Document {
+  // `__proto__` in a literal would set the prototype instead of a field; long or many key lists are rare.
+  if (keys.length === 0 || keys.length > SHAPE_MAX_KEYS || keys.includes('__proto__')) return assigned(keys, values);
+  const signature = keys.join('\u0000');
+  let make = shapes.get(signature);
+  if (!make) {
+    if (shapes.size >= SHAPE_CACHE_SIZE) return assigned(keys, values);
+    make = new Function('v', `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')}};`) as (values: unknown[]) => Document;
+    shapes.set(signature, make);
+  }
+  return make(values);
+}
+
+function assigned(keys: string[], values: unknown[]): Document {
+  const out: Document = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
+  return out;
+}
+
 /** Splits a document as received into its plain view and the overlay of types the view would lose. */
 export function splitTypes(raw: Document): { view: Document; overlay?: TypeOverlay } {
   const overlay: TypeOverlay = new Map();
@@ -197,11 +242,13 @@ export function splitTypes(raw: Document): { view: Document; overlay?: TypeOverl
       }
       return plain;
     }
+    if (typeof value === 'string') return intern(value);
     if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}.${i}`));
     if (isPlainObject(value)) {
-      const out: Document = {};
-      for (const [k, v] of Object.entries(value)) out[k] = walk(v, path ? `${path}.${k}` : k);
-      return out;
+      const keys = Object.keys(value);
+      const values = new Array<unknown>(keys.length);
+      for (let i = 0; i < keys.length; i++) values[i] = walk(value[keys[i]], path ? `${path}.${keys[i]}` : keys[i]);
+      return shaped(keys, values);
     }
     return value;
   };

@@ -1,7 +1,7 @@
 /**
  * Read side of payments: history with filters and keyset paging, and analytics computed by MongoDB aggregation.
  */
-import { Types } from 'mongoose';
+import { Types, type PipelineStage } from 'mongoose';
 import type { Models } from '../../../db/models/index.js';
 import { STORED_PAYMENT_STATUSES } from '../models/payment.js';
 import { LONG_QUERY_MAX_TIME_MS } from '../../../db/limits.js';
@@ -83,35 +83,8 @@ export class PaymentQueries {
    * and status, per currency: one aggregation with $facet, so the numbers come from one consistent read.
    */
   async analytics(actor: Actor, query: AnalyticsQuery) {
-    const match = analyticsMatch(actor, query);
-
-    const periodFormat = { day: '%Y-%m-%d', week: '%G-W%V', month: '%Y-%m' }[query.period];
-    const summarize = {
-      count: { $sum: 1 },
-      successCount: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, 1, 0] } },
-      // Payments with an outcome; the success rate is over these, so payments still open do not lower it.
-      finishedCount: { $sum: { $cond: [{ $in: ['$status', FINISHED] }, 1, 0] } },
-      totalAmountMinor: { $sum: '$amountMinor' },
-      settledAmountMinor: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, '$amountMinor', 0] } },
-      refundedAmountMinor: { $sum: { $ifNull: ['$refundedAmountMinor', 0] } },
-      // $and treats a present date as true and a missing field as false, on MongoDB and on the emulator alike.
-      settlementMsTotal: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, { $subtract: ['$settledAt', '$createdAt'] }, 0] } },
-      settlementCount: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, 1, 0] } },
-    };
-    const groupBy = (key: unknown) => [{ $group: { _id: { key, currency: '$currency' }, ...summarize } }, { $sort: { '_id.key': 1 as const, '_id.currency': 1 as const } }];
-
-    const [result] = await this.models.Payment.aggregate([
-      { $match: match },
-      {
-        $facet: {
-          totals: [{ $group: { _id: { key: 'all', currency: '$currency' }, ...summarize } }, { $sort: { '_id.currency': 1 } }],
-          byPeriod: groupBy({ $dateToString: { format: periodFormat, date: '$createdAt', timezone: JAKARTA } }),
-          byMethod: groupBy('$method'),
-          byProvider: groupBy('$provider'),
-          byStatus: groupBy('$status'),
-        },
-      },
-    ]).option({ maxTimeMS: LONG_QUERY_MAX_TIME_MS }); // a user's whole history: longer than the 8 s default (src/db/limits.ts)
+    // A user's whole history: longer than the 8 s default (src/db/limits.ts).
+    const [result] = await this.models.Payment.aggregate(analyticsPipeline(actor, query)).option({ maxTimeMS: LONG_QUERY_MAX_TIME_MS });
 
     const shape = (rows: GroupRow[]) =>
       rows.map((r) => ({
@@ -142,10 +115,45 @@ export class PaymentQueries {
 }
 
 /** The payments analytics count (also read by analyticsInCurrency, so both see the same payments). */
-export function analyticsMatch(actor: Actor, query: Pick<AnalyticsQuery, 'from' | 'to'>): Record<string, unknown> {
+export function analyticsMatch(actor: Pick<Actor, 'userId'>, query: Pick<AnalyticsQuery, 'from' | 'to'>): Record<string, unknown> {
   const match: Record<string, unknown> = { userId: new Types.ObjectId(actor.userId), status: { $ne: 'scheduled' } };
   if (query.from || query.to) match.createdAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
   return match;
+}
+
+/**
+ * The analytics aggregation for one user: a $match, then one $facet of five $groups. A pure function, exported so
+ * the emulator's benchmarks run exactly the pipeline the hub runs.
+ */
+export function analyticsPipeline(actor: Pick<Actor, 'userId'>, query: Pick<AnalyticsQuery, 'from' | 'to' | 'period'>): PipelineStage[] {
+  const match = analyticsMatch(actor, query);
+
+  const periodFormat = { day: '%Y-%m-%d', week: '%G-W%V', month: '%Y-%m' }[query.period];
+  const summarize = {
+    count: { $sum: 1 },
+    successCount: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, 1, 0] } },
+    // Payments with an outcome; the success rate is over these, so payments still open do not lower it.
+    finishedCount: { $sum: { $cond: [{ $in: ['$status', FINISHED] }, 1, 0] } },
+    totalAmountMinor: { $sum: '$amountMinor' },
+    settledAmountMinor: { $sum: { $cond: [{ $in: ['$status', SETTLED] }, '$amountMinor', 0] } },
+    refundedAmountMinor: { $sum: { $ifNull: ['$refundedAmountMinor', 0] } },
+    // $and treats a present date as true and a missing field as false, on MongoDB and on the emulator alike.
+    settlementMsTotal: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, { $subtract: ['$settledAt', '$createdAt'] }, 0] } },
+    settlementCount: { $sum: { $cond: [{ $and: [{ $in: ['$status', SETTLED] }, '$settledAt'] }, 1, 0] } },
+  };
+  const groupBy = (key: unknown) => [{ $group: { _id: { key, currency: '$currency' }, ...summarize } }, { $sort: { '_id.key': 1 as const, '_id.currency': 1 as const } }];
+  return [
+    { $match: match },
+    {
+      $facet: {
+        totals: [{ $group: { _id: { key: 'all', currency: '$currency' }, ...summarize } }, { $sort: { '_id.currency': 1 } }],
+        byPeriod: groupBy({ $dateToString: { format: periodFormat, date: '$createdAt', timezone: JAKARTA } }),
+        byMethod: groupBy('$method'),
+        byProvider: groupBy('$provider'),
+        byStatus: groupBy('$status'),
+      },
+    },
+  ];
 }
 
 interface GroupRow {
