@@ -229,7 +229,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         if (server) await step('closing the HTTP server', () => closeServer(server!));
         await step('stopping the inbox processor', () => inboxProcessor.stop());
         await step('stopping the job scheduler', () => scheduler.stop());
-        for (const module of modules) if (module.stop) await step(`stopping the ${module.name} module`, () => module.stop!());
+        for (const module of modules) if (module.stop) await step(`stopping the ${module.name} module`, () => module.stop!(services));
         await step('stopping the provider simulators', () => providers.stop());
         await step('closing the job database client', () => agendaClient.close());
         await step('closing the database connection', () => connection.close());

@@ -5,41 +5,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSlack, PostedMessage } from '../sandbox/slack/index.js';
 import type { FakeTelegram, SentMessage, TgUser } from '../sandbox/telegram/index.js';
-import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
+import { chatHelpers } from './chat-helpers.js';
+import { eventually, startTestHub, type TestHub } from './harness.js';
 
 let t: TestHub;
 let tg: FakeTelegram;
 let slack: FakeSlack;
+let h: ReturnType<typeof chatHelpers>;
 
 beforeAll(async () => {
   t = await startTestHub();
-  tg = t.hub.sandboxes.telegram as FakeTelegram;
-  slack = t.hub.sandboxes.slack as FakeSlack;
+  h = chatHelpers(t);
+  ({ tg, slack } = h);
 });
 afterAll(() => t?.stop());
 
-const settleInbox = () => eventually(() => t.hub.models.WebhookEvent.countDocuments({ provider: { $in: ['telegram', 'slack'] }, status: { $nin: ['applied', 'ignored', 'dead'] } }), (n) => n === 0, 10_000);
-
-/** Sends an update as Telegram would and waits until the hub has applied it. */
-async function send(update: Record<string, unknown>, options?: { secretToken?: string }): Promise<number | null> {
-  const status = await tg.deliver(update, options);
-  await settleInbox();
-  return status;
-}
-
-const messagesTo = (chatId: number | string) => tg.messages.filter((m) => m.chat_id === String(chatId));
-const lastTo = (chatId: number | string) => messagesTo(chatId).at(-1)!;
-const textsTo = (chatId: number | string) => messagesTo(chatId).map((m) => m.plain ?? m.caption ?? '');
-const buttonsOf = (m: SentMessage) => (m.reply_markup?.inline_keyboard ?? []).flat();
-
-async function linkTelegram(user: TgUser): Promise<{ client: ApiClient; id: string }> {
-  const owner = await t.createUser(`tg-${user.id}`);
-  const code = await owner.client.post<{ code: string }>('/api/chat/link-code');
-  expect(code.status).toBe(201);
-  await send(tg.update.text(user, `/link ${code.body.code}`));
-  expect(lastTo(user.id).plain).toContain('Akun terhubung');
-  return owner;
-}
+const settleInbox = () => h.settleInbox();
+const send = (update: Record<string, unknown>, options?: { secretToken?: string }) => h.send(update, options);
+const messagesTo = (chatId: number | string) => h.messagesTo(chatId);
+const lastTo = (chatId: number | string) => h.lastTo(chatId);
+const textsTo = (chatId: number | string) => h.textsTo(chatId);
+const buttonsOf = (m: SentMessage) => h.buttonsOf(m);
+const linkTelegram = (user: TgUser) => h.linkTelegram(user);
 
 describe('Telegram', () => {
   const sari: TgUser = { id: 7001, first_name: 'Sari', language_code: 'id' };

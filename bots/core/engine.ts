@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../src/lib/errors.js';
 import { bindParams, localizeReason, tokenize } from './args.js';
-import type { ActionContext, ButtonSpec, ChatCommand, ChatOrigin, CommandContext, LinkedUser } from './command.js';
+import type { ActionContext, ButtonSpec, ChatCommand, ChatOrigin, CommandContext, FileContext, IncomingFile, LinkedUser, LiveMessage, Presenter } from './command.js';
+import { FileDownloadError, FileTooLargeError } from './files.js';
 import { buttonToken, newGroupId, parseButtonToken, type ConfirmationStore } from './confirmations.js';
 import { DEFAULT_LOCALE, parseLanguage, pick, say, type Locale, type Localized } from './locale.js';
 import { MESSAGES } from './messages.js';
@@ -15,7 +16,14 @@ import type { ChatRateLimiter } from './rate-limit.js';
 import type { CommandRegistry } from './registry.js';
 import { reply, type Reply, type ReplyBlock } from './reply.js';
 
-export type Incoming = { kind: 'text'; origin: ChatOrigin; text: string } | { kind: 'button'; origin: ChatOrigin; token: string };
+export type Incoming = (
+  | { kind: 'text'; origin: ChatOrigin; text: string }
+  | { kind: 'button'; origin: ChatOrigin; token: string }
+  | { kind: 'file'; origin: ChatOrigin; file: IncomingFile }
+) & {
+  /** How the adapter edits one message in place (ctx.live); without it the last state is answered at the end. */
+  presenter?: Presenter;
+};
 
 export interface EngineResult {
   replies: Reply[];
@@ -72,7 +80,8 @@ export class CommandEngine<Services = any> {
         return { replies: [reply.text(text)], locale, toast: text };
       }
 
-      if (incoming.kind === 'button') return await this.press(incoming.origin, incoming.token, user, locale);
+      if (incoming.kind === 'button') return await this.press(incoming.origin, incoming.token, user, locale, incoming.presenter);
+      if (incoming.kind === 'file') return await this.receiveFile(incoming.origin, incoming.file, user, locale, incoming.presenter);
 
       const parsed = parseCommandText(incoming.text);
       if (!parsed) return { replies: [reply.text(say(locale, MESSAGES.notACommand))], locale };
@@ -88,9 +97,10 @@ export class CommandEngine<Services = any> {
       const args = command.args.safeParse(values);
       if (!args.success) return { replies: [this.usageError(command, locale, describeIssues(args.error, command, locale))], locale, command: command.name };
 
-      const ctx = this.context(command, incoming.origin, user, locale) as CommandContext<unknown, Services>;
+      const live = new LiveFallback(incoming.presenter);
+      const ctx = this.context(command, incoming.origin, user, locale, live) as CommandContext<unknown, Services>;
       const out = await command.run({ ...ctx, args: args.data, text: parsed.rest });
-      return { replies: toList(out), locale, command: command.name };
+      return { replies: [...toList(out), ...live.pending()], locale, command: command.name };
     } catch (err) {
       return { replies: [this.friendlyError(err, locale, commandName)], locale, command: commandName, toast: undefined };
     }
@@ -105,7 +115,44 @@ export class CommandEngine<Services = any> {
     return ['/' + command.name, ...params].join(' ');
   }
 
-  private async press(origin: ChatOrigin, token: string, user: LinkedUser | null, locale: Locale): Promise<EngineResult> {
+  /**
+   * A file sent in the chat: offered to the first command that takes it. Linked users only (a file is always
+   * private data); too large is refused before any download; a failed download says so instead of a stack trace.
+   */
+  private async receiveFile(origin: ChatOrigin, file: IncomingFile, user: LinkedUser | null, locale: Locale, presenter?: Presenter): Promise<EngineResult> {
+    if (!user) return { replies: [reply.text(say(locale, MESSAGES.notLinked))], locale };
+    const command = this.options.registry.list().find((c) => c.file?.accepts({ name: file.name, mimeType: file.mimeType }));
+    if (!command?.file) return { replies: [reply.text(say(locale, MESSAGES.fileNotSupported, { name: file.name }))], locale };
+    const handler = command.file;
+    const tooLarge = () => ({ replies: [reply.text(say(locale, MESSAGES.fileTooLarge, { name: file.name, max: Math.floor(handler.maxBytes / (1024 * 1024)) }))], locale, command: command.name });
+    if (file.size !== undefined && file.size > handler.maxBytes) return tooLarge();
+    const live = new LiveFallback(presenter);
+    const base = this.context(command, origin, user, locale, live);
+    const limited: IncomingFile = {
+      ...file,
+      download: async (maxBytes) => {
+        try {
+          return await file.download(Math.min(maxBytes, handler.maxBytes));
+        } catch (err) {
+          if (err instanceof FileTooLargeError) throw err;
+          throw new FileDownloadError(err instanceof Error ? err.message : String(err));
+        }
+      },
+    };
+    const ctx: FileContext<Services> = { ...base, file: limited };
+    try {
+      return { replies: [...toList(await handler.run(ctx)), ...live.pending()], locale, command: command.name };
+    } catch (err) {
+      if (err instanceof FileTooLargeError) return tooLarge();
+      if (err instanceof FileDownloadError) {
+        this.options.logger?.error({ err, command: command.name }, 'chat file download failed');
+        return { replies: [reply.text(say(locale, MESSAGES.fileDownloadFailed, { name: file.name }))], locale, command: command.name };
+      }
+      throw err;
+    }
+  }
+
+  private async press(origin: ChatOrigin, token: string, user: LinkedUser | null, locale: Locale, presenter?: Presenter): Promise<EngineResult> {
     const parsed = parseButtonToken(token);
     const expired = say(locale, MESSAGES.buttonExpired);
     if (!parsed) return { replies: [reply.text(expired)], locale, toast: expired };
@@ -119,17 +166,19 @@ export class CommandEngine<Services = any> {
     const action = command?.actions?.[result.option.action];
     if (!command || !action) return { replies: [reply.text(expired)], locale, toast: expired };
     if (command.access !== 'public' && !user) return { replies: [reply.text(say(locale, MESSAGES.notLinked))], locale };
-    const base = this.context(command, origin, user, locale);
+    const live = new LiveFallback(presenter);
+    const base = this.context(command, origin, user, locale, live);
     const ctx: ActionContext<Services> = { ...base, payload: result.option.payload, confirmationId: result.groupId };
     try {
-      return { replies: toList(await action(ctx)), locale, command: command.name, toast: '✓' };
+      return { replies: [...toList(await action(ctx)), ...live.pending()], locale, command: command.name, toast: '✓' };
     } catch (err) {
       return { replies: [this.friendlyError(err, locale, command.name)], locale, command: command.name, toast: '!' };
     }
   }
 
-  private context(command: ChatCommand<any, Services>, origin: ChatOrigin, user: LinkedUser | null, locale: Locale): Omit<CommandContext<unknown, Services>, 'args' | 'text'> {
+  private context(command: ChatCommand<any, Services>, origin: ChatOrigin, user: LinkedUser | null, locale: Locale, live: LiveFallback): Omit<CommandContext<unknown, Services>, 'args' | 'text'> {
     return {
+      live: (first: Reply) => live.live(first),
       origin,
       user,
       locale,
@@ -228,6 +277,23 @@ const NOUNS_ID: Record<string, string> = {
   'bank account': 'rekening bank',
   batch: 'batch',
 };
+
+/** ctx.live over the adapter's presenter, or, without one, the last state answered when the command returns. */
+class LiveFallback {
+  private last?: Reply;
+
+  constructor(private readonly presenter?: Presenter) {}
+
+  async live(first: Reply): Promise<LiveMessage> {
+    if (this.presenter) return this.presenter.live(first);
+    this.last = first;
+    return { update: async (r) => void (this.last = r) };
+  }
+
+  pending(): Reply[] {
+    return this.last ? [this.last] : [];
+  }
+}
 
 function toList(out: Reply | Reply[]): Reply[] {
   return Array.isArray(out) ? out : [out];

@@ -37,9 +37,17 @@ export const MESSAGES = {
     id: 'Jawaban ini berisi data pribadi. Buka chat pribadi dengan @{bot}, tekan Start, lalu ulangi perintahnya.',
     en: 'This answer contains private data. Open a private chat with @{bot}, press Start, then repeat the command.',
   },
-  filesNotYet: {
-    id: 'Saya belum bisa memproses berkas di sini. Ketik /help untuk perintah yang tersedia.',
-    en: 'I cannot process files here yet. Type /help for the available commands.',
+  fileNotSupported: {
+    id: 'Saya tidak bisa membaca berkas "{name}". Kirim mutasi rekening sebagai CSV, XLSX atau PDF, atau ketik /help.',
+    en: 'I cannot read the file "{name}". Send a bank statement as CSV, XLSX or PDF, or type /help.',
+  },
+  fileTooLarge: {
+    id: 'Berkas "{name}" terlalu besar (maksimal {max} MB). Pecah per bulan, atau unggah lewat aplikasi/API.',
+    en: 'The file "{name}" is too large (at most {max} MB). Split it by month, or upload it through the app or API.',
+  },
+  fileDownloadFailed: {
+    id: 'Berkas "{name}" tidak bisa diambil dari chat. Coba kirim ulang sebentar lagi.',
+    en: 'The file "{name}" could not be fetched from the chat. Please send it again shortly.',
   },
   notFound: { id: '{what} tidak ditemukan.', en: '{what} not found.' },
   conflict: { id: 'Tidak bisa dilakukan sekarang: {reason}', en: 'That cannot be done now: {reason}' },

@@ -9,7 +9,7 @@ import type { ChatOrigin } from '../core/command.js';
 
 export type SlackInbound =
   | { kind: 'command'; dedupeKey: string; origin: ChatOrigin; text: string; responseUrl: string }
-  | { kind: 'button'; dedupeKey: string; origin: ChatOrigin; token: string; responseUrl?: string; messageTs?: string }
+  | { kind: 'button'; dedupeKey: string; origin: ChatOrigin; token: string; responseUrl?: string; messageTs?: string; ephemeral?: boolean }
   | { kind: 'message'; dedupeKey: string; origin: ChatOrigin; text: string }
   | { kind: 'file'; dedupeKey: string; origin: ChatOrigin; fileId: string }
   | { kind: 'url_verification'; challenge: string }
@@ -33,7 +33,7 @@ const interaction = z.looseObject({
   user: z.looseObject({ id: z.string(), team_id: z.string().optional(), username: z.string().optional() }),
   team: z.looseObject({ id: z.string() }).nullable().optional(),
   channel: z.looseObject({ id: z.string(), name: z.string().optional() }).optional(),
-  container: z.looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
+  container: z.looseObject({ message_ts: z.string().optional(), channel_id: z.string().optional(), is_ephemeral: z.boolean().optional() }).optional(),
   response_url: z.string().optional(),
   actions: z.array(z.looseObject({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).optional(),
 });
@@ -84,6 +84,7 @@ export function parseInteraction(form: URLSearchParams): SlackInbound {
     token: action.value,
     responseUrl: body.response_url,
     messageTs: body.container?.message_ts,
+    ephemeral: body.container?.is_ephemeral,
   };
 }
 
@@ -93,7 +94,11 @@ export function parseEvent(json: unknown): SlackInbound {
   if (body.type !== 'event_callback' || !body.event || !body.event_id) return { kind: 'ignored', reason: `envelope ${body.type}` };
   const dedupeKey = `event:${body.event_id}`;
   const e = body.event;
-  if (e.bot_id || (e.subtype && e.subtype !== 'file_share')) return { kind: 'ignored', dedupeKey, reason: 'bot or edited message' };
+  if (e.bot_id || e.subtype) {
+    // A file posted in a DM arrives twice: as this message (subtype file_share) and as file_shared, which is the
+    // one handled, so the message must not be read as a command too.
+    return { kind: 'ignored', dedupeKey, reason: e.subtype === 'file_share' ? 'file message (handled by file_shared)' : 'bot or edited message' };
+  }
   const teamId = body.team_id ?? '';
   if (e.type === 'file_shared' && e.file_id && e.user_id) {
     return { kind: 'file', dedupeKey, origin: slackOrigin(teamId, e.user_id, e.channel_id ?? ''), fileId: e.file_id };

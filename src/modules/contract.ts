@@ -100,7 +100,8 @@ export interface HubModule {
   commands?: unknown[];
   /** Runs after services exist and before traffic (e.g. scheduling repeating jobs); must be idempotent. */
   start?(services: Services): Promise<void>;
-  stop?(): Promise<void>;
+  /** Runs at shutdown, after jobs and the inbox stopped; gets the services bag so a module can close what they hold. */
+  stop?(services: Services): Promise<void>;
 }
 
 export const defineModule = (module: HubModule): HubModule => module;

@@ -4,6 +4,7 @@
  */
 import { defineModule } from '../contract.js';
 import { dataRoutes } from './api/routes/index.js';
+import { dataChatCommands } from './bots/commands/index.js';
 import { dataExportScheduledJob } from './jobs/data-export-scheduled.js';
 import { dataImportJob } from './jobs/data-import.js';
 import { dataModels } from './models/index.js';
@@ -15,4 +16,5 @@ export const dataModule = defineModule({
   services: createDataServices,
   routes: dataRoutes,
   jobs: [dataImportJob, dataExportScheduledJob],
+  commands: dataChatCommands,
 });

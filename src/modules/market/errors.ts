@@ -37,6 +37,20 @@ export class InvalidAmountError extends AppError {
   }
 }
 
+/**
+ * The user switched this market service off in their settings (enabledServices). 403 with how to switch it back on,
+ * so a client (or a person reading the chat reply) knows what to do rather than seeing a bare refusal.
+ */
+export class ServiceDisabledError extends AppError {
+  constructor(readonly service: string) {
+    const enable = `PUT /api/external/settings with "enabledServices" including "${service}"`;
+    super('FORBIDDEN', `the ${service} service is switched off in your settings; to switch it on: ${enable}`, {
+      details: { service, enable, issues: [{ field: 'enabledServices', reason: `${service} is switched off` }] },
+    });
+    this.name = 'ServiceDisabledError';
+  }
+}
+
 /** A source could not give an answer: down, slow, erroring, or answering nonsense. Retryable; the breaker counts it. */
 export class SourceUnavailableError extends AppError {
   constructor(readonly source: string, message: string, readonly kind: 'down' | 'timeout' | 'http' | 'bad_data' | 'circuit_open', options: { status?: number; cause?: unknown } = {}) {

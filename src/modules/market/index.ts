@@ -6,6 +6,7 @@
  */
 import { defineModule } from '../contract.js';
 import { marketRoutes } from './api/routes/index.js';
+import { marketChatCommands } from './bots/commands/index.js';
 import { marketConfig } from './config.js';
 import { marketCachePruneJob } from './jobs/market-cache-prune.js';
 import { marketRatesRefreshJob } from './jobs/market-rates-refresh.js';
@@ -25,4 +26,7 @@ export const marketModule = defineModule({
   services: createMarketServices,
   routes: marketRoutes,
   jobs: [marketRatesRefreshJob, marketCachePruneJob],
+  commands: marketChatCommands,
+  // Each source's breaker keeps rolling-window timers; shut them so a stopped hub leaves nothing running.
+  stop: async (services) => services.marketSources.shutdown(),
 });

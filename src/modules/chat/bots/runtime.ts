@@ -6,7 +6,8 @@
  * a private chat first when Telegram refuses the DM) and as ephemeral messages on Slack.
  */
 import { TelegramError } from 'telegraf';
-import type { ChatCommand, ChatOrigin } from '../../../../bots/core/command.js';
+import type { ChatCommand, ChatOrigin, IncomingFile } from '../../../../bots/core/command.js';
+import { FileDownloadError, FileTooLargeError, readLimited } from '../../../../bots/core/files.js';
 import { CommandEngine, type EngineResult, type Incoming } from '../../../../bots/core/engine.js';
 import { say, type Locale } from '../../../../bots/core/locale.js';
 import { MESSAGES } from '../../../../bots/core/messages.js';
@@ -14,12 +15,14 @@ import { CommandRegistry } from '../../../../bots/core/registry.js';
 import { reply as replyOf, type Reply } from '../../../../bots/core/reply.js';
 import { renderSlack } from '../../../../bots/slack/blocks.js';
 import type { SlackInbound } from '../../../../bots/slack/requests.js';
+import type { TelegramInbound } from '../../../../bots/telegram/updates.js';
 import { SlackRateLimited, SlackResponder } from '../../../../bots/slack/responder.js';
 import { renderTelegram } from '../../../../bots/telegram/render.js';
 import { TelegramRateLimited, TelegramSender } from '../../../../bots/telegram/sender.js';
 import { parseTelegramUpdate } from '../../../../bots/telegram/updates.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Services } from '../../../services/registry.js';
+import { slackPresenter, telegramPresenter } from './live.js';
 
 const runtimes = new WeakMap<Services, ChatRuntime>();
 
@@ -74,13 +77,14 @@ export class ChatRuntime {
     if (!platform || !this.telegramSender) return 'telegram is not configured';
     const inbound = parseTelegramUpdate(update, await platform.botUsername());
     if (inbound.kind === 'ignored') return `ignored: ${inbound.reason}`;
-    if (inbound.kind === 'document') {
-      const linked = await this.services.chatIdentities.resolve(inbound.origin);
-      const locale: Locale = linked ? { language: linked.language, zone: linked.zone } : { language: 'id', zone: 'WIB' };
-      await this.sendTelegram([replyOf.text(say(locale, MESSAGES.filesNotYet))], inbound.origin, locale);
-      return 'document: not supported yet';
-    }
-    const incoming: Incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token } : { kind: 'text', origin: inbound.origin, text: inbound.text };
+    const language = inbound.origin.languageHint?.startsWith('en') ? 'en' : 'id';
+    const presenter = telegramPresenter({ sender: this.telegramSender, retry: (send) => this.withRetry(send), logger: this.logger }, inbound.origin, say({ language }, MESSAGES.sentPrivately), inbound.kind === 'button' ? inbound.messageId : undefined);
+    const incoming: Incoming =
+      inbound.kind === 'button'
+        ? { kind: 'button', origin: inbound.origin, token: inbound.token, presenter }
+        : inbound.kind === 'document'
+          ? { kind: 'file', origin: inbound.origin, file: this.telegramFile(inbound), presenter }
+          : { kind: 'text', origin: inbound.origin, text: inbound.text, presenter };
     const result = await this.engine.handle(incoming);
     if (inbound.kind === 'button') await this.withRetry(() => this.telegramSender!.answerButton(inbound.callbackQueryId, result.toast)).catch((err) => this.logger.warn({ err }, 'answerCallbackQuery failed'));
     await this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined);
@@ -91,17 +95,81 @@ export class ChatRuntime {
   async handleSlack(inbound: SlackInbound): Promise<string> {
     if (!this.slackResponder) return 'slack is not configured';
     if (inbound.kind === 'ignored' || inbound.kind === 'url_verification') return inbound.kind;
+    const platform = this.services.chatPlatforms.slack!;
+    const presenter = slackPresenter({ responder: this.slackResponder, platform, retry: (send) => this.withRetry(send), logger: this.logger }, inbound.origin, inbound.kind === 'button' ? inbound : undefined);
+    let incoming: Incoming;
     if (inbound.kind === 'file') {
-      await this.sendSlack([replyOf.text(say({ language: 'id' }, MESSAGES.filesNotYet))], inbound.origin);
-      return 'file: not supported yet';
-    }
-    const incoming: Incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token } : { kind: 'text', origin: inbound.origin, text: inbound.text };
+      const file = await this.slackFile(inbound.fileId);
+      if (file === 'own') return 'ignored: our own upload';
+      if (!file) {
+        await this.sendSlack([replyOf.text(say({ language: 'id' }, MESSAGES.fileDownloadFailed, { name: inbound.fileId }))], inbound.origin);
+        return 'file: not found';
+      }
+      incoming = { kind: 'file', origin: inbound.origin, file, presenter };
+    } else incoming = inbound.kind === 'button' ? { kind: 'button', origin: inbound.origin, token: inbound.token, presenter } : { kind: 'text', origin: inbound.origin, text: inbound.text, presenter };
     const result = await this.engine.handle(incoming);
     const responseUrl = inbound.kind === 'command' || inbound.kind === 'button' ? inbound.responseUrl : undefined;
     // Slack has no button toast: a refused press ("not yours", "expired") comes back as an ephemeral reply, and a
     // second press of a used button (no reply) shows nothing, as the first press already replaced the message.
     await this.sendSlack(result.replies, inbound.origin, responseUrl);
     return result.command ?? inbound.kind;
+  }
+
+  /** A Telegram document as a file the core can offer to a command: getFile, then the file URL, size-limited. */
+  private telegramFile(inbound: Extract<TelegramInbound, { kind: 'document' }>): IncomingFile {
+    const client = this.services.chatPlatforms.telegram!.client;
+    return {
+      name: inbound.fileName,
+      mimeType: inbound.mimeType,
+      size: inbound.fileSize,
+      caption: inbound.caption,
+      download: async (maxBytes) => {
+        let url: URL;
+        try {
+          url = await client.getFileLink(inbound.fileId);
+        } catch (err) {
+          // The Bot API hands out files up to 20 MB only; it says so instead of a link.
+          if (err instanceof TelegramError && /file is too big/i.test(err.description)) throw new FileTooLargeError(maxBytes);
+          throw err;
+        }
+        return readLimited(await fetch(url, { signal: AbortSignal.timeout(60_000) }), maxBytes);
+      },
+    };
+  }
+
+  private slackBotUserId?: Promise<string | undefined>;
+
+  /** files.info for the name, type and size; the download is url_private with the bot token. */
+  private async slackFile(fileId: string): Promise<IncomingFile | 'own' | null> {
+    const client = this.services.chatPlatforms.slack!.client;
+    let info: Awaited<ReturnType<typeof client.files.info>>;
+    try {
+      info = await client.files.info({ file: fileId });
+    } catch (err) {
+      this.logger.warn({ err, fileId }, 'slack files.info failed');
+      return null;
+    }
+    const file = info.file;
+    if (!file) return null;
+    // Our own uploads (exports we sent) come back as file_shared events too.
+    this.slackBotUserId ??= client.auth.test().then((r) => r.user_id, () => (this.slackBotUserId = undefined));
+    if (file.user && file.user === (await this.slackBotUserId)) return 'own';
+    const url = file.url_private_download ?? file.url_private;
+    return {
+      name: file.name ?? fileId,
+      mimeType: file.mimetype,
+      size: file.size,
+      download: async (maxBytes) => {
+        if (!url) throw new FileDownloadError('slack file has no private url');
+        const res = await fetch(url, { headers: { authorization: `Bearer ${client.token}` }, signal: AbortSignal.timeout(60_000) });
+        // Without a valid token Slack answers its sign-in page with a 200, not an error.
+        if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+          await res.body?.cancel();
+          throw new FileDownloadError('slack answered a sign-in page instead of the file');
+        }
+        return readLimited(res, maxBytes);
+      },
+    };
   }
 
   /** The terminal client: the same engine, answered as the reply model itself. */

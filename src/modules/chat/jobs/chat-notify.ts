@@ -34,6 +34,16 @@ const PLAIN: Record<string, { icon: string; title: Localized; body: Localized }>
 export async function notificationReply(services: Services, delivery: PendingDelivery): Promise<Reply> {
   const { notification: n, identity } = delivery;
   const locale: Locale = { language: identity.language, zone: identity.zone };
+  // A capability that knows how its notifications read in chat (an export sent as the file) renders them itself.
+  const renderer = chatRuntime(services).registry.list().find((c) => c.notifications?.[n.kind])?.notifications?.[n.kind];
+  if (renderer) {
+    try {
+      return await renderer({ userId: String(identity.userId), locale, channel: identity.channel as 'telegram' | 'slack', services, notification: n });
+    } catch (err) {
+      // Its data is gone or unreadable: the outbox's own words still say what happened.
+      services.chatLogger.warn({ err, notificationId: n.id, kind: n.kind }, 'chat notification renderer failed; sending the plain text');
+    }
+  }
   const template = TEMPLATES[n.kind];
   const paymentId = typeof n.data?.paymentId === 'string' ? n.data.paymentId : undefined;
   if (template && paymentId) {

@@ -6,7 +6,7 @@
  * planned time (a crash between steps) reuses the file it made and enqueues nothing twice.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DateTime } from 'luxon';
@@ -166,6 +166,20 @@ export class ExportScheduleService {
   async files(actor: Actor) {
     const docs = await this.deps.models.ExportFile.find({ userId: actor.userId }).sort({ createdAt: -1 }).limit(200).lean();
     return docs.map((f) => ({ id: String(f._id), scheduleId: String(f.scheduleId), fileName: f.fileName, format: f.format, size: f.size, rows: f.rows, period: f.period, createdAt: toJakartaIso(f.createdAt), url: `/api/data/export/files/${f._id}` }));
+  }
+
+  /**
+   * A produced file for a chat message: its bytes when it is small enough to send as a document, else the download
+   * link (absolute when PUBLIC_BASE_URL is set; the route needs the user's API key either way).
+   */
+  async forChat(actor: Actor, id: string, maxBytes: number): Promise<{ fileName: string; format: string; rows: number; period: { from: string; to: string } } & ({ data: Buffer } | { url: string; size: number })> {
+    const f = await this.file(actor, id);
+    const doc = (await this.deps.models.ExportFile.findById(id, { rows: 1, period: 1 }).lean())!;
+    const base = { fileName: f.fileName, format: f.format, rows: doc.rows, period: doc.period };
+    // The size on disk decides, not the recorded one: the file is what would be uploaded.
+    const { size } = await stat(f.path);
+    if (size > maxBytes) return { ...base, size, url: `${this.deps.config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? ''}/api/data/export/files/${id}` };
+    return { ...base, data: await readFile(f.path) };
   }
 
   /** The file's absolute path and name for a download; only the owner's. */

@@ -7,7 +7,7 @@
  * checkpoint into a no-op, so a resumed import adds nothing twice and its counts stay exact.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,6 +50,18 @@ export interface ImportProgress {
 }
 
 type Deps = Pick<ModuleDeps, 'models' | 'audit' | 'logger' | 'jobs' | 'config' | 'cipher'>;
+
+/** A file sent in chat waits this long for its Import button (the button itself expires after 15 minutes). */
+const STAGED_TTL_MS = 60 * 60_000;
+const STAGED_NAME = /^\.staged-([0-9a-f]{24})-([0-9a-f]{24})(\.hint)?$/;
+
+/** What a statement says about the account it belongs to (StatementInfo + the template's bank). */
+export interface StatementAccountHint {
+  accountNumber?: string;
+  bank?: string;
+  currency?: string;
+  fileName: string;
+}
 
 export class ImportService {
   constructor(private readonly deps: Deps, private readonly mappings: MappingService) {}
@@ -143,6 +155,97 @@ export class ImportService {
     const account = await this.deps.models.BankAccount.findOne({ _id: accountId, userId: actor.userId }).lean();
     if (!account) throw notFound('account');
     return account;
+  }
+
+  /**
+   * The ledger key of the account a statement belongs to: the bank and the account number it prints (so the same
+   * account sent twice, or an account the bank capability already connected, is found again), or, for a file that
+   * names no account, one "imported <bank/format>" account per user, so sending the same file twice still matches.
+   */
+  private accountKey(hint: StatementAccountHint): string {
+    const bank = (hint.bank && hint.bank !== 'ANY' ? hint.bank : 'ANY').toUpperCase();
+    const digits = hint.accountNumber?.replace(/[^0-9A-Za-z]/g, '');
+    // The ledger's one account-number rule, so a statement account and the same account connected over SNAP are one.
+    return digits && /\d/.test(digits) ? accountNumberHash(bank, digits) : `import:${bank}`;
+  }
+
+  /** The account a statement would land in, if this user has it already (previews count duplicates against it). */
+  async findStatementAccount(actor: Actor, hint: StatementAccountHint): Promise<string | undefined> {
+    const found = await this.deps.models.BankAccount.findOne({ userId: actor.userId, accountNumberHash: this.accountKey(hint) }, { _id: 1 }).lean();
+    return found ? String(found._id) : undefined;
+  }
+
+  /** Finds or creates (atomically: two imports at once make one account) the account a statement belongs to. */
+  async accountForStatement(actor: Actor, hint: StatementAccountHint): Promise<string> {
+    const { BankAccount } = this.deps.models;
+    const key = { userId: new Types.ObjectId(actor.userId), accountNumberHash: this.accountKey(hint) };
+    const digits = hint.accountNumber?.replace(/[^0-9A-Za-z]/g, '');
+    const bank = hint.bank && hint.bank !== 'ANY' ? hint.bank : undefined;
+    const insert = {
+      kind: 'import',
+      name: (digits ? `${bank ?? 'Bank'} ${maskAccountNumber(digits)}` : `Imported: ${hint.fileName}`).slice(0, 120),
+      currency: hint.currency ?? 'IDR',
+      syncFrequency: 'manual',
+      status: 'active',
+      ...(bank ? { bank } : {}),
+      ...(digits ? { accountNumberSealed: this.deps.cipher.encrypt(digits), accountNumberMasked: maskAccountNumber(digits) } : {}),
+    };
+    try {
+      const doc = await BankAccount.findOneAndUpdate(key, { $setOnInsert: insert }, { upsert: true, returnDocument: 'after' }).lean();
+      return String(doc!._id);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      return String((await BankAccount.findOne(key, { _id: 1 }).lean())!._id);
+    }
+  }
+
+  /**
+   * Keeps a file sent in chat until its Import button is pressed (or not): written owner-only under
+   * DATA_DIR/imports, named after its owner, so only they can start it. Files left over an hour are swept here.
+   */
+  async stage(actor: Actor, data: Buffer, hint: StatementAccountHint): Promise<string> {
+    const dir = await this.importsDir();
+    const token = new Types.ObjectId().toHexString();
+    const base = path.join(dir, `.staged-${actor.userId}-${token}`);
+    await writeFile(base, data, { mode: 0o600 });
+    // What the statement said about its account, for the account the import will land in (kept beside the file,
+    // which holds the same account number, rather than in the button's payload in the database).
+    await writeFile(`${base}.hint`, JSON.stringify(hint), { mode: 0o600 });
+    void this.sweepStaged(dir).catch((err) => this.deps.logger.warn({ err }, 'sweeping staged chat files failed'));
+    return token;
+  }
+
+  /** Starts the durable import of a staged file (see `stage`); a missing or foreign one is a clear 404. */
+  async startStaged(actor: Actor, token: string): Promise<{ id: string; accountId: string; fileName: string }> {
+    if (!/^[0-9a-f]{24}$/.test(token)) throw notFound('staged file');
+    const staged = path.join(await this.importsDir(), `.staged-${actor.userId}-${token}`);
+    let hint: StatementAccountHint;
+    try {
+      hint = JSON.parse(await readFile(`${staged}.hint`, 'utf8')) as StatementAccountHint;
+      await stat(staged);
+    } catch {
+      throw notFound('staged file');
+    }
+    await rm(`${staged}.hint`, { force: true });
+    const accountId = await this.accountForStatement(actor, hint);
+    const started = await this.start(actor, staged, { fileName: hint.fileName, accountId });
+    return { ...started, fileName: hint.fileName };
+  }
+
+  async discardStaged(actor: Actor, token: string): Promise<void> {
+    if (!/^[0-9a-f]{24}$/.test(token)) return;
+    const base = path.join(await this.importsDir(), `.staged-${actor.userId}-${token}`);
+    await rm(base, { force: true });
+    await rm(`${base}.hint`, { force: true });
+  }
+
+  private async sweepStaged(dir: string): Promise<void> {
+    const now = Date.now();
+    for (const name of await readdir(dir)) {
+      const m = STAGED_NAME.exec(name);
+      // The token is an ObjectId: its first 4 bytes are the time it was made.
+      if (m && now - parseInt(m[2].slice(0, 8), 16) * 1000 > STAGED_TTL_MS) await rm(path.join(dir, name), { force: true });
+    }
   }
 
   /**

@@ -29,6 +29,8 @@ export interface ValidationResult {
   pending: { line: number; description: string; amountMinor?: number }[];
   checks: StatementCheck[];
   summary: { total: number; valid: number; invalid: number; duplicates: number; pending: number };
+  /** Money in and out over every valid row (not only the first `maxRows` kept in `rows`), positive minor units. */
+  totals: { creditMinor: number; debitMinor: number; credits: number; debits: number };
   truncated: boolean;
 }
 
@@ -53,6 +55,7 @@ export async function validateStatement(source: StatementSource, options: Valida
     pending: [],
     checks: [],
     summary: { total: 0, valid: 0, invalid: 0, duplicates: 0, pending: 0 },
+    totals: { creditMinor: 0, debitMinor: 0, credits: 0, debits: 0 },
     truncated: false,
   };
   const totals = new RowTotals();
@@ -113,6 +116,7 @@ export async function validateStatement(source: StatementSource, options: Valida
     if (batch.length >= LOOKUP_BATCH) await flush();
   }
   await flush();
+  result.totals = { creditMinor: totals.creditMinor, debitMinor: totals.debitMinor, credits: totals.credits, debits: totals.debits };
   result.checks = checkTotals(result.info.totals, totals, result.info.currency ?? currency, result.summary.invalid);
   for (const c of result.checks) if (!c.ok) result.errors.push({ row: result.info.totals?.row ?? 0, field: c.check, message: c.message });
   return result;

@@ -109,6 +109,11 @@ export class SourceClient {
     this.breaker.shutdown();
   }
 
+  /** True once shut down (the hub stopped): the breaker's timers are cleared and calls are refused. */
+  get isShutdown(): boolean {
+    return this.breaker.isShutdown;
+  }
+
   /** One HTTP attempt and the reading of its answer; the outcome (and latency) is reported whatever happens. */
   private async send(url: string, accept: string, read: (response: SourceResponse) => unknown): Promise<unknown> {
     const started = performance.now();

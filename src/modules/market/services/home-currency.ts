@@ -3,6 +3,8 @@
  * date, into one target currency at the rate of each amount's date (rate tables cached by the rates service). For a
  * total, amounts of one currency and day are summed first and converted once, so it does not drift by a sen per row.
  */
+import type { Types } from 'mongoose';
+import { currencyInfo } from './currencies.js';
 import type { RatesService } from './rates-service.js';
 
 export interface DatedAmount {
@@ -16,8 +18,27 @@ export interface ConvertedAmount extends DatedAmount {
   converted: { amountMinor: number; currency: string; rate: string; rateDate: string };
 }
 
+/** What a route takes to ask for converted figures: an explicit ISO code, or the user's home currency. */
+export interface ConversionRequest {
+  currency?: string;
+  homeCurrency?: 'true' | 'false' | boolean;
+}
+
 export class HomeCurrencyConverter {
-  constructor(private readonly rates: RatesService) {}
+  constructor(
+    private readonly rates: RatesService,
+    private readonly homeCurrencyOf: (userId: Types.ObjectId | string) => Promise<string>,
+  ) {}
+
+  /**
+   * The currency to convert into, or undefined when none was asked: `currency` wins (an unknown code is a 400 naming
+   * it), else `homeCurrency=true` reads the user's settings.
+   */
+  async targetFor(userId: Types.ObjectId | string, request: ConversionRequest): Promise<string | undefined> {
+    if (request.currency) return currencyInfo(request.currency, 'currency').code;
+    if (request.homeCurrency === true || request.homeCurrency === 'true') return this.homeCurrencyOf(userId);
+    return undefined;
+  }
 
   /** Each amount converted into `to`; `stale` is true when any rate came from a stale cached table. */
   async convertEach(amounts: DatedAmount[], to: string): Promise<{ items: ConvertedAmount[]; stale: boolean }> {

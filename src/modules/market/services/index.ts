@@ -27,6 +27,8 @@ export interface MarketServices {
   marketSettings: MarketSettingsService;
   marketStatus: SourceStatusService;
   marketCache: MarketCache;
+  /** The sources' lifecycle: the module's stop shuts their circuit breakers (timers) down. */
+  marketSources: { shutdown(): Promise<void>; isShutdown(): boolean };
 }
 
 declare module '../../../services/registry.js' {
@@ -50,8 +52,9 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
   const weather = registry.get('open-meteo') as WeatherProvider;
   const news = (registry.get('rss-news') as NewsProvider[] | undefined) ?? [];
 
+  const sources = [...rates, stocks, weather, ...news] as MarketSource[];
   const status = new SourceStatusService({ now: () => clock.now().getTime() });
-  for (const source of [...rates, stocks, weather, ...news] as MarketSource[]) {
+  for (const source of sources) {
     source.client.observe(status);
     status.register(source.descriptor, () => source.client.breakerState);
   }
@@ -60,9 +63,10 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
   const marketRates = new RatesService({ sources: rates, cache, now });
   const marketStocks = new StocksService({ provider: stocks, cache });
   const marketWeather = new WeatherService({ provider: weather, cache, now });
+  const marketSettings = new MarketSettingsService({ model: models.ExternalServiceSettings, stocks: marketStocks, weather: marketWeather, audit: deps.audit });
   return {
     marketRates,
-    marketHomeCurrency: new HomeCurrencyConverter(marketRates),
+    marketHomeCurrency: new HomeCurrencyConverter(marketRates, async (userId) => (await marketSettings.get(userId)).homeCurrency),
     marketStocks,
     marketPortfolio: new PortfolioService({ model: models.PortfolioHolding, stocks: marketStocks, audit: deps.audit, now }),
     marketWeather,
@@ -74,8 +78,12 @@ export function createMarketServices(deps: ModuleDeps): MarketServices {
       weatherAttribution: weather.descriptor.attribution,
     }),
     marketNews: new NewsService({ feeds: news, cache }),
-    marketSettings: new MarketSettingsService({ model: models.ExternalServiceSettings, stocks: marketStocks, weather: marketWeather, audit: deps.audit }),
+    marketSettings,
     marketStatus: status,
     marketCache: cache,
+    marketSources: {
+      shutdown: async () => void (await Promise.all(sources.map((s) => s.client.shutdown()))),
+      isShutdown: () => sources.every((s) => s.client.isShutdown),
+    },
   };
 }

@@ -84,7 +84,7 @@ describe('rates service', () => {
 
   it('converts many dated amounts into a home currency, each at its own date\'s rate, totals summed before rounding', async () => {
     const { rates } = build();
-    const home = new HomeCurrencyConverter(rates);
+    const home = new HomeCurrencyConverter(rates, async () => 'IDR');
     const { items } = await home.convertEach(
       [
         { amountMinor: 10_000, currency: 'USD', date: '2024-01-05' },

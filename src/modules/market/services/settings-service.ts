@@ -7,6 +7,7 @@ import type { AuditService } from '../../../services/audit.js';
 import type { Actor } from '../../../services/actor.js';
 import { validationFailed } from '../../../lib/errors.js';
 import { DEFAULT_EXTERNAL_SETTINGS, EXTERNAL_SERVICES, type ExternalServiceName, type ExternalServiceSettingsModel } from '../models/external-service-settings.js';
+import { ServiceDisabledError } from '../errors.js';
 import { currencyInfo } from './currencies.js';
 import { normaliseTicker, type StocksService } from './stocks-service.js';
 import type { WeatherService } from './weather-service.js';
@@ -46,6 +47,11 @@ export class MarketSettingsService {
     await this.deps.model.updateOne({ userId }, { $set: next }, { upsert: true });
     await this.deps.audit.record({ actor, action: 'market.settings.update', target: { type: 'externalServices', id: String(userId) }, metadata: { fields: Object.keys(patch) } });
     return next;
+  }
+
+  /** Refuses (403, with how to switch it on) when the user switched this service off; routes and commands call it first. */
+  async requireEnabled(userId: Types.ObjectId | string, service: ExternalServiceName): Promise<void> {
+    if (!(await this.isEnabled(userId, service))) throw new ServiceDisabledError(service);
   }
 
   /** Whether the user has this market service switched on (chat and clients read it to hide what is off). */

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Actor } from '../../../services/actor.js';
 import { toPaymentView } from './views.js';
 import { strictDate } from '../../../lib/dates.js';
+import { analyticsInCurrency, type DatedAmountConverter } from './analytics-in-currency.js';
 
 export const HistoryQuerySchema = z
   .object({
@@ -37,6 +38,10 @@ export const AnalyticsQuerySchema = z
     from: strictDate().optional(),
     to: strictDate().optional(),
     period: z.enum(['day', 'week', 'month']).default('day'),
+    /** Also show every money figure in this ISO 4217 currency, at the rate of each payment's date. */
+    currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 code').optional(),
+    /** `true`: the same in the home currency of the user's market settings. */
+    homeCurrency: z.enum(['true', 'false']).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
 export type AnalyticsQuery = z.infer<typeof AnalyticsQuerySchema>;
@@ -68,13 +73,17 @@ export class PaymentQueries {
     return { payments: page.map(toPaymentView), nextCursor };
   }
 
+  /** The analytics with every money figure also in `to`, at each payment date's rate (analytics-in-currency.ts). */
+  async analyticsIn(actor: Actor, query: AnalyticsQuery, converter: DatedAmountConverter, to: string) {
+    return analyticsInCurrency(this.models, actor, query, await this.analytics(actor, query), converter, to);
+  }
+
   /**
    * Totals, counts, success rate and average settlement time by period (Asia/Jakarta calendar), method, provider
    * and status, per currency: one aggregation with $facet, so the numbers come from one consistent read.
    */
   async analytics(actor: Actor, query: AnalyticsQuery) {
-    const match: Record<string, unknown> = { userId: new Types.ObjectId(actor.userId), status: { $ne: 'scheduled' } };
-    if (query.from || query.to) match.createdAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+    const match = analyticsMatch(actor, query);
 
     const periodFormat = { day: '%Y-%m-%d', week: '%G-W%V', month: '%Y-%m' }[query.period];
     const summarize = {
@@ -130,6 +139,13 @@ export class PaymentQueries {
       byStatus: shape(result?.byStatus ?? []),
     };
   }
+}
+
+/** The payments analytics count (also read by analyticsInCurrency, so both see the same payments). */
+export function analyticsMatch(actor: Actor, query: Pick<AnalyticsQuery, 'from' | 'to'>): Record<string, unknown> {
+  const match: Record<string, unknown> = { userId: new Types.ObjectId(actor.userId), status: { $ne: 'scheduled' } };
+  if (query.from || query.to) match.createdAt = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lte: query.to } : {}) };
+  return match;
 }
 
 interface GroupRow {

@@ -5,6 +5,8 @@ import { ObjectIdParam, bearerSecurity, commonErrorResponses } from '../../../..
 import { daySchema as day } from '../day.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormat } from '../../services/exporters/model.js';
 import { writeFormat, writeZip } from '../../services/exporters/zip.js';
+import { withConvertedAmounts } from '../../services/exporters/converted-amounts.js';
+import { conversionTarget } from '../../../market/api/conversion-target.js';
 
 const query = z.object({
   format: z.enum(EXPORT_FORMATS).default('csv'),
@@ -16,6 +18,10 @@ const query = z.object({
   zip: z.enum(['true', 'false']).optional(),
   /** With zip=true: the formats to bundle, comma-separated (default all). */
   formats: z.string().regex(/^(csv|xlsx|json|pdf)(,(csv|xlsx|json|pdf))*$/).optional(),
+  /** Also give each amount in this ISO 4217 currency at the rate of its date (the original stays beside it). */
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter ISO 4217 code').optional(),
+  /** `true`: the same in the home currency of your market settings. */
+  homeCurrency: z.enum(['true', 'false']).optional(),
 });
 
 const route = createRoute({
@@ -34,14 +40,18 @@ export const registerDataExport = (app: OpenAPIHono<HubEnv>) =>
     const service = c.var.services.data;
     const actor = c.var.actor;
     const filter = { from: q.from, to: q.to, accountId: q.accountId, type: q.type, category: q.category };
-    // Ownership of accountId is checked before the first byte, so a wrong id is a 404, not a broken download.
-    const first = service.exportRows(actor, filter);
-    await first.next().then(() => first.return(undefined));
     const base = `smartwealth-${q.from ?? 'all'}${q.to ? `-to-${q.to}` : ''}`;
-    const meta = { title: 'SmartWealth statement', period: { from: q.from, to: q.to } };
+    // Checked before the first byte too: an unknown currency is a 400, not a broken download.
+    const convertTo = await conversionTarget(c.var.services, actor.userId, q);
+    const meta = { title: 'SmartWealth statement', period: { from: q.from, to: q.to }, convertedTo: convertTo };
+    const rowsOf = () => (convertTo ? withConvertedAmounts(service.exportRows(actor, filter), c.var.services.marketHomeCurrency, convertTo) : service.exportRows(actor, filter));
+    // Ownership of accountId (and the first batch's rates) is checked before the first byte, so a wrong id is a 404
+    // and a currency no source quotes is a 400, not a broken download.
+    const first = rowsOf();
+    await first.next().then(() => first.return(undefined));
     const zip = q.zip === 'true';
     const formats = (q.formats?.split(',') as ExportFormat[] | undefined) ?? [...EXPORT_FORMATS];
-    const body = zip ? writeZip(formats, () => service.exportRows(actor, filter), base, meta) : writeFormat(q.format, service.exportRows(actor, filter), meta);
+    const body = zip ? writeZip(formats, rowsOf, base, meta) : writeFormat(q.format, rowsOf(), meta);
     const ext = zip ? 'zip' : q.format;
     return new Response(Readable.toWeb(body) as ReadableStream, {
       status: 200,

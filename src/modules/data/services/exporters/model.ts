@@ -10,6 +10,8 @@ export interface ExportTransaction {
   account?: string;
   source?: string;
   externalId?: string;
+  /** With a conversion asked: the amount in that currency at the rate of `date` (converted-amounts.ts). */
+  converted?: { amountMinor: number; currency: string; rate: string; rateDate: string };
 }
 
 export interface ExportMeta {
@@ -18,6 +20,8 @@ export interface ExportMeta {
   account?: string;
   period?: { from?: string; to?: string };
   generatedAt?: Date;
+  /** Rows carry `converted` amounts in this currency: spreadsheets add columns, the PDF a totals table. */
+  convertedTo?: string;
 }
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'pdf'] as const;

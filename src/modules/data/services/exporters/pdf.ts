@@ -41,6 +41,8 @@ export function writePdfStatement(rows: AsyncIterable<ExportTransaction>, meta: 
     header();
 
     const months = new Map<string, MonthBar & { currency: string; count: number }>();
+    // With a conversion asked: the same per-month totals in that currency, from each row's converted amount.
+    const convertedMonths = new Map<string, { incomeMinor: number; spendingMinor: number }>();
     let count = 0;
     for await (const t of rows) {
       count++;
@@ -62,6 +64,12 @@ export function writePdfStatement(rows: AsyncIterable<ExportTransaction>, meta: 
       else m.incomeMinor += t.amountMinor;
       m.count++;
       months.set(key, m);
+      if (t.converted) {
+        const c = convertedMonths.get(t.date.slice(0, 7)) ?? { incomeMinor: 0, spendingMinor: 0 };
+        if (t.converted.amountMinor < 0) c.spendingMinor += -t.converted.amountMinor;
+        else c.incomeMinor += t.converted.amountMinor;
+        convertedMonths.set(t.date.slice(0, 7), c);
+      }
     }
     if (count === 0) doc.text('No transactions in this period.', MARGIN);
 
@@ -78,6 +86,7 @@ export function writePdfStatement(rows: AsyncIterable<ExportTransaction>, meta: 
       doc.text(`${m.month}${m.currency === 'IDR' ? '' : ` ${m.currency}`}`, 40, y).text(String(m.count), 120, y, { width: 40, align: 'right' }).text(money(m.incomeMinor), 170, y, { width: 120, align: 'right' }).text(money(-m.spendingMinor), 300, y, { width: 120, align: 'right' }).text(money(m.incomeMinor - m.spendingMinor), 430, y, { width: 120, align: 'right' });
       if (doc.y > bottom) doc.addPage();
     }
+    if (meta.convertedTo && convertedMonths.size) writeConvertedTotals(doc, meta.convertedTo, convertedMonths, bottom);
     const chartBars = sorted.filter((m) => m.currency === (sorted[0]?.currency ?? 'IDR')).slice(-24);
     if (chartBars.length) {
       if (doc.y + 260 > bottom) doc.addPage();
@@ -89,4 +98,18 @@ export function writePdfStatement(rows: AsyncIterable<ExportTransaction>, meta: 
     out.destroy(err as Error);
   });
   return out;
+}
+
+/** The per-month totals again in the asked currency (each amount at the rate of its date). */
+function writeConvertedTotals(doc: PDFKit.PDFDocument, currency: string, months: Map<string, { incomeMinor: number; spendingMinor: number }>, bottom: number): void {
+  if (doc.y + 60 > bottom) doc.addPage();
+  doc.moveDown();
+  doc.font('Helvetica-Bold').fontSize(11).text(`Totals per month in ${currency} (each amount at the rate of its date)`, MARGIN).moveDown(0.3);
+  doc.font('Helvetica').fontSize(9);
+  const money = (amountMinor: number) => formatMoney({ amountMinor, currency });
+  for (const [month, m] of [...months.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const y = doc.y;
+    doc.text(month, 40, y).text(money(m.incomeMinor), 170, y, { width: 120, align: 'right' }).text(money(-m.spendingMinor), 300, y, { width: 120, align: 'right' }).text(money(m.incomeMinor - m.spendingMinor), 430, y, { width: 120, align: 'right' });
+    if (doc.y > bottom) doc.addPage();
+  }
 }

@@ -2,13 +2,14 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { minorToDecimal } from '../../../../lib/money.js';
-import { COLUMNS, neutralizeFormula, type ExportTransaction } from './model.js';
+import { convertedColumns } from './converted-amounts.js';
+import { COLUMNS, neutralizeFormula, type ExportMeta, type ExportTransaction } from './model.js';
 
-export function writeXlsx(rows: AsyncIterable<ExportTransaction>, sheetName = 'Transactions'): Readable {
+export function writeXlsx(rows: AsyncIterable<ExportTransaction>, sheetName = 'Transactions', meta: Pick<ExportMeta, 'convertedTo'> = {}): Readable {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = COLUMNS.map((header) => ({ header, key: header, width: header === 'Description' ? 48 : 16 }));
+  sheet.columns = [...COLUMNS, ...(meta.convertedTo ? convertedColumns(meta.convertedTo) : [])].map((header) => ({ header, key: header, width: header === 'Description' ? 48 : 16 }));
   (async () => {
     for await (const t of rows) {
       sheet
@@ -24,6 +25,7 @@ export function writeXlsx(rows: AsyncIterable<ExportTransaction>, sheetName = 'T
           neutralizeFormula(t.account ?? ''),
           t.source ?? '',
           neutralizeFormula(t.externalId ?? ''),
+          ...(t.converted ? [Number(minorToDecimal(t.converted.amountMinor, t.converted.currency)), t.converted.rate, t.converted.rateDate] : []),
         ])
         .commit();
     }

@@ -11,8 +11,8 @@ import { writePdfStatement } from './pdf.js';
 import { writeXlsx } from './xlsx.js';
 
 export function writeFormat(format: ExportFormat, rows: AsyncIterable<ExportTransaction>, meta: ExportMeta = {}): Readable {
-  if (format === 'csv') return writeCsv(rows);
-  if (format === 'xlsx') return writeXlsx(rows);
+  if (format === 'csv') return writeCsv(rows, meta);
+  if (format === 'xlsx') return writeXlsx(rows, undefined, meta);
   if (format === 'json') return writeJson(rows);
   return writePdfStatement(rows, meta);
 }

@@ -1,4 +1,5 @@
 /** The market REST operations, in registration order (fixed paths before parameterised ones). */
+import { registerServiceGuard } from '../service-guard.js';
 import { registerCurrencyRates } from './currency-rates.js';
 import { registerCurrencyConvert } from './currency-convert.js';
 import { registerCurrencyList } from './currency-list.js';
@@ -17,6 +18,8 @@ import { registerMarketSettingsGet } from './settings-get.js';
 import { registerMarketSettingsUpdate } from './settings-update.js';
 
 export const marketRoutes = [
+  // First: the enabledServices check must run before any market route.
+  registerServiceGuard,
   registerCurrencyRates,
   registerCurrencyConvert,
   registerCurrencyList,
