@@ -14,6 +14,7 @@ import { mountWebhook } from '../webhooks/intake.js';
 import { InboxProcessor } from '../webhooks/processor.js';
 import type { SandboxHandles } from '../sandbox/registry.js';
 import { buildHttpApp } from './api/index.js';
+import { lingerOnClose } from './http/lingering-close.js';
 import { setUpProviders } from './composition/providers.js';
 import { publicBaseUrl } from './config/env.js';
 import type { Config } from './config/env.js';
@@ -210,6 +211,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           resolve({ url, port: info.port });
         });
         s.once('error', reject);
+        // A `Connection: close` answer sent before the body was read must reach the client, not be overtaken by a reset.
+        lingerOnClose(s);
         server = s;
       }),
     // Once only (later calls share the first), and every step runs even if one before it failed, so a failed
