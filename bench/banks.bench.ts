@@ -14,13 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Types } from 'mongoose';
 import { generateHistory, type SnapBankSandbox } from '../sandbox/snap-bank/index.js';
 import { createHub } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
 import { resolveDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/lib/logger.js';
+import { runIfMain } from './main.js';
 
 const STATEMENT_ENTRIES = Number(process.env.BENCH_STATEMENT_ENTRIES ?? 10_000);
 const BIG = Number(process.env.BENCH_BIG_ACCOUNT ?? 100_000);
@@ -179,15 +179,4 @@ export async function run() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run);

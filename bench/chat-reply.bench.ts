@@ -11,13 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { FakeSlack } from '../sandbox/slack/index.js';
 import type { FakeTelegram } from '../sandbox/telegram/index.js';
 import { createHub } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
 import { resolveDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/lib/logger.js';
+import { runIfMain } from './main.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -106,15 +106,4 @@ export async function run() {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, run);
