@@ -39,7 +39,8 @@ const schema = new Schema<SyncRun>(
     errors: { type: Number, required: true, default: 0 },
     error: { type: new Schema({ code: String, kind: String, message: String }, { _id: false }) },
   },
-  { collection: 'bankSyncRuns' },
+  // 'errors' is the run's error count, as the sync API reports it; mongoose only warns that documents also have an errors property.
+  { collection: 'bankSyncRuns', suppressReservedKeysWarning: true },
 );
 schema.index({ accountId: 1, startedAt: -1 });
 schema.index({ bank: 1, finishedAt: -1 });
