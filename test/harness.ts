@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { createHub, type Hub, type HubOptions } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
@@ -119,13 +120,30 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     },
     async stop({ cleanup = true } = {}) {
       const stoppingAt = performance.now();
-      if (cleanup) await hub.connection.dropDatabase().catch(() => {});
+      if (cleanup) await dropDatabase(hub, dbName).catch(() => {});
       const dropped = performance.now();
       await hub.stop();
       if (cleanup && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
       if (timing) console.log(`[hub timing] stop ${Math.round(performance.now() - stoppingAt)} ms (drop ${Math.round(dropped - stoppingAt)} ms)`);
     },
   };
+}
+
+/**
+ * Drops a test's database. A hub the test already stopped has closed its connection, and a drop issued on it
+ * would wait out mongoose's 10 s command buffering before failing: use a short-lived client of our own instead.
+ */
+async function dropDatabase(hub: Hub, dbName: string): Promise<void> {
+  if (hub.connection.readyState === 1) {
+    await hub.connection.dropDatabase();
+    return;
+  }
+  const client = await MongoClient.connect(inject('mongoUri'), { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 /** Polls `read` until `done` holds or the time runs out, and returns the last value (asynchronous effects). */
