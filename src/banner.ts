@@ -16,6 +16,10 @@ export function printBanner(hub: Hub, url: string, extraLines: string[] = []): v
     `    curl -s -X POST ${url}/api/users -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"name":"Siti"}'`,
     `    curl -s ${url}/api/users/me -H "Authorization: Bearer <the user's apiKey>"`,
     '',
+    '  Chat with it:',
+    '    npm run chat          (in another terminal: /help, /pay 75rb qris kopi, /rates, /accounts)',
+    '    or the Telegram and Slack sandbox pages above, in a browser',
+    '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
