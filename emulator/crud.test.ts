@@ -2,23 +2,16 @@
  * The emulator through the official driver, against MongoDB's documented behaviour.
  */
 import { Decimal128, Double, Int32, Long, MongoClient, ObjectId, Binary, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection } from './collection.js';
-import { startEmulator, type RunningEmulator } from './index.js';
+import type { RunningEmulator } from './index.js';
+import { useEmulator } from './test-support.js';
 
 let emulator: RunningEmulator;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ logger: () => {} });
-  client = await new MongoClient(emulator.uri).connect();
-  db = client.db('crud');
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+useEmulator('crud', (started) => ({ emulator, client, db } = started));
 
 describe('CRUD', () => {
   it('inserts with generated _ids placed first and finds with filter, sort, skip, limit and projection', async () => {

@@ -4,22 +4,15 @@
  * whose output has no `_id`, and `$listLocalSessions`.
  */
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from './index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from './index.js';
+import { useEmulator } from './test-support.js';
 
 let emulator: RunningEmulator;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ logger: () => {} });
-  client = await new MongoClient(emulator.uri).connect();
-  db = client.db('fidelity');
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+useEmulator('fidelity', (started) => ({ emulator, client, db } = started));
 
 const serverError = async (work: Promise<unknown>) => {
   const err = await work.then(

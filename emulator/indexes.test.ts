@@ -4,23 +4,16 @@
  */
 import { ObjectId } from 'bson';
 import { MongoClient, type Db, type Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Collection } from './collection.js';
-import { startEmulator, type RunningEmulator } from './index.js';
+import type { RunningEmulator } from './index.js';
+import { useEmulator } from './test-support.js';
 
 let emulator: RunningEmulator;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ logger: () => {} });
-  client = await new MongoClient(emulator.uri).connect();
-  db = client.db('indexes');
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+useEmulator('indexes', (started) => ({ emulator, client, db } = started));
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number) {

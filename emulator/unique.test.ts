@@ -3,22 +3,15 @@
  */
 import mongoose from 'mongoose';
 import { Decimal128, Long, MongoClient, MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from './index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from './index.js';
+import { useEmulator } from './test-support.js';
 
 let emulator: RunningEmulator;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ logger: () => {} });
-  client = await new MongoClient(emulator.uri).connect();
-  db = client.db('unique');
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
+useEmulator('unique', (started) => ({ emulator, client, db } = started));
 
 describe('unique indexes', () => {
   it('rejects a duplicate insert with the error mongod sends', async () => {
