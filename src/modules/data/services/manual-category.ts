@@ -1,28 +1,22 @@
 /**
- * A small keyword categoriser for hand-entered cash rows ("kopi", "bensin", "gaji"). main has no shared ledger
- * categoriser yet (banks is bringing src/modules/ledger/services/categorize.ts); the category names here are the
- * ones it uses, so entries stay comparable, and once it lands ManualEntryService should call it instead.
+ * Categories for hand-entered cash rows ("kopi", "bensin", "gaji"): the words people type for cash spending, run
+ * through the ledger's one categoriser (the same matching and fallbacks as bank sync and import), as its own rule
+ * set because a bank statement's merchant rules do not describe what people write for cash.
  */
-import { normalizeDescription } from '../../ledger/services/fingerprint.js';
+import { categorize, words, type CategoryRule } from '../../ledger/services/categorize.js';
 
-const RULES: { category: string; words: string[]; direction?: 'credit' | 'debit' }[] = [
-  { category: 'income:salary', words: ['gaji', 'salary', 'thr', 'upah', 'honor'], direction: 'credit' },
-  { category: 'food_drink', words: ['kopi', 'coffee', 'makan', 'makan siang', 'sarapan', 'nasi', 'bakso', 'sate', 'soto', 'warung', 'resto', 'jajan', 'teh', 'gofood', 'grabfood'], direction: 'debit' },
-  { category: 'groceries', words: ['indomaret', 'alfamart', 'sayur', 'belanja', 'pasar', 'beras', 'telur', 'superindo'], direction: 'debit' },
-  { category: 'transport', words: ['bensin', 'parkir', 'ojek', 'ojol', 'grab', 'gojek', 'taksi', 'taxi', 'krl', 'mrt', 'tol', 'busway', 'angkot'], direction: 'debit' },
-  { category: 'utilities', words: ['listrik', 'pln', 'token', 'pdam', 'air', 'gas', 'elpiji'], direction: 'debit' },
-  { category: 'telecom', words: ['pulsa', 'paket data', 'kuota', 'wifi', 'indihome'], direction: 'debit' },
-  { category: 'health', words: ['obat', 'apotek', 'dokter', 'klinik', 'rumah sakit'], direction: 'debit' },
-  { category: 'entertainment', words: ['bioskop', 'nonton', 'netflix', 'spotify', 'game'], direction: 'debit' },
-  { category: 'shopping', words: ['baju', 'sepatu', 'tokopedia', 'shopee', 'lazada'], direction: 'debit' },
+const MANUAL_RULES: CategoryRule[] = [
+  { id: 'manual-salary', pattern: words('gaji', 'salary', 'thr', 'upah', 'honor'), category: 'income:salary', direction: 'credit' },
+  { id: 'manual-food', pattern: words('kopi', 'coffee', 'makan', 'makan siang', 'sarapan', 'nasi', 'bakso', 'sate', 'soto', 'warung', 'resto', 'jajan', 'teh', 'gofood', 'grabfood'), category: 'food_drink', direction: 'debit' },
+  { id: 'manual-groceries', pattern: words('indomaret', 'alfamart', 'sayur', 'belanja', 'pasar', 'beras', 'telur', 'superindo'), category: 'groceries', direction: 'debit' },
+  { id: 'manual-transport', pattern: words('bensin', 'parkir', 'ojek', 'ojol', 'grab', 'gojek', 'taksi', 'taxi', 'krl', 'mrt', 'tol', 'busway', 'angkot'), category: 'transport', direction: 'debit' },
+  { id: 'manual-utilities', pattern: words('listrik', 'pln', 'token', 'pdam', 'air', 'gas', 'elpiji'), category: 'utilities', direction: 'debit' },
+  { id: 'manual-telecom', pattern: words('pulsa', 'paket data', 'kuota', 'wifi', 'indihome'), category: 'telecom', direction: 'debit' },
+  { id: 'manual-health', pattern: words('obat', 'apotek', 'dokter', 'klinik', 'rumah sakit'), category: 'health', direction: 'debit' },
+  { id: 'manual-entertainment', pattern: words('bioskop', 'nonton', 'netflix', 'spotify', 'game'), category: 'entertainment', direction: 'debit' },
+  { id: 'manual-shopping', pattern: words('baju', 'sepatu', 'tokopedia', 'shopee', 'lazada'), category: 'shopping', direction: 'debit' },
 ];
 
 export function categorizeManual(input: { description: string; amountMinor: number }): string {
-  const text = ` ${normalizeDescription(input.description)} `;
-  const direction = input.amountMinor >= 0 ? 'credit' : 'debit';
-  for (const rule of RULES) {
-    if (rule.direction && rule.direction !== direction) continue;
-    if (rule.words.some((w) => text.includes(` ${w} `))) return rule.category;
-  }
-  return input.amountMinor > 0 ? 'income:other' : 'uncategorized';
+  return categorize(input, [], MANUAL_RULES).category;
 }

@@ -39,7 +39,8 @@ export interface CategoryRule {
   direction?: 'credit' | 'debit';
 }
 
-const words = (...list: string[]) => new RegExp(`(?:^| )(?:${list.join('|')})(?: |$)`);
+/** A pattern matching any of these whole words or phrases in a normalised description. */
+export const words = (...list: string[]) => new RegExp(`(?:^| )(?:${list.join('|')})(?: |$)`);
 
 /** Order matters: the first match wins, so specific merchants come before the transfer codes they travel under. */
 export const DEFAULT_RULES: CategoryRule[] = [
