@@ -921,7 +921,7 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
 }
 
 function isPast(iso?: string): boolean {
-  return Boolean(iso) && new Date(iso!).getTime() < Date.now();
+  return Boolean(iso) && new Date(iso!).getTime() <= Date.now();
 }
 
 function page(payments: XenditPayment[], methods: XenditPaymentMethod[], context: { baseUrl: string; secretKey: string; businessId: string; qr: (referenceId: string) => string }): string {

@@ -402,7 +402,7 @@ function refundAware(status: PaymentStatus, res: XenditBody): PaymentStatus {
 }
 
 function isPast(iso?: string): boolean {
-  return Boolean(iso) && new Date(iso!).getTime() < Date.now();
+  return Boolean(iso) && new Date(iso!).getTime() <= Date.now();
 }
 
 /** Xendit {error_code, message} → our errors; the message is Xendit's own and never carries the key. */
