@@ -133,7 +133,7 @@ describe('saved mappings', () => {
     expect(dry.status).toBe(200);
     expect(dry.body.summary).toMatchObject({ valid: 4, invalid: 3 });
     const started = await post(user.apiKey, '/api/data/import', fixture('custom-mapping.xlsx'), { mappingId: created.body.id });
-    expect(started.status).toBe(202);
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
     const done = await eventually(() => user.client.get(`/api/data/import/${started.body.id}`), finished);
     expect(done.body).toMatchObject({ status: 'done', template: 'custom-mapping', imported: 4, rejected: 3 });
 

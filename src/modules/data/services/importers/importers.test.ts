@@ -118,6 +118,31 @@ describe('XLSX', () => {
     expect(r.rows.map((x) => x.amountMinor)).toEqual([150000000, -8200000]);
   });
 
+  it('reads a workbook whose workbook part is stored last every time, from its first sheet with rows', async () => {
+    // exceljs stores xl/workbook.xml last; its own streaming reader failed on such files now and then (exceljs#3064).
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Kosong');
+    const ws = wb.addWorksheet('Mutasi');
+    ws.addRow(['Date', 'Description', 'Amount']);
+    for (let day = 1; day <= 28; day++) ws.addRow([`${String(day).padStart(2, '0')}/02/2024`, `Belanja ${day}`, -1000 * day]);
+    wb.addWorksheet('Catatan').addRow(['not', 'a', 'statement']);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const reads = await Promise.all(Array.from({ length: 24 }, () => validateStatement(sourceFromBuffer(bytes))));
+    for (const r of reads) expect(r.rows.map((x) => x.amountMinor)).toEqual(Array.from({ length: 28 }, (_, i) => -100000 * (i + 1)));
+  });
+
+  it('keeps characters whole where the inflated text splits between chunks', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('s');
+    ws.addRow(['Date', 'Description', 'Amount']);
+    // Thousands of distinct multi-byte strings: the shared-strings part inflates in many chunks, some cut mid-character.
+    for (let i = 1; i <= 3000; i++) ws.addRow(['01/02/2024', `Kafé № ${i} — Rp¹ ✓ 😀 ${'é'.repeat(i % 7)}`, -i]);
+    const r = await validateStatement(sourceFromBuffer(Buffer.from(await wb.xlsx.writeBuffer())), { maxRows: 3000 });
+    expect(r.summary).toMatchObject({ valid: 3000, invalid: 0 });
+    expect(r.rows.filter((x) => x.description.includes('\uFFFD'))).toEqual([]);
+    expect(r.rows[2999].description).toBe(`Kafé № 3000 — Rp¹ ✓ 😀 ${'é'.repeat(3000 % 7)}`);
+  });
+
   it('a formula cell gives its cached result, not the formula', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('s');

@@ -5,16 +5,23 @@
  * a spreadsheet it accepts; the row and column caps in the XLSX reader back this up for a lying directory.
  */
 import { LIMITS, StatementFileError } from '../model.js';
+import { createInflateRaw } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { readRange, type StatementSource } from '../source.js';
 
 export interface ZipEntry {
   name: string;
   compressedSize: number;
   uncompressedSize: number;
+  /** 0 stored, 8 deflated (the only two an XLSX uses). */
+  method: number;
+  /** Where the entry's local header starts; its data follows that header. */
+  localHeaderOffset: number;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
 
 export async function readZipDirectory(source: StatementSource): Promise<ZipEntry[]> {
   const tailLength = Math.min(source.size, 22 + 0xffff);
@@ -37,13 +44,15 @@ export async function readZipDirectory(source: StatementSource): Promise<ZipEntr
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL_SIGNATURE) throw new StatementFileError('UNPROCESSABLE', 'the XLSX zip directory is corrupt');
+    const method = dir.readUInt16LE(p + 10);
     const compressedSize = dir.readUInt32LE(p + 20);
     const uncompressedSize = dir.readUInt32LE(p + 24);
     const nameLength = dir.readUInt16LE(p + 28);
     const extraLength = dir.readUInt16LE(p + 30);
     const commentLength = dir.readUInt16LE(p + 32);
+    const localHeaderOffset = dir.readUInt32LE(p + 42);
     const name = dir.toString('utf8', p + 46, p + 46 + nameLength);
-    entries.push({ name, compressedSize, uncompressedSize });
+    entries.push({ name, compressedSize, uncompressedSize, method, localHeaderOffset });
     p += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
@@ -63,4 +72,22 @@ export function assertNotZipBomb(entries: ZipEntry[]): void {
   }
   if (total > LIMITS.maxXlsxUncompressedBytes)
     throw new StatementFileError('UNPROCESSABLE', `the spreadsheet expands to ${Math.round(total / 2 ** 20)} MB, over ${LIMITS.maxXlsxUncompressedBytes >> 20} MB`);
+}
+
+/**
+ * One entry's bytes, found through the central directory (random access), so entries can be read in the order a
+ * reader needs them rather than the order they were stored. Sizes come from the directory, which is right even when
+ * the local header defers them to a data descriptor.
+ */
+export async function openZipEntry(source: StatementSource, entry: ZipEntry): Promise<Readable> {
+  const header = await readRange(source, entry.localHeaderOffset, Math.min(source.size, entry.localHeaderOffset + 30));
+  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new StatementFileError('UNPROCESSABLE', `the XLSX zip entry ${entry.name} is corrupt`);
+  const dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > source.size) throw new StatementFileError('UNPROCESSABLE', `the XLSX zip entry ${entry.name} points outside the file`);
+  const raw = source.open(dataStart, dataStart + entry.compressedSize);
+  if (entry.method === 0) return raw;
+  if (entry.method !== 8) throw new StatementFileError('UNPROCESSABLE', `the XLSX zip entry ${entry.name} uses compression method ${entry.method}: save it again from Excel`);
+  const inflate = createInflateRaw();
+  raw.on('error', (err) => inflate.destroy(err));
+  return raw.pipe(inflate);
 }
