@@ -167,6 +167,29 @@ describe('Telegram', () => {
     expect(lastTo(user.id).plain).toBe('Payment not found. Check the ID (/help payment).');
   });
 
+  it('/settings buttons switch language and zone and mute a topic, each press once', async () => {
+    const user: TgUser = { id: 7035, first_name: 'Wayan' };
+    await linkTelegram(user);
+    await send(tg.update.text(user, '/settings'));
+    const card = lastTo(user.id);
+    expect(card.plain).toContain('Zona waktu: WIB');
+    expect(buttonsOf(card).map((b) => b.text)).toEqual(['🌐 English', '🕐 WITA', '🕐 WIT', '🔕 pembayaran matikan', '🔕 rutin matikan', '🔕 lainnya matikan']);
+
+    const english = buttonsOf(card).find((b) => b.text === '🌐 English')!;
+    await send(tg.update.press(user, card, english.callback_data!));
+    // The card is replaced in place, now in English, with fresh buttons.
+    expect(card.plain).toContain('Language: English');
+    await send(tg.update.press(user, card, english.callback_data!)); // a stale press of a used button changes nothing
+    await send(tg.update.press(user, card, buttonsOf(card).find((b) => b.text === '🕐 WITA')!.callback_data!));
+    expect(card.plain).toContain('Time zone: WITA');
+    await send(tg.update.press(user, card, buttonsOf(card).find((b) => b.text === '🔕 payments off')!.callback_data!));
+    expect(card.plain).toContain('Notifications payments: off');
+    expect(buttonsOf(card).map((b) => b.text)).toContain('🔔 payments on');
+
+    const stored = await t.hub.models.ChatIdentity.findOne({ channel: 'telegram', externalUserId: String(user.id) }).lean();
+    expect(stored).toMatchObject({ language: 'en', zone: 'WITA', mutedTopics: ['payments'] });
+  });
+
   it('in a group, private answers go by direct message', async () => {
     const user: TgUser = { id: 7040, first_name: 'Joko' };
     await linkTelegram(user);
