@@ -8,13 +8,9 @@ import { AppError } from '../../../../lib/errors.js';
 import { formatMoney } from '../../../../lib/money.js';
 import type { Actor } from '../../../../services/actor.js';
 import type { Services } from '../../../../services/registry.js';
-import type { ChatOrigin, LinkedUser } from '../../../../../bots/core/command.js';
 import type { AccountView } from '../../services/bank-service.js';
 
-export function actorOf(ctx: { user: LinkedUser | null; origin: ChatOrigin }): Actor {
-  if (!ctx.user) throw new AppError('UNAUTHORIZED', 'link this chat first (/link)');
-  return { userId: ctx.user.userId, role: ctx.user.role ?? 'user', channel: ctx.origin.channel };
-}
+export { actorOf } from '../../../../../bots/core/actor.js';
 
 export const rupiah = (amountMinor: number | null, currency = 'IDR') => (amountMinor === null ? '—' : formatMoney({ amountMinor, currency }));
 

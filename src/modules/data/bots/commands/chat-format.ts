@@ -1,18 +1,13 @@
 /** Shared by the data chat commands: the actor a command acts as, money and periods as people type and read them. */
 import { DateTime } from 'luxon';
-import type { ChatOrigin, LinkedUser } from '../../../../../bots/core/command.js';
 import { TIME_ZONES, type Locale } from '../../../../../bots/core/locale.js';
 import { AppError } from '../../../../lib/errors.js';
 import { formatMoney } from '../../../../lib/money.js';
-import type { Actor } from '../../../../services/actor.js';
 
 /** Files larger than this are neither taken from nor sent into a chat (the Bot API's getFile stops at 20 MB). */
 export const CHAT_FILE_LIMIT_BYTES = 20 * 1024 * 1024;
 
-export function actorOf(ctx: { user: LinkedUser | null; origin: ChatOrigin }): Actor {
-  if (!ctx.user) throw new Error('a linked user is required');
-  return { userId: ctx.user.userId, role: ctx.user.role ?? 'user', channel: ctx.origin.channel };
-}
+export { actorOf } from '../../../../../bots/core/actor.js';
 
 export const money = (amountMinor: number, currency = 'IDR') => formatMoney({ amountMinor, currency });
 

@@ -3,11 +3,10 @@
  * counter code), and the actor a chat command acts as. Shared by the payment commands and notifications.
  */
 import QRCode from 'qrcode';
-import type { CommandContext, LinkedUser, ChatOrigin } from '../../../../../bots/core/command.js';
+import type { CommandContext } from '../../../../../bots/core/command.js';
 import { formatDateTime, type Locale, type Localized } from '../../../../../bots/core/locale.js';
 import type { ReplyBlock } from '../../../../../bots/core/reply.js';
 import { formatMoney } from '../../../../lib/money.js';
-import type { Actor } from '../../../../services/actor.js';
 import { PAYMENT_METHODS } from '../../providers/types.js';
 import { PAYMENT_METHOD_CATALOG } from '../../services/methods.js';
 import type { PaymentView } from '../../services/views.js';
@@ -35,10 +34,7 @@ export function methodLabel(method: string): string {
 /** Methods that need more than chat can carry (a phone number, a tokenised card) are left to the app. */
 export const CHAT_METHODS = PAYMENT_METHODS.filter((m) => !PAYMENT_METHOD_CATALOG.find((c) => c.method === m)?.requires?.length) as unknown as readonly [string, ...string[]];
 
-export function actorOf(ctx: { user: LinkedUser | null; origin: ChatOrigin }): Actor {
-  if (!ctx.user) throw new Error('a linked user is required');
-  return { userId: ctx.user.userId, role: ctx.user.role ?? 'user', channel: ctx.origin.channel };
-}
+export { actorOf } from '../../../../../bots/core/actor.js';
 
 export const money = (amountMinor: number) => formatMoney({ amountMinor, currency: 'IDR' });
 
