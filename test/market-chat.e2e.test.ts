@@ -117,6 +117,7 @@ describe('market commands on Telegram (Indonesian)', () => {
     expect(off.status).toBe(200);
     const refused = await ask('/stock BBCA');
     expect(refused.plain).toContain('Layanan saham dimatikan');
+    expect(refused.plain).toContain('/market nyala saham');
     expect(refused.plain).toContain('"enabledServices" berisi "stocks"');
     expect((await ask('/portfolio')).plain).toContain('Layanan saham dimatikan');
 
@@ -132,6 +133,37 @@ describe('market commands on Telegram (Indonesian)', () => {
 
     await owner.client.request('PUT', '/api/external/settings', { enabledServices: ['currency', 'stocks', 'weather', 'news'] });
     expect((await ask('/stock BBCA')).plain).toMatch(/Harga: Rp\d/);
+  });
+
+  it('/market shows and changes the market settings in chat, through the same checks as the REST route', async () => {
+    // Its own user: this is more commands than the per-user chat rate limit lets one user send in a burst.
+    const made: TgUser = { id: 8102, first_name: 'Made', language_code: 'id' };
+    const owner = await h.linkTelegram(made);
+    const ask = async (text: string) => {
+      await h.send(h.tg.update.text(made, text));
+      return h.lastTo(made.id);
+    };
+    const shown = await ask('/market');
+    expect(shown.plain).toContain('Mata uang utama: IDR');
+    expect(shown.plain).toContain('Saham pantauan: BBCA, TLKM');
+
+    expect((await ask('/market mata-uang sgd')).plain).toContain('Mata uang utama: SGD');
+    expect((await ask('/market kota Bandung')).plain).toContain('Kota: Bandung');
+    expect((await ask('/market pantau tambah bbri')).plain).toContain('Saham pantauan: BBCA, TLKM, BBRI');
+    expect((await ask('/market pantau hapus TLKM')).plain).toContain('Saham pantauan: BBCA, BBRI');
+    // Unknown values name what was typed and change nothing.
+    expect((await ask('/market mata-uang XYZ')).plain).toContain('Mata uang "XYZ" tidak dikenal');
+    expect((await ask('/market pantau tambah ZZZZ')).plain).toContain('Saham "ZZZZ" tidak ditemukan');
+    expect((await ask('/market warna biru')).plain).toContain('currency | city | watch | on | off');
+
+    // Switching a service off in chat refuses it in chat and by REST; /market itself stays open to switch it back.
+    expect((await ask('/market mati berita')).plain).toContain('berita: mati');
+    expect((await ask('/news BBCA')).plain).toContain('Layanan berita dimatikan');
+    expect((await owner.client.get('/api/external/news?q=BBCA')).status).toBe(403);
+    expect((await ask('/market nyala berita')).plain).toContain('berita: nyala');
+
+    const rest = await owner.client.get<{ homeCurrency: string; city: string; watchList: string[]; enabledServices: string[] }>('/api/external/settings');
+    expect(rest.body).toMatchObject({ homeCurrency: 'SGD', city: 'Bandung', watchList: ['BBCA', 'BBRI'], enabledServices: ['currency', 'stocks', 'weather', 'news'] });
   });
 
   it('an unlinked user gets the linking instructions, not market data', async () => {

@@ -52,7 +52,10 @@ export function staleNote(ctx: Pick<Ctx, 'say' | 'locale'>, answer: { stale: boo
   );
 }
 
-const SERVICE_WORDS: Record<ExternalServiceName, Localized> = {
+/** The Indonesian word /market takes for each service (`/market nyala saham`). */
+const SERVICE_CHAT_WORD: Record<ExternalServiceName, string> = { currency: 'kurs', stocks: 'saham', weather: 'cuaca', news: 'berita' };
+
+export const SERVICE_WORDS: Record<ExternalServiceName, Localized> = {
   currency: { id: 'kurs mata uang', en: 'exchange rates' },
   stocks: { id: 'saham', en: 'stocks' },
   weather: { id: 'cuaca', en: 'weather' },
@@ -69,21 +72,22 @@ export async function marketReply(ctx: Ctx, service: ExternalServiceName, exampl
     await ctx.services.marketSettings.requireEnabled(ctx.user!.userId, service);
     return await run();
   } catch (err) {
-    const friendly = refusal(ctx, err, example);
+    const friendly = marketRefusal(ctx, err, example);
     if (friendly) return reply.text(friendly);
     throw err;
   }
 }
 
-function refusal(ctx: Pick<Ctx, 'say'>, err: unknown, example: string): string | undefined {
+/** The friendly chat answer to a market refusal (switched-off service, unknown currency, ticker or city), if it is one. */
+export function marketRefusal(ctx: Pick<Ctx, 'say'>, err: unknown, example: string): string | undefined {
   if (err instanceof ServiceDisabledError) {
     const service = err.service as ExternalServiceName;
     return ctx.say(
       {
-        id: 'Layanan {service} dimatikan di pengaturan Anda. Untuk menyalakannya: PUT /api/external/settings dengan "enabledServices" berisi "{name}".',
-        en: 'The {service} service is switched off in your settings. To switch it on: PUT /api/external/settings with "enabledServices" including "{name}".',
+        id: 'Layanan {service} dimatikan di pengaturan Anda. Untuk menyalakannya: /market nyala {word} (atau PUT /api/external/settings dengan "enabledServices" berisi "{name}").',
+        en: 'The {service} service is switched off in your settings. To switch it on: /market on {name} (or PUT /api/external/settings with "enabledServices" including "{name}").',
       },
-      { service: ctx.say(SERVICE_WORDS[service] ?? { id: service, en: service }), name: service },
+      { service: ctx.say(SERVICE_WORDS[service] ?? { id: service, en: service }), name: service, word: SERVICE_CHAT_WORD[service] },
     );
   }
   if (err instanceof UnknownCurrencyError) {
