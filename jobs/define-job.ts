@@ -14,6 +14,11 @@ export interface JobContext {
   logger: Logger;
   /** 1 for the first run, 2 for the first retry… */
   attempt: number;
+  /**
+   * Tells the queue this run is alive, so a job that runs longer than its lock lifetime is neither failed as
+   * expired nor taken over by another process. Cheap to call often: it writes at most every quarter lifetime.
+   */
+  keepAlive(): void;
 }
 
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -25,7 +30,10 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /** Parallel runs of this job per process. */
   concurrency?: number;
-  /** How long a process may hold the job before another may take it over (crash recovery). */
+  /**
+   * How long a process may hold the job without a keepAlive before another may take it over (crash recovery);
+   * a run that neither finishes nor calls keepAlive within it is failed as expired.
+   */
   lockLifetimeMs?: number;
   /** Repeats on this interval (ms) or cron expression (Asia/Jakarta) when set. */
   every?: number | string;

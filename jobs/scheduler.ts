@@ -71,8 +71,15 @@ export class JobScheduler implements JobQueue {
             this.options.metrics.jobsRun.inc({ job: definition.name, result: 'malformed' });
             throw new MalformedJobError(`malformed payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
           }
+          const lockLifetime = definition.lockLifetimeMs ?? 10 * 60_000;
+          let lastTouch = Date.now();
+          const keepAlive = () => {
+            if (Date.now() - lastTouch < lockLifetime / 4) return;
+            lastTouch = Date.now();
+            job.touch().catch((err: unknown) => logger.warn({ err }, 'could not renew the job lock'));
+          };
           try {
-            await definition.handler(parsed.data, { services, logger, attempt });
+            await definition.handler(parsed.data, { services, logger, attempt, keepAlive });
             this.options.metrics.jobsRun.inc({ job: definition.name, result: 'success' });
           } catch (err) {
             this.options.metrics.jobsRun.inc({ job: definition.name, result: 'failure' });

@@ -67,3 +67,36 @@ it('stop() with a job still running past the timeout releases the jobs it locked
   expect(started).toHaveLength(1);
   releaseRunning();
 });
+
+it('a run longer than its lock lifetime stays its own while it calls keepAlive; a silent one is taken over and run again', async () => {
+  const lockLifetimeMs = 400;
+  const runFor = 3 * lockLifetimeMs;
+  const starts: string[] = [];
+  const work = (name: string, beat: boolean) =>
+    defineJob({
+      name,
+      schema: z.object({}),
+      lockLifetimeMs,
+      retry: { maxRetries: 0, baseDelayMs: 10, maxDelayMs: 10 },
+      handler: async (_data, { keepAlive }) => {
+        starts.push(name);
+        const until = Date.now() + runFor;
+        while (Date.now() < until) {
+          if (beat) keepAlive();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
+    });
+  const scheduler = new JobScheduler({ db, logger: createLogger({ level: 'silent' }), metrics: createMetrics(), pollMs: 100 });
+  scheduler.define([work('test.alive', true), work('test.silent', false)], {} as Services);
+  await scheduler.enqueue('test.alive', {});
+  await scheduler.enqueue('test.silent', {});
+  await scheduler.start();
+  // The silent run's lock runs out while it is still working, so the queue takes the job again: a second run of the
+  // same job at the same time (for an import, two writers over one file). The one that keeps its lock alive runs once.
+  await eventually(async () => starts.filter((n) => n === 'test.silent').length, (n) => n >= 2, 10_000);
+  const jobs = db.collection('agendaJobs');
+  await eventually(() => jobs.findOne({ name: 'test.alive' }), (j) => Boolean(j?.lastFinishedAt), 10_000);
+  await scheduler.stop(100);
+  expect(starts.filter((n) => n === 'test.alive')).toHaveLength(1);
+});

@@ -4,7 +4,8 @@ import { IMPORT_JOB } from '../services/import-service.js';
 
 /**
  * Imports one uploaded statement (DATA_DIR/imports/<importJobId>) into the ledger. If the process running it dies,
- * Agenda hands the job to another after the lock lifetime and the service resumes from its checkpoint.
+ * Agenda hands the job to another once the lock it stopped renewing runs out, and the service resumes from its
+ * checkpoint.
  */
 const retry = { maxRetries: 3, baseDelayMs: 5_000, maxDelayMs: 2 * 60_000 };
 
@@ -14,12 +15,12 @@ export const dataImportJob = defineJob({
   retry,
   // Two at once per process: an import is I/O-bound on the database, and a third would only queue behind it there.
   concurrency: 2,
-  // A million-row CSV takes minutes; past this another process may take it over. That is safe (the unique indexes
-  // make the second writer's rows no-ops and the final counts are taken from the ledger), only wasteful.
-  lockLifetimeMs: 15 * 60_000,
-  handler: async ({ importJobId }, { services, attempt, logger }) => {
+  // A million-row CSV takes minutes: the run renews its lock at each progress checkpoint, so this is only how long
+  // a dead process's import waits before another process resumes it from its checkpoint.
+  lockLifetimeMs: 5 * 60_000,
+  handler: async ({ importJobId }, { services, attempt, logger, keepAlive }) => {
     try {
-      await services.dataImports.run(importJobId);
+      await services.dataImports.run(importJobId, keepAlive);
     } catch (err) {
       // Agenda will not try again: say so on the import instead of leaving it 'running' for ever.
       if (attempt > retry.maxRetries) {

@@ -114,7 +114,7 @@ describe('rates service', () => {
     const { rates, cache } = build();
     const before = await cache.get('rates:frankfurter:latest', { ttlMs: 10 * 365 * 24 * HOUR, staleWhileRevalidateMs: 0 }, () => Promise.reject(new Error('not asked')));
     clock += HOUR;
-    const context = { services: { marketRates: rates } as never, logger: { info: () => {} } as never, attempt: 1 };
+    const context = { services: { marketRates: rates } as never, logger: { info: () => {} } as never, attempt: 1, keepAlive: () => {} };
     await marketRatesRefreshJob.handler({}, context);
     const after = await cache.get('rates:frankfurter:latest', { ttlMs: 10 * 365 * 24 * HOUR, staleWhileRevalidateMs: 0 }, () => Promise.reject(new Error('not asked')));
     expect(Date.parse(after.fetchedAt)).toBeGreaterThan(Date.parse(before.fetchedAt));
