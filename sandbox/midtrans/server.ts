@@ -73,8 +73,20 @@ export interface MidtransSandbox {
   expire(orderId: string): Promise<void>;
   cancel(orderId: string): Promise<void>;
   refund(orderId: string, amountWhole?: number): Promise<void>;
-  /** The payer passes 3-D Secure: a pending card charge is captured (or authorised, for a pre-authorisation). */
-  complete3ds(orderId: string): Promise<void>;
+  /** Test hook: refunds like `refund` without sending the notification (see settleQuietly). */
+  refundQuietly(orderId: string, amountWhole?: number): Promise<void>;
+  /**
+   * Test hook: the signed notification body for the transaction as it stands now, for a test that delivers it
+   * itself: late, early, or after a later state (a settlement that arrives after its refund).
+   */
+  notificationFor(orderId: string): Record<string, unknown>;
+  /**
+   * The payer passes 3-D Secure: a pending card charge is captured (or authorised, for a pre-authorisation).
+   * `fraudStatus: 'challenge'` is Midtrans's fraud system holding the capture for the merchant's review.
+   */
+  complete3ds(orderId: string, options?: { fraudStatus?: 'accept' | 'challenge' }): Promise<void>;
+  /** The merchant reviews a challenged card capture (Midtrans's approve / deny): accepted, or denied. */
+  reviewChallenge(orderId: string, decision: 'accept' | 'deny'): Promise<void>;
   injectFaults(faults: { mode: MidtransFaultMode; count: number; paths?: RegExp }): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Every charge the simulator accepted, in order. */
@@ -173,8 +185,8 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     if (to === 'settlement') tx.settlement_time = jakartaTime();
     if (to === 'capture') {
       tx.extra = { ...tx.extra, approval_code: digits(6), channel_response_code: '00', channel_response_message: 'Approved' };
-      // A captured card settles at the end of the day; here after settleMs.
-      if (settleMs > 0) kit.later(settleMs, () => transition(tx, 'settlement', ['capture']));
+      // A captured card settles at the end of the day; here after settleMs. A challenged one waits for its review.
+      if (settleMs > 0 && tx.fraud_status === 'accept') kit.later(settleMs, () => transition(tx, 'settlement', ['capture']));
     }
     log(`midtrans sandbox: ${tx.order_id} → ${to}`);
     if (!options.quiet) await notify(tx);
@@ -420,24 +432,40 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
     cancel: (orderId: string) => transition(must(orderId), 'cancel', ['pending', 'capture', 'authorize']),
     refund: async (orderId: string, amountWhole?: number) => {
       const tx = must(orderId);
-      const amount = amountWhole ?? tx.gross_amount - tx.refund_amount;
-      const refusal = refundRefusal(tx, amount);
-      if (refusal) throw new Error(refusal);
-      addRefund(tx, amount, randomUUID());
+      refundByHand(tx, amountWhole);
       await notify(tx);
     },
-    complete3ds: async (orderId: string) => {
+    refundQuietly: async (orderId: string, amountWhole?: number) => {
+      refundByHand(must(orderId), amountWhole);
+    },
+    complete3ds: async (orderId: string, options: { fraudStatus?: 'accept' | 'challenge' } = {}) => {
       const tx = must(orderId);
+      if (options.fraudStatus) tx.fraud_status = options.fraudStatus;
       await transition(tx, tx.extra.preauth ? 'authorize' : 'capture', ['pending']);
     },
+    reviewChallenge: async (orderId: string, decision: 'accept' | 'deny') => {
+      const tx = must(orderId);
+      if (tx.transaction_status !== 'capture' || tx.fraud_status !== 'challenge') throw new Error(`sandbox transaction ${orderId} is not a challenged capture`);
+      tx.fraud_status = decision;
+      // Accepted: the same capture again, now accepted (and settling later); denied: the charge is denied.
+      await transition(tx, decision === 'accept' ? 'capture' : 'deny', ['capture']);
+    },
   };
+
+  /** A refund made from the dashboard (no refund_key from the merchant), under Midtrans's refund rules. */
+  function refundByHand(tx: MidtransTransaction, amountWhole?: number): void {
+    const amount = amountWhole ?? tx.gross_amount - tx.refund_amount;
+    const refusal = refundRefusal(tx, amount);
+    if (refusal) throw new Error(refusal);
+    addRefund(tx, amount, randomUUID());
+  }
 
   control.get('/transactions', (c) => c.json([...transactions.values()]));
   control.post('/transactions/:orderId/:action{settle|deny|expire|cancel|refund|complete3ds}', async (c) => {
     const { orderId, action } = c.req.param();
     if (!transactions.has(orderId)) return c.json({ error: 'unknown order' }, 404);
     try {
-      await controls[action as keyof typeof controls](orderId);
+      await controls[action as 'settle' | 'deny' | 'expire' | 'cancel' | 'refund' | 'complete3ds'](orderId);
     } catch (err) {
       return c.json({ error: (err as Error).message }, 409);
     }
@@ -470,6 +498,7 @@ export async function startMidtransSandbox(options: MidtransSandboxOptions): Pro
       notificationUrl = url;
     },
     ...controls,
+    notificationFor: (orderId) => transactionBody(must(orderId)),
     injectFaults: (spec) => kit.injectFaults(spec),
     setDeliveryMode: (mode) => {
       // Each outcome twice, then (out of order) one late stale PENDING: as the hub's tests and real providers see it.

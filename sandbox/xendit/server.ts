@@ -107,6 +107,12 @@ export interface XenditSandbox {
   refund(referenceId: string, amountWhole?: number): Promise<void>;
   /** Decides a pending Refunds API refund and sends its callback. */
   settleRefund(refundId: string, outcome?: 'SUCCEEDED' | 'FAILED'): Promise<void>;
+  /**
+   * Someone refunds an invoice or payment request in Xendit's dashboard, not through the hub: a Refunds API refund
+   * that succeeds at once and sends its refund.succeeded callback. `quiet` (a test hook) skips the callback, for a
+   * test that delivers it itself; the refund lookup the hub confirms it with agrees either way.
+   */
+  dashboardRefund(referenceId: string, amountWhole: number, options?: { referenceId?: string; metadata?: Record<string, unknown>; quiet?: boolean }): Promise<XenditRefund>;
   /** The account holder approves a redirect-linked direct-debit method on the bank's page. */
   approveLink(paymentMethodId: string): Promise<void>;
   readonly refunds: XenditRefund[];
@@ -349,6 +355,34 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       if (outcome === 'SUCCEEDED') entry.payment.refunded += entry.refund.amount;
       const event = outcome === 'SUCCEEDED' ? 'refund.succeeded' : 'refund.failed';
       await deliverCallback({ event, business_id: businessId, created: now(), data: { ...entry.refund } }, `${entry.payment.referenceId} ${event}`);
+    },
+    async dashboardRefund(referenceId: string, amountWhole: number, refundOptions: { referenceId?: string; metadata?: Record<string, unknown>; quiet?: boolean } = {}) {
+      const p = must(referenceId);
+      if (p.product !== 'inv' && p.product !== 'pr') throw new Error(`sandbox payment ${referenceId} is not an invoice or a payment request`);
+      const refusal = refundRefusal(p, amountWhole);
+      if (refusal) throw new Error(refusal.message);
+      const refund: XenditRefund = {
+        id: `rfd-${randomUUID()}`,
+        ...(p.product === 'inv' ? { invoice_id: p.id } : { payment_request_id: p.id }),
+        payment_id: p.product === 'pr' ? `py-${p.id.slice(3)}` : p.id,
+        reference_id: refundOptions.referenceId,
+        amount: amountWhole,
+        currency: 'IDR',
+        country: 'ID',
+        channel_code: p.channel,
+        payment_method_type: p.product === 'pr' ? String((p.extra.payment_method as { type?: string }).type) : 'INVOICE',
+        status: 'SUCCEEDED',
+        reason: 'OTHERS',
+        failure_code: null,
+        refund_fee_amount: null,
+        metadata: refundOptions.metadata ?? null,
+        created: now(),
+        updated: now(),
+      };
+      refundsById.set(refund.id, { refund, payment: p });
+      p.refunded += amountWhole;
+      if (!refundOptions.quiet) await deliverCallback({ event: 'refund.succeeded', business_id: businessId, created: now(), data: { ...refund } }, `${p.referenceId} refund.succeeded`);
+      return { ...refund };
     },
     async approveLink(paymentMethodId: string) {
       const pm = paymentMethods.get(paymentMethodId);

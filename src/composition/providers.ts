@@ -40,6 +40,7 @@ export async function setUpProviders(
   const running: RunningSimulator<unknown, unknown>[] = [];
   const banner: string[] = [];
   const log = (msg: string, data?: object) => logger.debug({ sandbox: true, ...data }, msg);
+  const createContext = { ...context, config };
 
   const register = (descriptor: ProviderDescriptor, adapter: unknown) => {
     if (!adapters.has(descriptor.capability)) adapters.set(descriptor.capability, new Map());
@@ -55,7 +56,7 @@ export async function setUpProviders(
       }
       const settings = descriptor.fromConfig(config);
       if (settings !== undefined) {
-        register(descriptor, descriptor.create(settings, context));
+        register(descriptor, descriptor.create(settings, createContext));
         Object.assign(webhookSecrets, descriptor.webhookSecrets(settings));
         if (descriptor.describe) banner.push(descriptor.describe(settings));
         continue;
@@ -83,7 +84,7 @@ export async function setUpProviders(
       sandboxes[descriptor.name] = simulator.handle;
       // The adapter's wait for an answer, when its settings have one, is the sandbox's (SANDBOX_PROVIDER_TIMEOUT_MS).
       const simulated = withSandboxTimeout(simulator.settings, config.SANDBOX_PROVIDER_TIMEOUT_MS);
-      register(descriptor, descriptor.create(simulated, context));
+      register(descriptor, descriptor.create(simulated, createContext));
       Object.assign(webhookSecrets, descriptor.webhookSecrets(simulated));
       banner.push(...simulator.banner.split('\n'));
     }

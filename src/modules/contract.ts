@@ -41,7 +41,11 @@ export interface ProviderDescriptor<Settings = unknown, Adapter = unknown> {
   fromConfig(config: Config): Settings | undefined;
   /** The variable a person must set to use the real provider; named in the production refusal. */
   credentialVariable: string;
-  create(settings: Settings, context: { logger: Logger; metrics: Metrics }): Adapter;
+  /**
+   * Builds the adapter from the real settings or the simulator's. `config` is for tuning that applies to either
+   * (timeouts, circuit breakers), not for credentials, which come in `settings`.
+   */
+  create(settings: Settings, context: { logger: Logger; metrics: Metrics; config: Config }): Adapter;
   /**
    * Secrets incoming webhooks are checked with, by name (tests sign with these). A disabled provider gets an
    * unguessable value for each name, so its webhooks are refused.

@@ -2,7 +2,7 @@
  * The payment capability's variables: which providers are on, their credentials and hosts, and method routing.
  */
 import { z } from 'zod';
-import { defineConfigFragment, optionalString, optionalUrl } from '../../config/schema-parts.js';
+import { defineConfigFragment, optionalString, optionalUrl, wholeNumber } from '../../config/schema-parts.js';
 import { PAYMENT_PROVIDERS, type PaymentProviderName } from './providers/types.js';
 // The method catalog is plain data; checking PAYMENT_ROUTING against it here makes a typo a start-up error
 // that names the variable, before any database or provider is touched.
@@ -50,6 +50,12 @@ export const paymentsConfig = defineConfigFragment({
      */
     SANDBOX_MIDTRANS_PORT: simulatorPort,
     SANDBOX_XENDIT_PORT: simulatorPort,
+    /**
+     * How long a payment provider's circuit breaker, once opened by an outage, refuses calls before letting one
+     * through to see whether the provider is back (default 15 s). Tests of an outage set it short so they wait on
+     * the recovery, not on the default.
+     */
+    PAYMENT_PROVIDER_BREAKER_RESET_MS: wholeNumber({ min: 100, max: 600_000, fallback: 15_000 }),
     /**
      * Confirm each money-moving notification with its provider before applying it (default true; see
      * services/payment-confirmation.ts). Off only for tests that feed hand-made bodies to the state machine; refused

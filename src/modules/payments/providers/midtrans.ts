@@ -25,6 +25,8 @@ export interface MidtransOptions {
   baseUrl: string;
   timeoutMs?: number;
   retries?: number;
+  /** How long the circuit breaker stays open after an outage before trying the provider again (PAYMENT_PROVIDER_BREAKER_RESET_MS). */
+  breakerResetTimeoutMs?: number;
 }
 
 const VA_BANKS: Partial<Record<PaymentMethod, string>> = { va_bca: 'bca', va_bni: 'bni', va_bri: 'bri', va_permata: 'permata', va_cimb: 'cimb' };
@@ -95,7 +97,7 @@ interface MidtransBody {
 }
 
 export function createMidtransProvider(options: MidtransOptions): PaymentProvider {
-  const http = new ProviderHttpClient({ name: 'midtrans', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, retries: options.retries ?? 2 });
+  const http = new ProviderHttpClient({ name: 'midtrans', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, retries: options.retries ?? 2, breakerResetTimeoutMs: options.breakerResetTimeoutMs });
   const auth = { authorization: `Basic ${Buffer.from(`${options.serverKey}:`).toString('base64')}` };
 
   async function call(method: 'GET' | 'POST', path: string, body: unknown, idempotent: boolean, headers: Record<string, string> = {}): Promise<MidtransBody> {

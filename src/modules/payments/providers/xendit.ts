@@ -25,6 +25,8 @@ export interface XenditOptions {
   baseUrl: string;
   timeoutMs?: number;
   retries?: number;
+  /** How long the circuit breaker stays open after an outage before trying the provider again (PAYMENT_PROVIDER_BREAKER_RESET_MS). */
+  breakerResetTimeoutMs?: number;
 }
 
 const EWALLET_CHANNELS: Partial<Record<PaymentMethod, string>> = { ovo: 'ID_OVO', dana: 'ID_DANA', linkaja: 'ID_LINKAJA', shopeepay: 'ID_SHOPEEPAY' };
@@ -89,7 +91,7 @@ export function toE164(phone: string): string {
 type XenditBody = Record<string, any>;
 
 export function createXenditProvider(options: XenditOptions): PaymentProvider {
-  const http = new ProviderHttpClient({ name: 'xendit', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, retries: options.retries ?? 2 });
+  const http = new ProviderHttpClient({ name: 'xendit', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, retries: options.retries ?? 2, breakerResetTimeoutMs: options.breakerResetTimeoutMs });
   const auth = { authorization: `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}` };
 
   async function call(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, idempotent: boolean, headers: Record<string, string> = {}): Promise<XenditBody> {
