@@ -19,9 +19,9 @@ afterAll(async () => {
 it('starts with no configuration and shuts down gracefully on SIGTERM, finishing the request in flight', async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'swh-shutdown-'));
   // Its own working directory, so a developer's .env in the checkout plays no part. Node itself runs src/main.ts
-  // (tsx only as the loader), so SIGTERM reaches the hub as it does `node dist/src/main.js` in the image. Through
-  // the tsx CLI (`npm start`) the signal is relayed, and tsx SIGKILLs a child that has not acknowledged it within
-  // 30 ms: a hub busy with a request at that moment would be killed instead of shutting down.
+  // with tsx only as the loader, as `npm start` does, so SIGTERM reaches the hub as it does `node dist/src/main.js`
+  // in the image. (Through the tsx CLI the signal is relayed, and tsx SIGKILLs a child that has not acknowledged it
+  // within 30 ms: a hub busy with a request at that moment would be killed instead of shutting down.)
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const child = spawn(process.execPath, ['--import', tsxLoader, path.resolve('src/main.ts')], {
     cwd: dataDir,
