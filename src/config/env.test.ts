@@ -117,7 +117,6 @@ describe('payment providers', () => {
   it('refuses the test-only hooks in production', () => {
     const keys = { ...PRODUCTION, MIDTRANS_SERVER_KEY: 'Mid-server-x', XENDIT_SECRET_KEY: 'xnd_x', XENDIT_CALLBACK_TOKEN: 'tok' };
     expect(problemsOf({ ...keys, PAYMENT_TEST_EXIT_AFTER_CLAIM: 'true' })).toEqual([expect.stringMatching(/^PAYMENT_TEST_EXIT_AFTER_CLAIM: is a test hook/)]);
-    expect(problemsOf({ ...keys, PAYMENT_CONFIRM_NOTIFICATIONS: 'false' })).toEqual([expect.stringMatching(/^PAYMENT_CONFIRM_NOTIFICATIONS: cannot be false/)]);
     expect(loadConfig({ PAYMENT_TEST_EXIT_AFTER_CLAIM: 'true' }).PAYMENT_TEST_EXIT_AFTER_CLAIM).toBe(true);
     expect(loadConfig({}).PAYMENT_TEST_EXIT_AFTER_CLAIM).toBe(false);
   });

@@ -57,12 +57,6 @@ export const paymentsConfig = defineConfigFragment({
      */
     PAYMENT_PROVIDER_BREAKER_RESET_MS: wholeNumber({ min: 100, max: 600_000, fallback: 15_000 }),
     /**
-     * Confirm each money-moving notification with its provider before applying it (default true; see
-     * services/payment-confirmation.ts). Off only for tests that feed hand-made bodies to the state machine; refused
-     * in production, where a signed body alone is not proof of its status.
-     */
-    PAYMENT_CONFIRM_NOTIFICATIONS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    /**
      * Test-only: the process kills itself right after writing a charge claim, before calling the provider, so a
      * test can show a second process resolving the abandoned claim. Refused in production.
      */
@@ -84,7 +78,6 @@ export const paymentsConfig = defineConfigFragment({
     }
     if (env.NODE_ENV !== 'production') return;
     if (env.PAYMENT_TEST_EXIT_AFTER_CLAIM) issue('PAYMENT_TEST_EXIT_AFTER_CLAIM', 'is a test hook and cannot be true when NODE_ENV=production');
-    if (!env.PAYMENT_CONFIRM_NOTIFICATIONS) issue('PAYMENT_CONFIRM_NOTIFICATIONS', 'cannot be false when NODE_ENV=production: a signed notification alone does not prove its status');
     // Without keys a provider would be the local simulator, which "pays" every charge by itself.
     const unconfigured =
       'is required when NODE_ENV=production for a provider in PAYMENT_PROVIDERS (the local simulator never runs in production); set it, or leave the provider out of PAYMENT_PROVIDERS';

@@ -37,7 +37,6 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
     cipher,
     logger,
     routing: config.PAYMENT_ROUTING,
-    confirmNotifications: config.PAYMENT_CONFIRM_NOTIFICATIONS,
     now,
     // Test hook (refused in production by config): die like a crashed process, with no shutdown and no cleanup.
     ...(config.PAYMENT_TEST_EXIT_AFTER_CLAIM ? { afterChargeClaimed: () => process.kill(process.pid, 'SIGKILL') } : {}),

@@ -68,7 +68,6 @@ export class PaymentConfirmation {
 
   /** Asks the provider about the payment (or the refund) the event speaks of, and says whether it agrees. */
   async confirm(doc: PaymentDoc, event: NormalizedPaymentEvent): Promise<Confirmation> {
-    if (this.core.deps.confirmNotifications === false) return this.trustBody(event);
     const provider = this.core.configuredProvider(doc.provider);
     let limiter = this.limiters.get(doc.provider);
     if (!limiter) this.limiters.set(doc.provider, (limiter = new Limiter(CONFIRMATIONS_PER_PROVIDER)));
@@ -88,12 +87,6 @@ export class PaymentConfirmation {
         details: { retrySchedule: CONFIRMATION_RETRY, provider: doc.provider },
       });
     }
-  }
-
-  /** Tests of the state machine alone: the body taken at its word (refused in production by the config check). */
-  private trustBody(event: NormalizedPaymentEvent): Confirmation {
-    if (event.refund) return { verdict: 'refund-confirmed', amountMinor: event.refund.amountMinor, outcome: event.refund.outcome };
-    return { verdict: 'confirmed', status: { providerRef: event.providerRef, status: event.status, providerStatus: event.providerStatus, refundedAmountMinor: event.refundedAmountMinor, paidAt: event.status === 'success' ? event.occurredAt : undefined, occurredAt: event.occurredAt } };
   }
 
   private async ask(doc: PaymentDoc, event: NormalizedPaymentEvent, provider: ReturnType<PaymentCore['configuredProvider']>): Promise<Confirmation> {

@@ -40,8 +40,6 @@ export interface PaymentServiceDeps {
   linkedAccounts?: LinkedAccountLookup;
   /** Counts confirmations of notifications with providers, by provider and result (confirmed, contradicted, unavailable). */
   confirmations?: Counter<'provider' | 'result'>;
-  /** PAYMENT_CONFIRM_NOTIFICATIONS: false only in tests that feed hand-made bodies to the state machine. */
-  confirmNotifications?: boolean;
   now?: () => Date;
   /**
    * Test-only (PAYMENT_TEST_EXIT_AFTER_CLAIM, refused in production): called right after a charge claim is written
