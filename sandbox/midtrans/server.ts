@@ -11,7 +11,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Context } from 'hono';
 import { DateTime } from 'luxon';
 import { escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
-import { createSimulatorKit, type FaultMode } from '../shared/kit.js';
+import { createSimulatorKit, type FaultMode, type FaultSpec } from '../shared/kit.js';
 import { qrisString } from '../shared/qris.js';
 import { qrImageTag } from '../shared/qr-image.js';
 
@@ -75,7 +75,7 @@ export interface MidtransSandbox {
   refund(orderId: string, amountWhole?: number): Promise<void>;
   /** The payer passes 3-D Secure: a pending card charge is captured (or authorised, for a pre-authorisation). */
   complete3ds(orderId: string): Promise<void>;
-  injectFaults(faults: { mode: MidtransFaultMode; count: number; paths?: RegExp }): void;
+  injectFaults(faults: Omit<FaultSpec, 'mode'> & { mode: MidtransFaultMode }): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Every charge the simulator accepted, in order. */
   readonly transactions: MidtransTransaction[];
