@@ -14,7 +14,7 @@ export const midtransDescriptor = defineProvider({
         }
       : undefined,
   credentialVariable: 'MIDTRANS_SERVER_KEY',
-  create: (settings: MidtransOptions) => createMidtransProvider(settings),
+  create: (settings: MidtransOptions, { logger }) => createMidtransProvider({ ...settings, logger }),
   // Midtrans signs its notifications with the server key itself.
   webhookSecretNames: ['midtransServerKey'],
   webhookSecrets: (settings: MidtransOptions) => ({ midtransServerKey: settings.serverKey }),
