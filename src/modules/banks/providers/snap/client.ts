@@ -335,7 +335,7 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
   const currency = raw.amount?.currency || 'IDR';
   if (!raw.amount?.value) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry without an amount`);
   const magnitude = Math.abs(decimalToMinor(raw.amount.value, currency));
-  const debit = /^(d|db|dr|debit|debet)$/i.test(String(raw.type ?? '').trim());
+  const debit = /^(d|db|dr|debit|debet)$/i.test((raw.type ?? '').trim());
   const end = raw.endAmount ?? (Array.isArray(raw.detailBalance?.endAmount) ? raw.detailBalance?.endAmount[0] : raw.detailBalance?.endAmount);
   const bookedAt = new Date(raw.transactionDate);
   if (Number.isNaN(bookedAt.getTime())) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry with an unreadable transactionDate`);

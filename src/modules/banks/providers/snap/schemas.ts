@@ -84,3 +84,4 @@ export const BindingAnswer = z.looseObject({
 export const OtpAnswer = z.looseObject({ accountToken: z.string().min(1), accountName: omittable(z.string()) });
 
 export type StatementEntryAnswer = z.output<typeof StatementEntrySchema>;
+export type StatementAnswerBody = z.output<typeof StatementAnswer>;

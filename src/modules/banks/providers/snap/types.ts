@@ -3,7 +3,7 @@
  * one client has no per-bank branches. Normalised results (`SnapBalance`, `SnapStatementEntry`) are what the rest
  * of the hub sees; amounts are integer minor units.
  */
-import type { StatementEntryAnswer } from './schemas.js';
+import type { StatementAnswerBody, StatementEntryAnswer } from './schemas.js';
 
 export const BANK_CODES = ['BCA', 'MANDIRI', 'BNI', 'BRI', 'CIMB', 'DANAMON'] as const;
 export type BankCode = (typeof BANK_CODES)[number];
@@ -17,8 +17,8 @@ export type RawStatementEntry = StatementEntryAnswer;
 export interface StatementPageCursor {
   /** 1-based page number asked for. */
   page: number;
-  /** Raw answer of the previous page (for banks that page by something the answer carries). */
-  previous?: Record<string, unknown>;
+  /** The previous page's answer (for banks that page by something the answer carries). */
+  previous?: StatementAnswerBody;
 }
 
 export interface SnapBankProfile {
