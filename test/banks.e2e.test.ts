@@ -166,6 +166,21 @@ describe('banks over HTTP', () => {
     expect(await txCount(user.client, id)).toBe(before + 1);
   });
 
+  it('refuses a signed notification whose transaction is malformed: 400 naming the field, stored nowhere', async () => {
+    const sim = bri.createAccount('BRI', { days: 1 });
+    const inboxBefore = (await t.admin.get('/api/admin/webhooks?provider=bank&limit=100')).body.events.length;
+    // Signed by the bank, so it reaches the body checks; SNAP writes amounts as text, never as a number.
+    const sent = await bri.sendNotification('BRI', { notificationType: 'ACCOUNT_MUTATION', bankCode: 'BRI', accountNo: sim.accountNo, transaction: { amount: { value: 250000, currency: 'IDR' }, transactionDate: new Date().toISOString(), type: 'CREDIT', transactionId: 'MALFORMED-1' } });
+    expect(sent).toBe(false);
+    const attempts = bri.notifications.filter((d) => d.label === 'BRI manual');
+    expect(attempts.length).toBeGreaterThan(0);
+    for (const attempt of attempts) {
+      expect(attempt.httpStatus).toBe(400);
+      expect(JSON.parse(attempt.answer!)).toMatchObject({ responseCode: '4000000', responseMessage: expect.stringMatching(/transaction\.amount\.value: .*expected string/) });
+    }
+    expect((await t.admin.get('/api/admin/webhooks?provider=bank&limit=100')).body.events.length).toBe(inboxBefore);
+  });
+
   it('keeps one user’s accounts from another: 404 for every operation', async () => {
     const owner = await t.createUser();
     const stranger = await t.createUser();

@@ -205,6 +205,22 @@ describe('processing', () => {
     expect(midtrans.chargeRequests).toBe(before);
   });
 
+  it('reads a charge answer with a wrong-typed field as a 502 naming the field, and adopts the charge by polling', async () => {
+    const midtrans = t.hub.sandboxes.midtrans!;
+    // The simulator makes the charge; only its answer is off (a VA number as a number, not text).
+    midtrans.injectFaults({ mode: 'malformed', count: 1, paths: /charge/, field: 'va_numbers.0.va_number' });
+    const res = await user.client.post('/api/payment/process', { method: 'va_bca', amountMinor: 9_100_000 }, idem());
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'PROVIDER_BAD_RESPONSE', details: { provider: 'midtrans', issues: [{ field: 'va_numbers.0.va_number', reason: expect.stringContaining('expected string') }] } });
+    const stored = await t.hub.models.Payment.findOne({ userId: new Types.ObjectId(user.id) }).sort({ createdAt: -1 }).lean();
+    // It may exist at Midtrans: never failed, never charged again, looked up.
+    expect(stored).toMatchObject({ status: 'pending', chargeState: 'unknown' });
+    const before = midtrans.chargeRequests;
+    await t.hub.services.payments.reconcileById(String(stored!._id));
+    expect((await t.hub.models.Payment.findById(stored!._id).lean())).toMatchObject({ status: 'pending', chargeState: 'accepted', providerRef: expect.any(String) });
+    expect(midtrans.chargeRequests).toBe(before);
+  });
+
   it('answers a retry of a refused charge with the same failed payment, and charges nothing more', async () => {
     const headers = idem();
     t.hub.sandboxes.midtrans!.injectFaults({ mode: 'decline', count: 1, paths: /charge/ });

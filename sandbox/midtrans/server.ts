@@ -11,7 +11,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Context } from 'hono';
 import { DateTime } from 'luxon';
 import { escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
-import { createSimulatorKit, type FaultMode } from '../shared/kit.js';
+import { createSimulatorKit, type FaultMode, type FaultSpec } from '../shared/kit.js';
 import { qrisString } from '../shared/qris.js';
 import { qrImageTag } from '../shared/qr-image.js';
 
@@ -87,7 +87,7 @@ export interface MidtransSandbox {
   complete3ds(orderId: string, options?: { fraudStatus?: 'accept' | 'challenge' }): Promise<void>;
   /** The merchant reviews a challenged card capture (Midtrans's approve / deny): accepted, or denied. */
   reviewChallenge(orderId: string, decision: 'accept' | 'deny'): Promise<void>;
-  injectFaults(faults: { mode: MidtransFaultMode; count: number; paths?: RegExp }): void;
+  injectFaults(faults: Omit<FaultSpec, 'mode'> & { mode: MidtransFaultMode }): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Every charge the simulator accepted, in order. */
   readonly transactions: MidtransTransaction[];

@@ -8,17 +8,18 @@
  *   const running = await kit.listen({ port: 0 });        // { url, stop() }
  *   await kit.deliver({ url, body, headers })              // a signed callback, retried, duplicated or reordered on request
  *
- * Faults (`POST /_sandbox/faults {mode, count, paths?, delayMs?}` or `kit.injectFaults`) make the next `count` API
- * calls whose path matches time out, answer 500/503 (with the provider's error body), answer garbled JSON, or
- * answer slowly. Delivery modes (`POST /_sandbox/delivery {duplicate, outOfOrder}`) make each callback arrive twice,
+ * Faults (`POST /_sandbox/faults {mode, count, paths?, delayMs?, field?, value?}` or `kit.injectFaults`) make the
+ * next `count` API calls whose path matches time out, answer 500/503 (with the provider's error body), answer garbled
+ * JSON, answer slowly, or (`malformed`) answer as usual but with one field of the JSON answer given the wrong type,
+ * as a provider that changed its API would. Delivery modes (`POST /_sandbox/delivery {duplicate, outOfOrder}`) make each callback arrive twice,
  * or hold a callback back until the next one has been sent, as real providers sometimes do.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deliverWithRetries, escapeHtml } from './deliver.js';
 import { listen } from './listen.js';
 
-export type FaultMode = 'timeout' | 'slow' | 'http500' | 'http503' | 'bad_json';
-export const FAULT_MODES: readonly FaultMode[] = ['timeout', 'slow', 'http500', 'http503', 'bad_json'];
+export type FaultMode = 'timeout' | 'slow' | 'http500' | 'http503' | 'bad_json' | 'malformed';
+export const FAULT_MODES: readonly FaultMode[] = ['timeout', 'slow', 'http500', 'http503', 'bad_json', 'malformed'];
 
 export interface FaultSpec {
   mode: FaultMode | (string & {});
@@ -27,6 +28,10 @@ export interface FaultSpec {
   paths?: RegExp;
   /** For `slow`: how long to wait before answering normally (default 3 s). */
   delayMs?: number;
+  /** For `malformed`: the dotted path of the answer's field to break, array items by index ("va_numbers.0.bank"); default its first field. */
+  field?: string;
+  /** For `malformed`: what to put there; default a number in place of text, text in place of anything else. */
+  value?: unknown;
 }
 
 export interface DeliveryMode {
@@ -46,6 +51,8 @@ export interface DeliveryAttempt {
   label: string;
   attempt: number;
   httpStatus: number | null;
+  /** The start of the hub's answer (absent when it did not answer). */
+  answer?: string;
   at: string;
 }
 
@@ -111,6 +118,12 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
         return c.json((options.errorBody?.(status) ?? { error: status === 500 ? 'internal error' : 'service unavailable' }) as object, status);
       }
       if (mode === 'bad_json') return c.body('{"status": "20', 200, { 'content-type': 'application/json' });
+      if (mode === 'malformed') {
+        const { field, value } = fault;
+        await next();
+        c.res = await malformed(c.res, field, value);
+        return;
+      }
       const custom = await options.customFault?.(mode, c);
       if (custom) return custom;
     }
@@ -118,9 +131,9 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
   };
 
   control.post('/faults', async (c) => {
-    const body = (await c.req.json().catch(() => ({}))) as { mode?: string; count?: number; paths?: string; delayMs?: number };
+    const body = (await c.req.json().catch(() => ({}))) as { mode?: string; count?: number; paths?: string; delayMs?: number; field?: string; value?: unknown };
     if (!body.mode || typeof body.count !== 'number') return c.json({ error: 'mode and count are required' }, 400);
-    kit.injectFaults({ mode: body.mode, count: body.count, paths: body.paths ? new RegExp(body.paths) : undefined, delayMs: body.delayMs });
+    kit.injectFaults({ mode: body.mode, count: body.count, paths: body.paths ? new RegExp(body.paths) : undefined, delayMs: body.delayMs, field: body.field, value: body.value });
     return c.json({ ok: true });
   });
   control.post('/delivery', async (c) => {
@@ -136,7 +149,7 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
       headers: d.headers,
       retryDelaysMs,
       isStopped: () => stopped,
-      record: ({ attempt, httpStatus }) => deliveries.push({ label: d.label, attempt, httpStatus, at: new Date().toISOString() }),
+      record: ({ attempt, httpStatus, answer }) => deliveries.push({ label: d.label, attempt, httpStatus, answer, at: new Date().toISOString() }),
     });
   };
 
@@ -149,7 +162,7 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
         `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(options.name)} sandbox</title>` +
           '<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}</style>' +
           `</head><body><h1>${escapeHtml(options.name)} sandbox</h1>${await renderPage()}` +
-          `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
+          `<h2>Faults</h2><p>POST /_sandbox/faults {"mode": "${FAULT_MODES.join('|')}", "count": 1, "paths": "regex", "field": "a.0.b"} · POST /_sandbox/delivery {"duplicate": true, "outOfOrder": true}</p>` +
           `<h2>Callbacks sent</h2><table><tr><th>what</th><th>attempt</th><th>answer</th><th>at</th></tr>${deliveries
             .slice(-50)
             .reverse()
@@ -217,4 +230,31 @@ export function createSimulatorKit(options: SimulatorKitOptions): SimulatorKit {
     },
   };
   return kit;
+}
+
+/**
+ * The answer with one field given the wrong type (`malformed` fault). Only JSON answers are touched; the status and
+ * headers stay, except the length, which the new body sets.
+ */
+async function malformed(res: Response, field: string | undefined, value: unknown): Promise<Response> {
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return res;
+  let body: unknown;
+  try {
+    body = await res.clone().json();
+  } catch {
+    return res;
+  }
+  if (typeof body !== 'object' || body === null) return res;
+  const path = (field ?? Object.keys(body)[0] ?? '').split('.');
+  let parent = body as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) {
+    const next = parent[key];
+    if (typeof next !== 'object' || next === null) return res;
+    parent = next as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  parent[last] = value !== undefined ? value : typeof parent[last] === 'string' ? 12345 : 'malformed';
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(body), { status: res.status, headers });
 }

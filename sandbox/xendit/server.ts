@@ -11,7 +11,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { escapeHtml, type DeliveryRecord } from '../shared/deliver.js';
-import { createSimulatorKit, type FaultMode } from '../shared/kit.js';
+import { createSimulatorKit, type FaultMode, type FaultSpec } from '../shared/kit.js';
 import { qrisString } from '../shared/qris.js';
 import { qrImageTag } from '../shared/qr-image.js';
 
@@ -118,7 +118,7 @@ export interface XenditSandbox {
   readonly refunds: XenditRefund[];
   readonly paymentMethods: XenditPaymentMethod[];
   readonly customers: XenditCustomer[];
-  injectFaults(faults: { mode: XenditFaultMode; count: number; paths?: RegExp }): void;
+  injectFaults(faults: Omit<FaultSpec, 'mode'> & { mode: XenditFaultMode }): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   readonly payments: XenditPayment[];
   readonly callbacks: DeliveryRecord[];

@@ -31,6 +31,7 @@ export function codeToStatus(code: ErrorCode): ContentfulStatusCode {
     case 'RATE_LIMITED':
       return 429;
     case 'PROVIDER_REJECTED':
+    case 'PROVIDER_BAD_RESPONSE':
       return 502;
     case 'PROVIDER_UNAVAILABLE':
     case 'SERVICE_UNAVAILABLE':

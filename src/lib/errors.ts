@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'PROVIDER_REJECTED',
   'PROVIDER_UNAVAILABLE',
+  /** The provider answered, but not in the shape its API documents (a wrong-typed or missing field we read). */
+  'PROVIDER_BAD_RESPONSE',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -58,6 +60,14 @@ export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not
 
 export const validationFailed = (issues: FieldIssue[]) =>
   new AppError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { details: { issues } });
+
+/**
+ * Whether a provider call ended without an answer we can act on: none came (timeout, 5xx, open circuit), or one came
+ * that we cannot read. Either way the provider may have acted, so a charge is looked up, never sent again.
+ */
+export function isUnknownProviderOutcome(err: unknown): boolean {
+  return !(err instanceof AppError) || err.code === 'PROVIDER_UNAVAILABLE' || err.code === 'PROVIDER_BAD_RESPONSE';
+}
 
 export function isDuplicateKeyError(err: unknown): err is { code: 11000; keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown> } {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;

@@ -17,7 +17,7 @@ export const bcaProfile: SnapBankProfile = {
   maxStatementDays: 1,
   // "TRSF E-BANKING DB " + "0112/FTSCY/WS95051": the halves are space-padded to 18 characters each.
   description: (entry) => {
-    const remark = String(entry.remark ?? '');
+    const remark = entry.remark ?? '';
     const halves = remark.length > 18 ? [remark.slice(0, 18), remark.slice(18)] : [remark];
     return halves.map((h) => h.trim()).filter(Boolean).join(' ');
   },

@@ -49,7 +49,7 @@ export function snapBankDescriptor(profile: SnapBankProfile): ProviderDescriptor
       };
     },
     credentialVariable: variable('CLIENT_ID'),
-    create: (settings, { metrics }) =>
+    create: (settings, { logger, metrics }) =>
       new SnapClient({
         profile,
         baseUrl: settings.baseUrl,
@@ -58,6 +58,7 @@ export function snapBankDescriptor(profile: SnapBankProfile): ProviderDescriptor
         retries: settings.retries,
         retryDelayMs: settings.retryDelayMs,
         onCall: ({ operation, outcome }) => metrics.providerCalls.inc({ provider: `bank-${code.toLowerCase()}`, operation, result: outcome }),
+        logger,
       }),
     webhookSecretNames: [notificationKeyName(code)],
     // No public key: a key nobody has, so a "notification" from this bank can never verify.

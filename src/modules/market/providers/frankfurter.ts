@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { SourceUnavailableError } from '../errors.js';
-import { badData, parseJson, type SourceResponse } from './source-client.js';
+import { badData, badShape, parseJson, type SourceResponse } from './source-client.js';
 import { clientFor, decimalFromJson, joinUrl, type AdapterOptions } from './common.js';
 import type { RateTable, RatesProvider, SourceDescriptor } from './types.js';
 
@@ -41,7 +41,8 @@ export function createFrankfurterProvider(options: AdapterOptions = {}): RatesPr
     if (response.status === 404) throw new SourceUnavailableError(descriptor.id, 'has no rates for that date', 'http', { status: 404 });
     if (response.status !== 200) throw badData(descriptor.id, `HTTP ${response.status}`);
     const parsed = answer.safeParse(parseJson(descriptor.id, response));
-    if (!parsed.success || Object.keys(parsed.data.rates).length === 0) throw badData(descriptor.id, 'not a rates table');
+    if (!parsed.success) throw badShape(descriptor.id, 'not a rates table', parsed.error);
+    if (Object.keys(parsed.data.rates).length === 0) throw badData(descriptor.id, 'not a rates table (no rates)');
     const rates: Record<string, string> = {};
     for (const [code, value] of Object.entries(parsed.data.rates)) rates[code] = decimalFromJson(value);
     return { source: descriptor.id, base: parsed.data.base, date: parsed.data.date, rates };

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { SourceUnavailableError } from '../errors.js';
-import { badData, parseJson, type SourceResponse } from './source-client.js';
+import { badData, badShape, parseJson, type SourceResponse } from './source-client.js';
 import { clientFor, decimalFromJson, joinUrl, type AdapterOptions } from './common.js';
 import type { RateTable, RatesProvider, SourceDescriptor } from './types.js';
 
@@ -45,7 +45,8 @@ export function createOpenErApiProvider(options: AdapterOptions = {}): RatesProv
       throw new SourceUnavailableError(descriptor.id, `refused: ${error.data['error-type']}`, 'http', { status: response.status });
     }
     const parsed = success.safeParse(body);
-    if (!parsed.success || response.status !== 200) throw badData(descriptor.id, 'not a rates table');
+    if (!parsed.success) throw badShape(descriptor.id, 'not a rates table', parsed.error);
+    if (response.status !== 200) throw badData(descriptor.id, `not a rates table (HTTP ${response.status})`);
     const rates: Record<string, string> = {};
     for (const [code, value] of Object.entries(parsed.data.rates)) if (code !== parsed.data.base_code) rates[code] = decimalFromJson(value);
     const date = new Date(parsed.data.time_last_update_unix * 1000).toISOString().slice(0, 10);

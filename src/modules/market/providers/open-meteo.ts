@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { UnknownCityError } from '../errors.js';
-import { badData, parseJson, type SourceResponse } from './source-client.js';
+import { badData, badShape, parseJson, type SourceResponse } from './source-client.js';
 import { clientFor, joinUrl, type AdapterOptions } from './common.js';
 import type { CurrentWeather, DailyWeather, Place, SourceDescriptor, WeatherProvider } from './types.js';
 
@@ -53,6 +53,8 @@ const forecastAnswer = z.object({
   daily: dailyBlock,
 });
 const archiveAnswer = z.object({ daily: dailyBlock });
+/** Its error body: {"error": true, "reason": "…"}. */
+const refusal = z.object({ reason: z.string() });
 const geocodingAnswer = z.object({
   results: z
     .array(
@@ -80,9 +82,9 @@ export function createOpenMeteoProvider(options: OpenMeteoOptions = {}): Weather
 
   const checked = <T>(schema: z.ZodType<T>, response: SourceResponse): T => {
     const body = parseJson(descriptor.id, response);
-    if (response.status === 400) throw badData(descriptor.id, `refused: ${(body as { reason?: string })?.reason ?? 'bad request'}`);
+    if (response.status === 400) throw badData(descriptor.id, `refused: ${refusal.safeParse(body).data?.reason ?? 'bad request'}`);
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw badData(descriptor.id, 'unexpected answer shape');
+    if (!parsed.success) throw badShape(descriptor.id, 'unexpected answer shape', parsed.error);
     return parsed.data;
   };
 

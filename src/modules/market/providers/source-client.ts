@@ -8,6 +8,8 @@
  */
 import CircuitBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
+import type { ZodError } from 'zod';
+import { answerIssues } from '../../../providers/answer.js';
 import { SourceUnavailableError, isDefinitiveAnswer } from '../errors.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -174,4 +176,9 @@ export function parseJson(source: string, response: SourceResponse): unknown {
 
 export function badData(source: string, what: string): SourceUnavailableError {
   return new SourceUnavailableError(source, `bad data: ${what}`, 'bad_data');
+}
+
+/** An answer its schema refused: bad data naming where it differs (paths and reasons, never the values). */
+export function badShape(source: string, what: string, error: ZodError): SourceUnavailableError {
+  return badData(source, `${what} (${answerIssues(error, source).map((i) => `${i.field}: ${i.reason}`).join('; ')})`);
 }

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { UnknownTickerError } from '../errors.js';
-import { badData, parseJson, type SourceResponse } from './source-client.js';
+import { badData, badShape, parseJson, type SourceResponse } from './source-client.js';
 import { clientFor, decimalFromJson, joinUrl, type AdapterOptions } from './common.js';
 import type { HistoryRange, PriceBar, SourceDescriptor, StockProvider, StockQuote } from './types.js';
 
@@ -67,7 +67,7 @@ export function createYahooChartProvider(options: AdapterOptions = {}): StockPro
   const reader = (ticker: string) => (response: SourceResponse) => {
     const body = parseJson(descriptor.id, response);
     const parsed = chartAnswer.safeParse(body);
-    if (!parsed.success) throw badData(descriptor.id, 'not a chart answer');
+    if (!parsed.success) throw badShape(descriptor.id, 'not a chart answer', parsed.error);
     const { result, error } = parsed.data.chart;
     if (!result?.length) {
       if (response.status === 404 || error?.code === 'Not Found') throw new UnknownTickerError(ticker);

@@ -14,7 +14,7 @@ export const midtransDescriptor = defineProvider({
         }
       : undefined,
   credentialVariable: 'MIDTRANS_SERVER_KEY',
-  create: (settings: MidtransOptions, { config }) => createMidtransProvider({ ...settings, breakerResetTimeoutMs: config.PAYMENT_PROVIDER_BREAKER_RESET_MS }),
+  create: (settings: MidtransOptions, { config, logger }) => createMidtransProvider({ ...settings, logger, breakerResetTimeoutMs: config.PAYMENT_PROVIDER_BREAKER_RESET_MS }),
   // Midtrans signs its notifications with the server key itself.
   webhookSecretNames: ['midtransServerKey'],
   webhookSecrets: (settings: MidtransOptions) => ({ midtransServerKey: settings.serverKey }),

@@ -8,6 +8,7 @@ import { startMidtransSandbox, type MidtransSandbox } from '../../../../sandbox/
 import { normalizeMidtransNotification } from '../webhooks/midtrans/normalize.js';
 import { verifyMidtransSignature } from '../webhooks/midtrans/verify.js';
 import { AppError } from '../../../lib/errors.js';
+import { createLogger } from '../../../lib/logger.js';
 import { createMidtransProvider } from './midtrans.js';
 import type { PaymentMethod, PaymentProvider } from './types.js';
 
@@ -110,6 +111,32 @@ describe('Midtrans adapter', () => {
   it('turns a hung call into PROVIDER_UNAVAILABLE', async () => {
     sandbox.injectFaults({ mode: 'timeout', count: 1, paths: /charge/ });
     await expect(charge('qris')).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { timeout: true } });
+  });
+
+  it('reads an answer with a wrong-typed field as PROVIDER_BAD_RESPONSE naming the field, and logs it without the body', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
+    const watched = createMidtransProvider({ serverKey: SERVER_KEY, baseUrl: sandbox.url, timeoutMs: 500, logger });
+    const result = await charge('va_bri');
+    const ref = { orderId: sandbox.transactions.at(-1)!.order_id, providerRef: result.providerRef, method: 'va_bri' as const };
+    // Midtrans writes gross_amount as text ("150000.00"); a number there is not the documented answer.
+    sandbox.injectFaults({ mode: 'malformed', count: 1, paths: /status/, field: 'gross_amount' });
+    const err = await watched.getStatus(ref).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({
+      code: 'PROVIDER_BAD_RESPONSE',
+      retryable: true,
+      message: expect.stringContaining('gross_amount'),
+      details: { provider: 'midtrans', answer: 'status', issues: [{ field: 'gross_amount', reason: expect.stringContaining('expected string') }] },
+    });
+    expect(lines.map((l) => JSON.parse(l))).toMatchObject([{ level: 40, provider: 'midtrans', answer: 'status', issues: [{ field: 'gross_amount' }] }]);
+    // Neither the error nor the log carries the answer's values (the VA number) or the key.
+    for (const text of [(err as AppError).message, JSON.stringify((err as AppError).details), ...lines]) {
+      expect(text).not.toContain(result.instructions.vaNumber!);
+      expect(text).not.toContain(SERVER_KEY);
+    }
+    // The fault was the answer's: the next one reads.
+    expect((await watched.getStatus(ref)).status).toBe('pending');
   });
 
   it('settles, notifies with a signature that verifies, and retries the notification after a 500', async () => {

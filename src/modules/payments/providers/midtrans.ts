@@ -5,8 +5,11 @@
  */
 import { DateTime } from 'luxon';
 import { AppError, validationFailed } from '../../../lib/errors.js';
-import { decimalToMinor, minorToWholeMajor } from '../../../lib/money.js';
+import { minorToWholeMajor } from '../../../lib/money.js';
+import { readAnswer } from '../../../providers/answer.js';
 import { ProviderHttpClient } from '../../../providers/http-client.js';
+import type { Logger } from '../../../lib/logger.js';
+import { MidtransEnvelope, MidtransErrorBody, MidtransTransaction } from './midtrans.schemas.js';
 import type {
   ChargeRequest,
   ChargeResult,
@@ -27,6 +30,8 @@ export interface MidtransOptions {
   retries?: number;
   /** How long the circuit breaker stays open after an outage before trying the provider again (PAYMENT_PROVIDER_BREAKER_RESET_MS). */
   breakerResetTimeoutMs?: number;
+  /** Where an answer that does not match its schema is reported. */
+  logger?: Logger;
 }
 
 const VA_BANKS: Partial<Record<PaymentMethod, string>> = { va_bca: 'bca', va_bni: 'bni', va_bri: 'bri', va_permata: 'permata', va_cimb: 'cimb' };
@@ -69,45 +74,27 @@ export function mapMidtransTransactionStatus(transactionStatus: string, fraudSta
   }
 }
 
-interface MidtransBody {
-  status_code?: string;
-  status_message?: string;
-  validation_messages?: string[];
-  transaction_id?: string;
-  order_id?: string;
-  transaction_status?: string;
-  fraud_status?: string;
-  gross_amount?: string;
-  currency?: string;
-  settlement_time?: string;
-  transaction_time?: string;
-  expiry_time?: string;
-  refund_amount?: string;
-  refund_key?: string;
-  refunds?: { refund_key: string; refund_amount: string }[];
-  va_numbers?: { bank: string; va_number: string }[];
-  permata_va_number?: string;
-  bill_key?: string;
-  biller_code?: string;
-  payment_code?: string;
-  store?: string;
-  qr_string?: string;
-  redirect_url?: string;
-  actions?: { name: string; method: string; url: string }[];
-}
-
 export function createMidtransProvider(options: MidtransOptions): PaymentProvider {
   const http = new ProviderHttpClient({ name: 'midtrans', baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000, retries: options.retries ?? 2, breakerResetTimeoutMs: options.breakerResetTimeoutMs });
   const auth = { authorization: `Basic ${Buffer.from(`${options.serverKey}:`).toString('base64')}` };
 
-  async function call(method: 'GET' | 'POST', path: string, body: unknown, idempotent: boolean, headers: Record<string, string> = {}): Promise<MidtransBody> {
-    const res = await http.request<MidtransBody>({ method, path, body, idempotent, headers: { ...auth, ...headers } });
-    const payload = (typeof res.body === 'object' && res.body ? res.body : {}) as MidtransBody;
+  /**
+   * One Core API call; the answer is read through its schema here, where it enters. Every operation the adapter
+   * uses answers a transaction, so there is one schema; `answer` names the operation in errors and logs.
+   */
+  async function call(answer: string, method: 'GET' | 'POST', path: string, body: unknown, idempotent: boolean): Promise<MidtransTransaction> {
+    const res = await http.request({ method, path, body, idempotent, headers: auth });
+    if (res.status >= 400) {
+      const error = MidtransErrorBody.parse(res.body);
+      throw toError(error.status_code ?? res.status, error);
+    }
+    const context = { provider: 'midtrans', answer, logger: options.logger };
+    const envelope = readAnswer(MidtransEnvelope, res.body, context);
     // Midtrans often answers HTTP 200 with the real outcome in the body's status_code. A body that carries a
     // transaction_status is a transaction (an expired one has status_code 407), not an error.
-    const code = Number(payload.status_code ?? res.status);
-    if (res.status >= 400 || (code >= 300 && !payload.transaction_status)) throw toError(code || res.status, payload);
-    return payload;
+    const code = envelope.status_code ?? res.status;
+    if (code >= 300 && !envelope.transaction_status) throw toError(code, envelope);
+    return readAnswer(MidtransTransaction, res.body, context);
   }
 
   return {
@@ -116,7 +103,7 @@ export function createMidtransProvider(options: MidtransOptions): PaymentProvide
 
     async charge(request: ChargeRequest): Promise<ChargeResult> {
       const body = buildChargeBody(request);
-      const res = await call('POST', '/v2/charge', JSON.stringify(body), false);
+      const res = await call('charge', 'POST', '/v2/charge', JSON.stringify(body), false);
       return {
         providerRef: res.transaction_id ?? request.orderId,
         status: mapMidtransTransactionStatus(res.transaction_status ?? 'pending', res.fraud_status),
@@ -126,38 +113,38 @@ export function createMidtransProvider(options: MidtransOptions): PaymentProvide
     },
 
     async getStatus(ref: PaymentRef): Promise<ProviderStatus> {
-      return toStatus(await call('GET', `/v2/${encodeURIComponent(ref.orderId)}/status`, undefined, true));
+      return toStatus(await call('status', 'GET', `/v2/${encodeURIComponent(ref.orderId)}/status`, undefined, true));
     },
 
     async cancel(ref: PaymentRef): Promise<ProviderStatus> {
-      return toStatus(await call('POST', `/v2/${encodeURIComponent(ref.orderId)}/cancel`, undefined, true));
+      return toStatus(await call('cancel', 'POST', `/v2/${encodeURIComponent(ref.orderId)}/cancel`, undefined, true));
     },
 
     async expire(ref: PaymentRef): Promise<ProviderStatus> {
-      return toStatus(await call('POST', `/v2/${encodeURIComponent(ref.orderId)}/expire`, undefined, true));
+      return toStatus(await call('expire', 'POST', `/v2/${encodeURIComponent(ref.orderId)}/expire`, undefined, true));
     },
 
     async refund(request: RefundRequest): Promise<RefundResult> {
       const amount = minorToWholeMajor(request.amount.amountMinor, request.amount.currency);
       // refund_key makes a repeated refund call the same refund at Midtrans, so retrying it is safe.
-      let res: MidtransBody;
+      let res: MidtransTransaction;
       try {
-        res = await call('POST', `/v2/${encodeURIComponent(request.orderId)}/refund`, { refund_key: request.refundKey, amount, reason: request.reason ?? 'refund' }, true);
+        res = await call('refund', 'POST', `/v2/${encodeURIComponent(request.orderId)}/refund`, { refund_key: request.refundKey, amount, reason: request.reason ?? 'refund' }, true);
       } catch (err) {
         // A retried refund whose first call did arrive: Midtrans reports the refund_key as a duplicate. That is
         // the refund already made, not a failure; the status answer lists it with the refunded total.
         if (!(err instanceof AppError) || (err.details as { providerStatusCode?: string } | undefined)?.providerStatusCode !== '406') throw err;
-        const status = await call('GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true);
+        const status = await call('status', 'GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true);
         const made = status.refunds?.find((r) => r.refund_key === request.refundKey);
         if (!made) throw err;
-        return { refundRef: request.refundKey, status: 'success', refundedAmountMinor: status.refund_amount ? decimalToMinor(status.refund_amount, status.currency ?? request.amount.currency) : undefined };
+        return { refundRef: request.refundKey, status: 'success', refundedAmountMinor: status.refundAmountMinor };
       }
       // The answer names this refund's own amount; the running total comes from the status.
-      const after = await call('GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true).catch(() => undefined);
+      const after = await call('status', 'GET', `/v2/${encodeURIComponent(request.orderId)}/status`, undefined, true).catch(() => undefined);
       return {
         refundRef: res.refund_key ?? request.refundKey,
         status: 'success',
-        refundedAmountMinor: after?.refund_amount ? decimalToMinor(after.refund_amount, after.currency ?? request.amount.currency) : undefined,
+        refundedAmountMinor: after?.refundAmountMinor,
       };
     },
   };
@@ -206,7 +193,7 @@ function buildChargeBody(request: ChargeRequest): Record<string, unknown> {
   }
 }
 
-function instructionsFrom(method: PaymentMethod, res: MidtransBody): PaymentInstructions {
+function instructionsFrom(method: PaymentMethod, res: MidtransTransaction): PaymentInstructions {
   const expiresAt = parseMidtransTime(res.expiry_time);
   const withExpiry = (i: PaymentInstructions): PaymentInstructions => (expiresAt ? { ...i, expiresAt } : i);
   const action = (name: string) => res.actions?.find((a) => a.name === name)?.url;
@@ -220,22 +207,22 @@ function instructionsFrom(method: PaymentMethod, res: MidtransBody): PaymentInst
   return { kind: 'none' };
 }
 
-function toStatus(res: MidtransBody): ProviderStatus {
-  const currency = res.currency ?? 'IDR';
+function toStatus(res: MidtransTransaction): ProviderStatus {
+  const currency = res.currency;
   return {
     providerRef: res.transaction_id,
     status: mapMidtransTransactionStatus(res.transaction_status ?? 'pending', res.fraud_status),
     providerStatus: res.transaction_status ?? 'pending',
-    refundedAmountMinor: res.refund_amount ? decimalToMinor(res.refund_amount, currency) : undefined,
+    refundedAmountMinor: res.refundAmountMinor,
     paidAt: parseMidtransTime(res.settlement_time),
     occurredAt: parseMidtransTime(res.settlement_time) ?? parseMidtransTime(res.transaction_time) ?? new Date(),
-    orderId: typeof res.order_id === 'string' ? res.order_id : undefined,
-    amount: typeof res.gross_amount === 'string' ? { amountMinor: decimalToMinor(res.gross_amount, currency), currency } : undefined,
+    orderId: res.order_id,
+    amount: res.grossAmountMinor !== undefined ? { amountMinor: res.grossAmountMinor, currency } : undefined,
   };
 }
 
 /** Midtrans status codes → our errors. The message is Midtrans's own (it never contains the key). */
-function toError(code: number, body: MidtransBody): AppError {
+function toError(code: number, body: Pick<MidtransErrorBody, 'status_message' | 'validation_messages'>): AppError {
   const message = `Midtrans: ${body.status_message ?? `status ${code}`}${body.validation_messages?.length ? ` (${body.validation_messages.join('; ')})` : ''}`;
   const details = { provider: 'midtrans', providerStatusCode: String(code) };
   if (code === 406) return new AppError('CONFLICT', message, { details });

@@ -21,7 +21,7 @@ export const xenditDescriptor = defineProvider({
     return { secretKey: config.XENDIT_SECRET_KEY, callbackToken: config.XENDIT_CALLBACK_TOKEN, baseUrl: config.XENDIT_BASE_URL ?? 'https://api.xendit.co' };
   },
   credentialVariable: 'XENDIT_SECRET_KEY',
-  create: (settings: XenditSettings, { config }) => createXenditProvider({ ...settings, breakerResetTimeoutMs: config.PAYMENT_PROVIDER_BREAKER_RESET_MS }),
+  create: (settings: XenditSettings, { config, logger }) => createXenditProvider({ ...settings, logger, breakerResetTimeoutMs: config.PAYMENT_PROVIDER_BREAKER_RESET_MS }),
   webhookSecretNames: ['xenditCallbackToken'],
   webhookSecrets: (settings: XenditSettings) => ({ xenditCallbackToken: settings.callbackToken }),
   describe: (settings: XenditSettings) => `Xendit:           ${settings.baseUrl}`,

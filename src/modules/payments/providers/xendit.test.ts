@@ -109,6 +109,21 @@ describe('Xendit adapter', () => {
     await expect(charge('dana')).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', details: { timeout: true } });
   });
 
+  it('reads a charge answer with a wrong-typed field as PROVIDER_BAD_RESPONSE naming the field path', async () => {
+    // The checkout URL is text in Xendit's answer; a number there is not the documented answer.
+    sandbox.injectFaults({ mode: 'malformed', count: 1, paths: /^\/ewallets\/charges$/, field: 'actions.desktop_web_checkout_url', value: 42 });
+    const err = await charge('dana').catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'PROVIDER_BAD_RESPONSE',
+      message: expect.stringContaining('actions.desktop_web_checkout_url'),
+      details: { provider: 'xendit', answer: 'e-wallet charge', issues: [{ field: 'actions.desktop_web_checkout_url', reason: expect.stringContaining('expected string') }] },
+    });
+    expect((err as Error).message).not.toContain(SECRET);
+    // An error body we cannot read is still the error its status says.
+    sandbox.injectFaults({ mode: 'malformed', count: 1, paths: /ewallets\/charges\/ewc_nope/, field: 'error_code' });
+    await expect(xendit.getStatus({ orderId: 'x', providerRef: 'ewc:ewc_nope', method: 'dana' })).rejects.toMatchObject({ code: 'PROVIDER_REJECTED', details: { providerStatusCode: '404' } });
+  });
+
   it('completes a payment and calls back with the token, in a shape that normalises to success, retrying after a 500', async () => {
     for (const method of ['dana', 'qris', 'va_bca', 'indomaret', 'invoice', 'direct_debit_bri'] as const) {
       const orderId = ref();

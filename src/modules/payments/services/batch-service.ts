@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { ZodError } from 'zod';
 import type { Models } from '../../../db/models/index.js';
 import type { PaymentBatchDoc } from '../models/payment-batch.js';
-import { AppError, validationFailed, type FieldIssue } from '../../../lib/errors.js';
+import { AppError, isUnknownProviderOutcome, validationFailed, type FieldIssue } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
 import type { Logger } from '../../../lib/logger.js';
 import { toJakartaIso } from '../../../lib/time.js';
@@ -149,6 +149,6 @@ export class PaymentBatchService {
  */
 function itemRejection(err: unknown): string | undefined {
   if (err instanceof ZodError) return err.issues.map((i) => `${i.path.join('.') || 'item'}: ${i.message}`).join('; ');
-  if (err instanceof AppError && err.code !== 'PROVIDER_UNAVAILABLE') return err.message;
+  if (err instanceof AppError && !isUnknownProviderOutcome(err)) return err.message;
   return undefined;
 }

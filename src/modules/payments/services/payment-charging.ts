@@ -3,7 +3,7 @@
  * it; an unanswered call is looked up later, never sent twice. Cancelling stops a charge that is not yet paid.
  */
 import type { PaymentDoc } from '../models/payment.js';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { AppError, isUnknownProviderOutcome, notFound } from '../../../lib/errors.js';
 import type { Actor } from '../../../services/actor.js';
 import { CHARGE_CLAIM_LEASE_MS, CHARGE_CLAIM_RENEW_MS, claimRanOut } from './charge-claim.js';
 import { DirectDebitService, isDirectDebit } from './direct-debit-service.js';
@@ -136,7 +136,7 @@ export class PaymentCharging {
       if (err instanceof AppError && err.code === 'CONFLICT') {
         // The provider already has this order id: an earlier attempt reached it. Adopt its state.
         await this.reconciliation.reconcile((await this.deps.models.Payment.findById(paymentId).lean())!);
-      } else if (!(err instanceof AppError) || err.code === 'PROVIDER_UNAVAILABLE') {
+      } else if (isUnknownProviderOutcome(err)) {
         throw err instanceof AppError ? err : new AppError('PROVIDER_UNAVAILABLE', 'the payment provider did not answer', { retryable: true, cause: err });
       } else {
         throw err;
@@ -159,8 +159,9 @@ export class PaymentCharging {
       await this.deps.models.Payment.updateOne({ _id: doc._id, chargeState: 'not_sent' }, { $set: { chargeState: 'unknown' } });
       return;
     }
-    if (!appError || appError.code === 'PROVIDER_UNAVAILABLE') {
-      // Sent but unanswered: the provider may have the charge. Find out by polling, never by charging again.
+    if (!appError || isUnknownProviderOutcome(appError)) {
+      // Sent but unanswered, or answered in a shape we cannot read: the provider may have the charge. Find out by
+      // polling, never by charging again.
       await this.deps.models.Payment.updateOne(
         { _id: doc._id, chargeState: 'not_sent' },
         { $set: { chargeState: 'unknown', failureReason: appError?.message ?? 'no answer from the provider' } },

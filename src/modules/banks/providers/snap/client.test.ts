@@ -109,6 +109,23 @@ describe('retries and timeouts', () => {
     await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).rejects.toMatchObject({ kind: 'general_error' });
   });
 
+  it('a success whose amount is not text is a typed bad_response naming the field, not a crash', async () => {
+    const client = clientFor('CIMB', { retries: 0 });
+    const { account, accountToken } = await boundAccount('CIMB', client);
+    // SNAP writes amounts as text ("10000.00"); the kit's `malformed` fault puts a number there.
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ mode: 'malformed', count: 1, paths: '^/cimb/.*balance-inquiry', field: 'accountInfos.0.amount.value', value: 1500000 }) });
+    const { error } = await requestsDuring(() => client.balanceInquiry({ accountNo: account.accountNo, accountToken }));
+    expect(error).toBeInstanceOf(SnapError);
+    expect(error).toMatchObject({
+      kind: 'bad_response',
+      code: 'PROVIDER_BAD_RESPONSE',
+      message: expect.stringContaining('accountInfos.0.amount.value'),
+      details: { bank: 'CIMB', issues: [{ field: 'accountInfos.0.amount.value', reason: expect.stringContaining('expected string') }] },
+    });
+    expect(JSON.stringify((error as SnapError).details)).not.toContain(account.accountNo);
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken })).resolves.toMatchObject({ accountNo: account.accountNo });
+  });
+
   it('binding is one-shot: a 500 on it is not repeated', async () => {
     const client = clientFor('DANAMON');
     const account = sandbox.createAccount('DANAMON', { days: 1 });

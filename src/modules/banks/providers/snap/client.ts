@@ -8,11 +8,16 @@
 import { randomInt } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
+import type { z } from 'zod';
+import type { FieldIssue } from '../../../../lib/errors.js';
+import type { Logger } from '../../../../lib/logger.js';
 import { decimalToMinor } from '../../../../lib/money.js';
 import { toJakartaIso } from '../../../../lib/time.js';
+import { acknowledged, answerIssues } from '../../../../providers/answer.js';
 import { SnapError, snapErrorFromAnswer } from './errors.js';
+import { AccessTokenAnswer, BalanceAnswer, BindingAnswer, OtpAnswer, SnapEnvelope, StatementAnswer } from './schemas.js';
 import { signAccessToken, signService } from './signature.js';
-import type { BindingResult, RawStatementEntry, SnapAmount, SnapBalance, SnapBankProfile, SnapStatement, SnapStatementEntry } from './types.js';
+import type { BindingResult, RawStatementEntry, SnapBalance, SnapBankProfile, SnapStatement, SnapStatementEntry } from './types.js';
 
 export interface SnapCredentials {
   /** X-CLIENT-KEY: the client id the bank issued to the hub. */
@@ -40,6 +45,8 @@ export interface SnapClientOptions {
   now?: () => Date;
   /** Called once per service call with its outcome (metrics). */
   onCall?: (event: { bank: string; operation: string; outcome: 'ok' | string; ms: number }) => void;
+  /** Where an answer that does not match its schema is reported. */
+  logger?: Logger;
 }
 
 interface CachedToken {
@@ -47,7 +54,8 @@ interface CachedToken {
   expiresAt: number;
 }
 
-type Answer = { ok: true; body: Record<string, unknown> } | { ok: false; error: SnapError };
+/** A bank's answer before its schema reads it: a success carries the body as JSON gave it. */
+type Answer = { ok: true; body: unknown } | { ok: false; error: SnapError };
 
 let externalIdCounter = 0;
 
@@ -60,7 +68,7 @@ export function newExternalId(now = Date.now()): string {
 export class SnapClient {
   private token?: CachedToken;
   private tokenInFlight?: Promise<string>;
-  private readonly breaker: CircuitBreaker<[() => Promise<Record<string, unknown>>], Record<string, unknown>>;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
@@ -75,7 +83,7 @@ export class SnapClient {
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.marginMs = options.tokenRefreshMarginMs ?? 60_000;
     this.now = options.now ?? (() => new Date());
-    this.breaker = new CircuitBreaker((work: () => Promise<Record<string, unknown>>) => work(), {
+    this.breaker = new CircuitBreaker((work: () => Promise<unknown>) => work(), {
       timeout: false, // each request carries its own AbortSignal timeout
       errorThresholdPercentage: options.breaker?.errorThresholdPercentage ?? 50,
       resetTimeout: options.breaker?.resetTimeoutMs ?? 30_000,
@@ -100,21 +108,20 @@ export class SnapClient {
   }
 
   async balanceInquiry(input: { accountNo: string; accountToken?: string }): Promise<SnapBalance> {
-    const body = await this.call('balance', this.profile.paths.balance, { partnerReferenceNo: newExternalId(), accountNo: input.accountNo }, { idempotent: true, accountToken: input.accountToken });
-    // ASPI and BRI answer an array; BCA's sample answers a single object.
-    const infos = Array.isArray(body.accountInfos) ? body.accountInfos : body.accountInfos ? [body.accountInfos] : [];
-    const info = (infos as Record<string, unknown>[]).find((i) => !i.balanceType || /cash|saldo|available/i.test(String(i.balanceType))) ?? infos[0];
-    if (!info) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: balance answer without accountInfos`);
-    const amount = (info.amount ?? info.ledgerBalance) as SnapAmount | undefined;
-    const available = (info.availableBalance ?? amount) as SnapAmount | undefined;
-    if (!amount?.value) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: balance answer without an amount`);
-    const currency = amount.currency || 'IDR';
+    const body = await this.call('balance', BalanceAnswer, this.profile.paths.balance, { partnerReferenceNo: newExternalId(), accountNo: input.accountNo }, { idempotent: true, accountToken: input.accountToken });
+    const index = Math.max(0, body.accountInfos.findIndex((i) => !i.balanceType || /cash|saldo|available/i.test(i.balanceType)));
+    const info = body.accountInfos[index];
+    if (!info) throw this.badAnswer('balance', [{ field: 'accountInfos', reason: 'holds no balance' }]);
+    const amount = info.amount ?? info.ledgerBalance;
+    if (!amount) throw this.badAnswer('balance', [{ field: `accountInfos.${index}.amount`, reason: 'is missing (and so is ledgerBalance)' }]);
+    const available = info.availableBalance ?? amount;
+    // The schema checked that each amount fits its currency.
     return {
-      accountNo: String(body.accountNo ?? input.accountNo),
-      name: typeof body.name === 'string' ? body.name : undefined,
-      currency,
-      balanceMinor: decimalToMinor(amount.value, currency),
-      availableBalanceMinor: decimalToMinor(available?.value ?? amount.value, currency),
+      accountNo: body.accountNo ?? input.accountNo,
+      name: body.name,
+      currency: amount.currency || 'IDR',
+      balanceMinor: decimalToMinor(amount.value, amount.currency || 'IDR'),
+      availableBalanceMinor: decimalToMinor(available.value, available.currency || amount.currency || 'IDR'),
     };
   }
 
@@ -138,11 +145,12 @@ export class SnapClient {
     for (let windowStart = wholeSecond(input.from); windowStart <= until; windowStart += windowMs) {
       // Windows touch but never overlap: banks print whole seconds, so a window ends one second before the next starts.
       const windowEnd = windowStart + windowMs > until ? until : windowStart + windowMs - 1000;
-      let previous: Record<string, unknown> | undefined;
+      let previous: z.output<typeof StatementAnswer> | undefined;
       for (let page = 1; ; page++) {
         if (++pages > maxPages) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement still has more after ${maxPages} pages`);
         const body = await this.call(
           'statement',
+          StatementAnswer,
           this.profile.paths.statement,
           {
             partnerReferenceNo: newExternalId(),
@@ -153,10 +161,10 @@ export class SnapClient {
           },
           { idempotent: true, accountToken: input.accountToken },
         );
-        const balance = (Array.isArray(body.balance) ? body.balance[0] : body.balance) as Record<string, SnapAmount> | undefined;
-        if (startingBalanceMinor === undefined && balance?.startingBalance?.value) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
-        if (balance?.endingBalance?.value) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
-        const pageEntries = ((Array.isArray(body.detailData) ? body.detailData : []) as RawStatementEntry[]).map((raw) => this.readEntry(raw));
+        const balance = Array.isArray(body.balance) ? body.balance[0] : body.balance;
+        if (startingBalanceMinor === undefined && balance?.startingBalance) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
+        if (balance?.endingBalance) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
+        const pageEntries = (body.detailData ?? []).map((raw) => this.readEntry(raw));
         entries.push(...pageEntries);
         input.onPage?.(pageEntries);
         if (body.hasMore !== 'Y' && body.hasMore !== true) break;
@@ -174,22 +182,20 @@ export class SnapClient {
     // `otpRequested`: asks for the OTP step even where the bank could confirm at once (our simulator's one-step
     // demo); a real bank always asks its holder and ignores it.
     const additionalInfo = { consentType: this.profile.consent, ...(input.askOtp ? { otpRequested: 'Y' } : {}) };
-    const body = await this.call('binding', this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo }, { idempotent: false });
-    const referenceNo = String(body.referenceNo ?? '');
-    if (typeof body.accountToken === 'string' && body.accountToken) return { status: 'bound', accountToken: body.accountToken, accountName: typeof body.accountName === 'string' ? body.accountName : undefined, referenceNo };
-    const info = (body.additionalInfo ?? {}) as Record<string, unknown>;
-    if (typeof info.redirectUrl === 'string') return { status: 'redirect', referenceNo, redirectUrl: info.redirectUrl };
-    return { status: 'otp_required', referenceNo, otpExpiresAt: typeof info.otpExpiresAt === 'string' ? info.otpExpiresAt : undefined };
+    const body = await this.call('binding', BindingAnswer, this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo }, { idempotent: false });
+    const referenceNo = body.referenceNo ?? '';
+    if (body.accountToken) return { status: 'bound', accountToken: body.accountToken, accountName: body.accountName, referenceNo };
+    if (body.additionalInfo?.redirectUrl) return { status: 'redirect', referenceNo, redirectUrl: body.additionalInfo.redirectUrl };
+    return { status: 'otp_required', referenceNo, otpExpiresAt: body.additionalInfo?.otpExpiresAt };
   }
 
   async verifyBindingOtp(input: { referenceNo: string; otp: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
-    const body = await this.call('otp', this.profile.paths.otpVerification, { originalReferenceNo: input.referenceNo, otp: input.otp }, { idempotent: false });
-    if (typeof body.accountToken !== 'string') throw new SnapError('general_error', this.profile.code, `${this.profile.code}: OTP accepted without an account token`);
-    return { status: 'bound', accountToken: body.accountToken, accountName: typeof body.accountName === 'string' ? body.accountName : undefined, referenceNo: input.referenceNo };
+    const body = await this.call('otp', OtpAnswer, this.profile.paths.otpVerification, { originalReferenceNo: input.referenceNo, otp: input.otp }, { idempotent: false });
+    return { status: 'bound', accountToken: body.accountToken, accountName: body.accountName, referenceNo: input.referenceNo };
   }
 
   async unbindAccount(input: { accountToken: string }): Promise<void> {
-    await this.call('unbinding', this.profile.paths.accountUnbinding, { partnerReferenceNo: newExternalId() }, { idempotent: true, accountToken: input.accountToken });
+    await this.call('unbinding', acknowledged, this.profile.paths.accountUnbinding, { partnerReferenceNo: newExternalId() }, { idempotent: true, accountToken: input.accountToken });
   }
 
   /** Reads one detailData entry (also the `transaction` of a mutation notification) the way this bank writes it. */
@@ -197,7 +203,8 @@ export class SnapClient {
     return readStatementEntry(this.profile, raw);
   }
 
-  private async call(operation: string, path: string, body: Record<string, unknown>, opts: { idempotent: boolean; accountToken?: string }): Promise<Record<string, unknown>> {
+  /** One service call; the answer is read through `schema` here, where it enters. */
+  private async call<T extends z.ZodType>(operation: string, schema: T, path: string, body: Record<string, unknown>, opts: { idempotent: boolean; accountToken?: string }): Promise<z.output<T>> {
     const started = Date.now();
     const attempt = async () => {
       try {
@@ -210,7 +217,8 @@ export class SnapClient {
       }
     };
     try {
-      const result = await pRetry(attempt, { retries: opts.idempotent ? this.retries : 0, minTimeout: this.retryDelayMs, factor: 2, randomize: true });
+      const answer = await pRetry(attempt, { retries: opts.idempotent ? this.retries : 0, minTimeout: this.retryDelayMs, factor: 2, randomize: true });
+      const result = this.read(operation, schema, answer);
       this.options.onCall?.({ bank: this.profile.code, operation, outcome: 'ok', ms: Date.now() - started });
       return result;
     } catch (err) {
@@ -221,7 +229,7 @@ export class SnapClient {
   }
 
   /** One service call; an invalid-token answer drops the cached token, fetches a new one and asks once more. */
-  private async callRefreshingToken(path: string, body: Record<string, unknown>, accountToken?: string): Promise<Record<string, unknown>> {
+  private async callRefreshingToken(path: string, body: Record<string, unknown>, accountToken?: string): Promise<unknown> {
     const token = await this.accessToken();
     const first = await this.send(path, body, token, accountToken);
     if (first.ok) return first.body;
@@ -250,10 +258,8 @@ export class SnapClient {
       'X-SIGNATURE': signAccessToken({ clientKey, timestamp, privateKey }),
     });
     if (!answer.ok) throw answer.error.kind === 'invalid_token' ? new SnapError('unauthorized', this.profile.code, answer.error.message, answer.error.responseCode) : answer.error;
-    const value = answer.body.accessToken;
-    if (typeof value !== 'string' || !value) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: token answer without accessToken`);
-    const expiresIn = Number(answer.body.expiresIn ?? 900);
-    this.token = { value, expiresAt: this.now().getTime() + (Number.isFinite(expiresIn) ? expiresIn : 900) * 1000 };
+    const { accessToken: value, expiresIn = 900 } = this.read('access token', AccessTokenAnswer, answer.body);
+    this.token = { value, expiresAt: this.now().getTime() + expiresIn * 1000 };
     this.tokensIssued++;
     return value;
   }
@@ -285,16 +291,34 @@ export class SnapClient {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       throw new SnapError(timedOut ? 'timeout' : 'general_error', this.profile.code, timedOut ? `${this.profile.code} did not answer within ${this.timeoutMs} ms` : `${this.profile.code} could not be reached`, undefined, { cause: err });
     }
-    let parsed: Record<string, unknown> | undefined;
+    let parsed: unknown;
     try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
-    const code = typeof parsed?.responseCode === 'string' ? parsed.responseCode : '';
-    if (res.ok && parsed && code.startsWith('200')) return { ok: true, body: parsed };
-    if (res.ok && !parsed) return { ok: false, error: new SnapError('general_error', this.profile.code, `${this.profile.code} answered HTTP ${res.status} with a body that is not JSON`) };
-    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, parsed, res.headers.get('retry-after')) };
+    const envelope = parsed === undefined || parsed === null ? undefined : SnapEnvelope.parse(parsed);
+    if (res.ok && envelope?.responseCode?.startsWith('200')) return { ok: true, body: parsed };
+    if (res.ok && !envelope) return { ok: false, error: new SnapError('general_error', this.profile.code, `${this.profile.code} answered HTTP ${res.status} with a body that is not JSON`) };
+    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, envelope, res.headers.get('retry-after')) };
+  }
+
+  /** A successful answer as its schema reads it, or a typed bad_response naming the fields that did not match. */
+  private read<T extends z.ZodType>(answer: string, schema: T, body: unknown): z.output<T> {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    throw this.badAnswer(answer, answerIssues(parsed.error, this.provider));
+  }
+
+  private badAnswer(answer: string, issues: FieldIssue[]): SnapError {
+    // Paths and reasons only: the body carries account numbers, balances and tokens.
+    this.options.logger?.warn({ provider: this.provider, answer, issues }, 'bank answer does not match its documented shape');
+    const what = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+    return new SnapError('bad_response', this.profile.code, `${this.profile.code} answer (${answer}) does not match its documented shape: ${what}`, undefined, { issues });
+  }
+
+  private get provider(): string {
+    return `bank-${this.profile.code.toLowerCase()}`;
   }
 
   private asSnapError(err: unknown): SnapError {
@@ -311,7 +335,7 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
   const currency = raw.amount?.currency || 'IDR';
   if (!raw.amount?.value) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry without an amount`);
   const magnitude = Math.abs(decimalToMinor(raw.amount.value, currency));
-  const debit = /^(d|db|dr|debit|debet)$/i.test(String(raw.type ?? '').trim());
+  const debit = /^(d|db|dr|debit|debet)$/i.test((raw.type ?? '').trim());
   const end = raw.endAmount ?? (Array.isArray(raw.detailBalance?.endAmount) ? raw.detailBalance?.endAmount[0] : raw.detailBalance?.endAmount);
   const bookedAt = new Date(raw.transactionDate);
   if (Number.isNaN(bookedAt.getTime())) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry with an unreadable transactionDate`);

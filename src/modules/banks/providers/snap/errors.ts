@@ -3,7 +3,7 @@
  * (ASPI; e.g. 4011401 = 401, bank statement, invalid token). Each kind maps once onto the hub's error codes so
  * routes, jobs and chat treat a bank's answer the same way; `retryable` says whether asking again may succeed.
  */
-import { AppError, type ErrorCode } from '../../../../lib/errors.js';
+import { AppError, type ErrorCode, type FieldIssue } from '../../../../lib/errors.js';
 
 export interface ParsedResponseCode {
   httpStatus: number;
@@ -16,7 +16,7 @@ export function parseResponseCode(code: unknown): ParsedResponseCode | undefined
   return { httpStatus: Number(code.slice(0, 3)), serviceCode: code.slice(3, 5), caseCode: code.slice(5, 7) };
 }
 
-export type SnapErrorKind = 'unauthorized' | 'invalid_token' | 'invalid_account' | 'inactive_account' | 'timeout' | 'rate_limited' | 'bad_request' | 'general_error';
+export type SnapErrorKind = 'unauthorized' | 'invalid_token' | 'invalid_account' | 'inactive_account' | 'timeout' | 'rate_limited' | 'bad_request' | 'general_error' | 'bad_response';
 
 const KIND_TO_APP: Record<SnapErrorKind, { code: ErrorCode; retryable: boolean }> = {
   // Our partner credentials or signature were refused: nothing the user can fix, and retrying will not help.
@@ -28,6 +28,9 @@ const KIND_TO_APP: Record<SnapErrorKind, { code: ErrorCode; retryable: boolean }
   timeout: { code: 'PROVIDER_UNAVAILABLE', retryable: true },
   rate_limited: { code: 'PROVIDER_UNAVAILABLE', retryable: true },
   general_error: { code: 'PROVIDER_UNAVAILABLE', retryable: true },
+  // A success whose body is not in the documented shape: the bank did answer, so not "unavailable"; asking again
+  // later may get a readable answer.
+  bad_response: { code: 'PROVIDER_BAD_RESPONSE', retryable: true },
 };
 
 export class SnapError extends AppError {
@@ -36,14 +39,14 @@ export class SnapError extends AppError {
     readonly bank: string,
     message: string,
     readonly responseCode?: ParsedResponseCode & { raw: string },
-    extra: { retryAfterSeconds?: number; cause?: unknown } = {},
+    extra: { retryAfterSeconds?: number; cause?: unknown; issues?: FieldIssue[] } = {},
   ) {
     const mapped = KIND_TO_APP[kind];
     super(mapped.code, message, {
       retryable: mapped.retryable,
       retryAfterSeconds: extra.retryAfterSeconds,
       cause: extra.cause,
-      details: { bank: bank, snapError: kind, ...(responseCode ? { responseCode: responseCode.raw } : {}) },
+      details: { bank: bank, snapError: kind, ...(responseCode ? { responseCode: responseCode.raw } : {}), ...(extra.issues ? { issues: extra.issues } : {}) },
     });
     this.name = 'SnapError';
   }

@@ -29,13 +29,12 @@ export const pageNumberPaging =
 export const continuationKeyPaging =
   (fields: { answerKey: string; requestKey: string; size: string }) =>
   (cursor: StatementPageCursor, pageSize: number): Record<string, unknown> => {
-    const info = (cursor.previous?.additionalInfo ?? {}) as Record<string, unknown>;
-    const key = cursor.page > 1 ? info[fields.answerKey] : undefined;
+    const key = cursor.page > 1 ? cursor.previous?.additionalInfo?.[fields.answerKey] : undefined;
     return { additionalInfo: { [fields.size]: String(pageSize), ...(typeof key === 'string' ? { [fields.requestKey]: key } : {}) } };
   };
 
 /** Collapses runs of spaces: banks pad fixed-width remark parts. */
-export const plainRemark = (entry: RawStatementEntry): string => String(entry.remark ?? '').replace(/\s+/g, ' ').trim();
+export const plainRemark = (entry: RawStatementEntry): string => (entry.remark ?? '').replace(/\s+/g, ' ').trim();
 
 export const idFrom =
   (...fields: string[]) =>

@@ -3,31 +3,22 @@
  * one client has no per-bank branches. Normalised results (`SnapBalance`, `SnapStatementEntry`) are what the rest
  * of the hub sees; amounts are integer minor units.
  */
+import type { StatementAnswerBody, StatementEntryAnswer } from './schemas.js';
+
 export const BANK_CODES = ['BCA', 'MANDIRI', 'BNI', 'BRI', 'CIMB', 'DANAMON'] as const;
 export type BankCode = (typeof BANK_CODES)[number];
 
-export interface SnapAmount {
-  value: string;
-  currency: string;
-}
-
-/** One bank-statement entry as a bank sends it (detailData[]); fields vary, hence the optional ones. */
-export interface RawStatementEntry {
-  amount: SnapAmount;
-  transactionDate: string;
-  remark?: string;
-  transactionId?: string;
-  type?: string;
-  endAmount?: SnapAmount;
-  detailBalance?: { endAmount?: SnapAmount[] | SnapAmount };
-  [key: string]: unknown;
-}
+/**
+ * One bank-statement entry as a bank sends it (detailData[]), as its schema reads it (./schemas.ts): fields vary
+ * between banks, hence the optional ones, and the ones a bank adds are kept for its profile to read.
+ */
+export type RawStatementEntry = StatementEntryAnswer;
 
 export interface StatementPageCursor {
   /** 1-based page number asked for. */
   page: number;
-  /** Raw answer of the previous page (for banks that page by something the answer carries). */
-  previous?: Record<string, unknown>;
+  /** The previous page's answer (for banks that page by something the answer carries). */
+  previous?: StatementAnswerBody;
 }
 
 export interface SnapBankProfile {

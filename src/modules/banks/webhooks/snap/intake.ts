@@ -6,20 +6,32 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { WebhookIntake } from '../../../../../webhooks/intake.js';
 import type { HubEnv } from '../../../../http/hub-env.js';
 import { codeToStatus } from '../../../../http/errors.js';
 import { AppError } from '../../../../lib/errors.js';
 import type { WebhookSecrets } from '../../../contract.js';
 import { notificationKeyName } from '../../providers/snap-descriptor.js';
+import { StatementEntrySchema } from '../../providers/snap/schemas.js';
 import { verifyNotification } from '../../providers/snap/signature.js';
-import { BANK_CODES, type BankCode } from '../../providers/snap/types.js';
+import { BANK_CODES, type BankCode, type RawStatementEntry } from '../../providers/snap/types.js';
 
 export interface BankMutationEvent {
   eventKey: string;
   bank: BankCode;
-  body: { accountNo: string; transaction: Record<string, unknown> };
+  body: { accountNo: string; transaction: RawStatementEntry };
 }
+
+/**
+ * The body we read; the `transaction` is a bank-statement entry, read by the same schema as a statement page's
+ * entries (amount as decimal text, a readable transactionDate), so a notification that passes here can be applied.
+ */
+const MutationNotification = z.looseObject({
+  notificationType: z.literal('ACCOUNT_MUTATION'),
+  accountNo: z.string().regex(/^\d{6,20}$/, 'must be an account number (6 to 20 digits)'),
+  transaction: StatementEntrySchema,
+});
 
 /** Service code of the notification answer: SNAP BI defines none for account mutations, so "00" (our assumption). */
 const NOTIFY_SERVICE = '00';
@@ -44,19 +56,17 @@ export function bankNotificationWebhook(secrets: WebhookSecrets): WebhookIntake<
     },
     normalize: (parsed, request) => {
       const bank = bankOf(request.params.bank)!;
-      const body = parsed as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_REQUEST', 'notification body must be a JSON object');
-      if (body.notificationType !== 'ACCOUNT_MUTATION') throw new AppError('BAD_REQUEST', 'notificationType must be ACCOUNT_MUTATION');
-      if (typeof body.accountNo !== 'string' || !/^\d{6,20}$/.test(body.accountNo)) throw new AppError('BAD_REQUEST', 'accountNo is missing or not an account number');
-      const tx = body.transaction as Record<string, unknown> | undefined;
-      if (!tx || typeof tx !== 'object' || Array.isArray(tx) || typeof (tx.amount as { value?: unknown } | undefined)?.value !== 'string' || typeof tx.transactionDate !== 'string') {
-        throw new AppError('BAD_REQUEST', 'transaction must carry amount.value and transactionDate');
+      const result = MutationNotification.safeParse(parsed);
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
+        throw new AppError('VALIDATION_FAILED', `not an account-mutation notification: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { details: { issues } });
       }
+      const body = result.data;
       // A bank's X-EXTERNAL-ID is unique per day; without one, the body itself identifies the event.
       const externalId = request.headers.get('x-external-id');
       const day = (request.headers.get('x-timestamp') ?? '').slice(0, 10);
       const key = externalId ? `${day}:${externalId}` : `body:${createHash('sha256').update(request.raw).digest('hex')}`;
-      return { eventKey: `${bank}:${key}`, bank, body: { accountNo: body.accountNo, transaction: tx } };
+      return { eventKey: `${bank}:${key}`, bank, body: { accountNo: body.accountNo, transaction: body.transaction } };
     },
     acknowledge: (c, { duplicate }) => c.json({ responseCode: `200${NOTIFY_SERVICE}00`, responseMessage: duplicate ? 'Successful (already received)' : 'Successful' }, 200),
     refuse: (c: Context<HubEnv>, error: AppError) => {

@@ -58,5 +58,8 @@ describe('normalizeXenditCallback', () => {
     expect(() => normalizeXenditCallback({ event: 'disbursement.sent', data: {} })).toThrow(/unsupported Xendit event/);
     expect(() => normalizeXenditCallback({ hello: 'world' })).toThrow(/not a Xendit callback/);
     expect(() => normalizeXenditCallback({ event: 'ewallet.capture', data: { id: 'ewc_1', status: 'SUCCEEDED' } })).toThrow(/data.reference_id/);
+    expect(() => normalizeXenditCallback({ event: 'ewallet.capture', data: { id: 'ewc_1', reference_id: 'SWH-1', status: 'TELEPORTED', charge_amount: 1 } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', details: { issues: [{ field: 'data.status', reason: 'is not a Xendit status this hub knows' }] } }),
+    );
   });
 });

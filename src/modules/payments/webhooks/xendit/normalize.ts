@@ -122,7 +122,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
   if (event?.startsWith('ewallet.')) {
     const e = parse(EwalletEvent, body);
     const d = e.data;
-    let status: PaymentStatus = mapXenditStatus(d.status);
+    let status: PaymentStatus = statusOf('data.status', d.status);
     let refundedAmountMinor: number | undefined;
     if (e.event === 'ewallet.void' && status === 'success') status = 'cancelled';
     if (e.event === 'ewallet.refund' || (d.refunded_amount ?? 0) > 0) {
@@ -150,7 +150,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
         eventKey: `xendit:qr.payment:${e.data.id}:${e.data.status}`,
         orderId: e.data.reference_id,
         providerRef: e.data.qr_id ? `qr:${e.data.qr_id}` : undefined,
-        status: mapXenditStatus(e.data.status),
+        status: statusOf('data.status', e.data.status),
         providerStatus: e.data.status,
         amount: idr(e.data.amount, e.data.currency),
         occurredAt: when(e.data.created),
@@ -162,7 +162,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       eventKey: `xendit:qr.payment:${e.id}:${e.status}`,
       orderId: e.qr_code.external_id,
       providerRef: `qr:${e.qr_code.id}`,
-      status: mapXenditStatus(e.status),
+      status: statusOf('status', e.status),
       providerStatus: e.status,
       amount: idr(e.amount),
       occurredAt: when(e.created),
@@ -175,7 +175,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       eventKey: `xendit:${e.event}:${e.data.payment_request_id}:${e.data.status}`,
       orderId: e.data.reference_id,
       providerRef: `pr:${e.data.payment_request_id}`,
-      status: mapXenditStatus(e.data.status),
+      status: statusOf('data.status', e.data.status),
       providerStatus: e.data.status,
       amount: idr(e.data.amount, e.data.currency),
       occurredAt: when(e.data.updated, e.created),
@@ -221,7 +221,7 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       orderId: r.external_id,
       providerRef: r.fixed_payment_code_id ? `fpc:${r.fixed_payment_code_id}` : undefined,
       providerPaymentId: r.fixed_payment_code_payment_id ?? r.payment_id,
-      status: mapXenditStatus(r.status),
+      status: statusOf('status', r.status),
       providerStatus: r.status,
       amount: idr(r.amount),
       occurredAt: when(r.transaction_timestamp),
@@ -234,13 +234,23 @@ export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
       eventKey: `xendit:invoice:${i.id}:${i.status}`,
       orderId: i.external_id,
       providerRef: `inv:${i.id}`,
-      status: mapXenditStatus(i.status),
+      status: statusOf('status', i.status),
       providerStatus: i.status,
       amount: idr(i.amount, i.currency),
       occurredAt: when(i.paid_at, i.updated, i.created),
     };
   }
   throw invalid([{ field: 'body', reason: 'not a Xendit callback this hub knows (invoice, e-wallet, QR, virtual account, retail outlet or payment request)' }]);
+}
+
+/** A status word the hub cannot map makes the callback malformed (400), not a refusal by the provider (502). */
+function statusOf(field: string, word: string): PaymentStatus {
+  try {
+    return mapXenditStatus(word);
+  } catch (err) {
+    if (err instanceof AppError) throw invalid([{ field, reason: 'is not a Xendit status this hub knows' }]);
+    throw err;
+  }
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
