@@ -96,7 +96,14 @@ type ServiceName = keyof typeof SERVICE;
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:\d{2})$/;
 const money = (minor: number, currency = 'IDR') => ({ value: (Math.abs(minor) / 100).toFixed(2), currency });
-const jakarta = (d: Date) => DateTime.fromJSDate(d, { zone: 'Asia/Jakarta' }).toISO({ suppressMilliseconds: true })!;
+/**
+ * A bank's timestamp in WIB (UTC+07:00, Jakarta's offset since 1964), milliseconds only when there are some. Plain
+ * arithmetic: a zone lookup per statement entry was a tenth of the simulator's time on a 10,000-entry statement.
+ */
+const jakarta = (d: Date) => {
+  const wall = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return `${d.getTime() % 1000 === 0 ? wall.slice(0, 19) : wall.slice(0, 23)}+07:00`;
+};
 const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(0, 10))).join('');
 
 /** The simulator's own minifier (whitespace outside strings), independent of the hub's. */
@@ -275,7 +282,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     if (channel !== behaviour.channelId) return reject(c, 400, service, '02', 'Invalid Mandatory Field [CHANNEL-ID]');
     const externalId = c.req.header('x-external-id') ?? '';
     if (!/^\d{1,36}$/.test(externalId)) return reject(c, 400, service, '01', 'Invalid Field Format [X-EXTERNAL-ID]');
-    const dayKey = `${bank}:${DateTime.now().setZone('Asia/Jakarta').toISODate()}:${externalId}`;
+    const dayKey = `${bank}:${jakarta(new Date()).slice(0, 10)}:${externalId}`;
     if (externalIds.has(dayKey)) return reject(c, 409, service, '00', 'Conflict');
     externalIds.set(dayKey, Date.now());
 

@@ -5,10 +5,9 @@
  * decision is made in memory, and new rows go in with one unordered bulk insert; a row a concurrent writer stored
  * first surfaces as a duplicate-key error and is counted as a duplicate, never as a failure.
  */
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../../lib/errors.js';
-import { JAKARTA } from '../../../lib/time.js';
+import { jakartaDate, jakartaEndOfDay, jakartaStartOfDay } from '../../../lib/time.js';
 import { categorize, type UserCategoryOverride } from '../../ledger/services/categorize.js';
 import { fingerprintBatch, fingerprintOf } from '../../ledger/services/fingerprint.js';
 import type { LedgerTransactionModel, TransactionSource } from '../../ledger/models/transaction.js';
@@ -19,8 +18,6 @@ export interface WriteResult {
   duplicates: number;
   insertedIds: Types.ObjectId[];
 }
-
-export const jakartaDate = (d: Date) => DateTime.fromJSDate(d, { zone: JAKARTA }).toISODate()!;
 
 export async function writeBankRows(
   transactions: LedgerTransactionModel,
@@ -41,9 +38,15 @@ export async function writeBankRows(
 ): Promise<WriteResult> {
   if (input.rows.length === 0) return { inserted: 0, duplicates: 0, insertedIds: [] };
   const accountKey = String(input.accountId);
-  const times = input.rows.map((r) => r.bookedAt.getTime());
-  const dayStart = DateTime.fromMillis(Math.min(...times), { zone: JAKARTA }).startOf('day').toJSDate();
-  const dayEnd = DateTime.fromMillis(Math.max(...times), { zone: JAKARTA }).endOf('day').toJSDate();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of input.rows) {
+    const t = r.bookedAt.getTime();
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const dayStart = jakartaStartOfDay(first);
+  const dayEnd = jakartaEndOfDay(last);
   const existing = await transactions
     .find({ accountId: input.accountId, bookedAt: { $gte: dayStart, $lte: dayEnd } }, { externalKey: 1, externalId: 1, fingerprint: 1, contentKey: 1, bookedAt: 1 })
     .lean();

@@ -7,11 +7,10 @@
  * (`syncLock`, a single-document conditional update) keeps two syncs of one account from running at once across
  * hub processes; a lock left by a crashed process expires.
  */
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { AppError } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
-import { JAKARTA } from '../../../lib/time.js';
+import { jakartaDate, jakartaStartOfDay } from '../../../lib/time.js';
 import type { AccountModel } from '../../ledger/models/account.js';
 import type { LedgerTransactionModel } from '../../ledger/models/transaction.js';
 import { detectOwnTransfers, type UserCategoryOverride } from '../../ledger/services/categorize.js';
@@ -21,7 +20,7 @@ import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { BankCode, RawStatementEntry } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
-import { jakartaDate, writeBankRows, type WriteResult } from './ledger-writer.js';
+import { writeBankRows, type WriteResult } from './ledger-writer.js';
 import type { SnapStatementEntry } from '../providers/snap/types.js';
 
 export interface BankSyncDeps {
@@ -97,7 +96,7 @@ export class BankSyncService {
 
     const overlap = this.deps.overlapMs ?? 2 * 86_400_000;
     const since = account.syncedThrough ? new Date(account.syncedThrough.getTime() - overlap) : new Date(now.getTime() - (this.deps.initialDays ?? 30) * 86_400_000);
-    const from = DateTime.fromJSDate(since, { zone: JAKARTA }).startOf('day').toJSDate();
+    const from = jakartaStartOfDay(since);
     const run = await runs.create({ _id: runId, userId, accountId, bank: account.bank, trigger, status: 'running', startedAt: now, from, to: now, fetched: 0, inserted: 0, duplicates: 0, errors: 0 });
     try {
       const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed!);

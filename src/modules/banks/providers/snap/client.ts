@@ -138,6 +138,8 @@ export class SnapClient {
     for (let windowStart = wholeSecond(input.from); windowStart <= until; windowStart += windowMs) {
       // Windows touch but never overlap: banks print whole seconds, so a window ends one second before the next starts.
       const windowEnd = windowStart + windowMs > until ? until : windowStart + windowMs - 1000;
+      const fromDateTime = toJakartaIso(new Date(windowStart));
+      const toDateTime = toJakartaIso(new Date(windowEnd));
       let previous: Record<string, unknown> | undefined;
       for (let page = 1; ; page++) {
         if (++pages > maxPages) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement still has more after ${maxPages} pages`);
@@ -147,8 +149,8 @@ export class SnapClient {
           {
             partnerReferenceNo: newExternalId(),
             accountNo: input.accountNo,
-            fromDateTime: toJakartaIso(new Date(windowStart)),
-            toDateTime: toJakartaIso(new Date(windowEnd)),
+            fromDateTime,
+            toDateTime,
             ...this.profile.statementPageRequest({ page, previous }, this.profile.statementPageSize),
           },
           { idempotent: true, accountToken: input.accountToken },
