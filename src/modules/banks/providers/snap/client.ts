@@ -12,6 +12,7 @@ import { decimalToMinor } from '../../../../lib/money.js';
 import { toJakartaIso } from '../../../../lib/time.js';
 import { SnapError, snapErrorFromAnswer } from './errors.js';
 import { signAccessToken, signService } from './signature.js';
+import { SnapTransport } from './transport.js';
 import type { BindingResult, RawStatementEntry, SnapAmount, SnapBalance, SnapBankProfile, SnapStatement, SnapStatementEntry } from './types.js';
 
 export interface SnapCredentials {
@@ -66,6 +67,7 @@ export class SnapClient {
   private readonly retryDelayMs: number;
   private readonly marginMs: number;
   private readonly now: () => Date;
+  private readonly transport = new SnapTransport();
   /** How many access tokens this client obtained (tests and the metrics look at it). */
   tokensIssued = 0;
 
@@ -97,6 +99,7 @@ export class SnapClient {
 
   shutdown(): void {
     this.breaker.shutdown();
+    this.transport.close();
   }
 
   async balanceInquiry(input: { accountNo: string; accountToken?: string }): Promise<SnapBalance> {
@@ -278,11 +281,12 @@ export class SnapClient {
 
   private async http(path: string, raw: string, headers: Record<string, string>): Promise<Answer> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}${path}`;
-    let res: Response;
+    let res: { status: number; ok: boolean; retryAfter: string | null };
     let text: string;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: raw, signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await res.text();
+      const answer = await this.transport.post(url, raw, headers, this.timeoutMs);
+      res = { status: answer.status, ok: answer.status >= 200 && answer.status < 300, retryAfter: answer.retryAfter };
+      text = answer.text;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       throw new SnapError(timedOut ? 'timeout' : 'general_error', this.profile.code, timedOut ? `${this.profile.code} did not answer within ${this.timeoutMs} ms` : `${this.profile.code} could not be reached`, undefined, { cause: err });
@@ -296,7 +300,7 @@ export class SnapClient {
     const code = typeof parsed?.responseCode === 'string' ? parsed.responseCode : '';
     if (res.ok && parsed && code.startsWith('200')) return { ok: true, body: parsed };
     if (res.ok && !parsed) return { ok: false, error: new SnapError('general_error', this.profile.code, `${this.profile.code} answered HTTP ${res.status} with a body that is not JSON`) };
-    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, parsed, res.headers.get('retry-after')) };
+    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, parsed, res.retryAfter) };
   }
 
   private asSnapError(err: unknown): SnapError {
