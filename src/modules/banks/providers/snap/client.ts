@@ -127,10 +127,15 @@ export class SnapClient {
     accountToken?: string;
     from: Date;
     to: Date;
-    /** Each page's entries as soon as they are read (a caller may store them while the next page is fetched). */
-    onPage?: (entries: SnapStatementEntry[]) => void;
+    /**
+     * Each page's entries as soon as they are read, so a caller can store them while the next page is fetched. The
+     * entries are then handed over, not also collected (a long statement is not held twice). A returned promise
+     * holds back the next request until it settles: the caller's backpressure, when its writes fall behind.
+     */
+    onPage?: (entries: SnapStatementEntry[]) => void | Promise<void>;
   }): Promise<SnapStatement> {
     const entries: SnapStatementEntry[] = [];
+    let count = 0;
     let startingBalanceMinor: number | undefined;
     let endingBalanceMinor: number | undefined;
     let pages = 0;
@@ -162,13 +167,14 @@ export class SnapClient {
         if (startingBalanceMinor === undefined && balance?.startingBalance?.value) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
         if (balance?.endingBalance?.value) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
         const pageEntries = ((Array.isArray(body.detailData) ? body.detailData : []) as RawStatementEntry[]).map((raw) => this.readEntry(raw));
-        entries.push(...pageEntries);
-        input.onPage?.(pageEntries);
+        count += pageEntries.length;
+        if (input.onPage) await input.onPage(pageEntries);
+        else entries.push(...pageEntries);
         if (body.hasMore !== 'Y' && body.hasMore !== true) break;
         previous = body;
       }
     }
-    return { entries, startingBalanceMinor, endingBalanceMinor, pages };
+    return { entries, count, startingBalanceMinor, endingBalanceMinor, pages };
   }
 
   /**

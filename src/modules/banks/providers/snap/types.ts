@@ -71,7 +71,10 @@ export interface SnapStatementEntry {
 }
 
 export interface SnapStatement {
+  /** Every entry, oldest first; empty when the caller took them page by page (`onPage`). */
   entries: SnapStatementEntry[];
+  /** How many entries the statement had. */
+  count: number;
   startingBalanceMinor?: number;
   endingBalanceMinor?: number;
   pages: number;
