@@ -22,6 +22,7 @@ import type { CategoryOverrideModel } from '../models/category-override.js';
 import { BANK_PROFILES } from '../providers/profiles.js';
 import { BANK_CODES } from '../providers/snap/types.js';
 import type { SnapClient } from '../providers/snap/client.js';
+import type { BankBalanceService, BalanceView } from './balance-service.js';
 import type { BankConnectService } from './connect-service.js';
 import type { BankSyncSchedule } from './sync-schedule.js';
 import type { BankSyncService, SyncRunView } from './sync-service.js';
@@ -96,6 +97,7 @@ export interface BankServiceDeps {
   connections: BankConnectionModel;
   clients: Map<string, SnapClient>;
   connect: BankConnectService;
+  balances: BankBalanceService;
   sync: BankSyncService;
   schedule: BankSyncSchedule;
   audit: AuditService;
@@ -154,17 +156,9 @@ export class BankService {
     return account;
   }
 
-  async balance(actor: Actor, accountId: string) {
-    const a = await this.own(actor, accountId);
-    return {
-      accountId: String(a._id),
-      currency: a.currency,
-      balanceMinor: a.balanceMinor ?? null,
-      availableBalanceMinor: a.availableBalanceMinor ?? null,
-      balance: a.balanceMinor !== undefined ? minorToDecimal(a.balanceMinor, a.currency) : null,
-      asOf: a.balanceAt ? toJakartaIso(a.balanceAt) : null,
-      lastSyncedAt: a.lastSyncedAt ? toJakartaIso(a.lastSyncedAt) : null,
-    };
+  /** Asks the bank (live), falling back to the stored figure marked stale when the bank cannot answer. */
+  async balance(actor: Actor, accountId: string): Promise<BalanceView> {
+    return this.deps.balances.balance(await this.own(actor, accountId));
   }
 
   /** Newest first, keyset-paged on the ledger's {accountId, bookedAt: -1, _id: -1} index. */
