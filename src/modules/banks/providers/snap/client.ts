@@ -178,19 +178,56 @@ export class SnapClient {
   }
 
   /**
-   * Starts account binding: the bank asks its customer to consent (OTP or a redirect to the bank) and only then
-   * issues a per-account token. The answer shape beyond responseCode is our assumption (see sandbox/snap-bank).
+   * Starts account binding: the bank asks its customer to consent (OTP, or its own page the customer is redirected
+   * to) and only then issues a per-account token. The answer shape beyond responseCode is our assumption (see
+   * sandbox/snap-bank). `redirect`: where the bank sends the customer back (with an auth code and our `state`).
    */
-  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string; askOtp?: boolean }): Promise<BindingResult> {
-    // `otpRequested`: asks for the OTP step even where the bank could confirm at once (our simulator's one-step
-    // demo); a real bank always asks its holder and ignores it.
-    const additionalInfo = { consentType: this.profile.consent, ...(input.askOtp ? { otpRequested: 'Y' } : {}) };
+  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string; askOtp?: boolean; redirect?: { url: string; state: string; asked?: boolean } }): Promise<BindingResult> {
+    // `otpRequested` / `redirectRequested`: asks for the consent step even where the bank could confirm at once (our
+    // simulator's one-step demo); a real bank always asks its holder and ignores them.
+    const additionalInfo = {
+      consentType: this.profile.consent,
+      ...(input.askOtp ? { otpRequested: 'Y' } : {}),
+      ...(input.redirect ? { redirectUrl: input.redirect.url, state: input.redirect.state, ...(input.redirect.asked ? { redirectRequested: 'Y' } : {}) } : {}),
+    };
     const body = await this.call('binding', this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo }, { idempotent: false });
     const referenceNo = String(body.referenceNo ?? '');
     if (typeof body.accountToken === 'string' && body.accountToken) return { status: 'bound', accountToken: body.accountToken, accountName: typeof body.accountName === 'string' ? body.accountName : undefined, referenceNo };
     const info = (body.additionalInfo ?? {}) as Record<string, unknown>;
-    if (typeof info.redirectUrl === 'string') return { status: 'redirect', referenceNo, redirectUrl: info.redirectUrl };
+    const page = typeof info.redirectUrl === 'string' ? info.redirectUrl : typeof body.redirectUrl === 'string' ? body.redirectUrl : undefined;
+    if (page) {
+      if (!/^https?:\/\//.test(page)) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: binding answer with a consent page that is not an http(s) URL`);
+      return { status: 'redirect', referenceNo, redirectUrl: page, expiresAt: typeof info.consentExpiresAt === 'string' ? info.consentExpiresAt : undefined };
+    }
     return { status: 'otp_required', referenceNo, otpExpiresAt: typeof info.otpExpiresAt === 'string' ? info.otpExpiresAt : undefined };
+  }
+
+  /**
+   * The auth code the bank's consent page sent back, exchanged for the customer's token (SNAP B2B2C access token,
+   * service 74: `grantType: AUTHORIZATION_CODE`, signed like the B2B token request). Never retried: a code is single use.
+   */
+  async exchangeAuthCode(input: { authCode: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
+    const started = Date.now();
+    const { clientKey, privateKey } = this.options.credentials;
+    const timestamp = toJakartaIso(this.now());
+    let answer: Answer;
+    try {
+      answer = await this.http(this.profile.paths.customerToken, JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode: input.authCode }), {
+        'X-TIMESTAMP': timestamp,
+        'X-CLIENT-KEY': clientKey,
+        'X-SIGNATURE': signAccessToken({ clientKey, timestamp, privateKey }),
+      });
+    } catch (err) {
+      const mapped = this.asSnapError(err);
+      this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: mapped.kind, ms: Date.now() - started });
+      throw mapped;
+    }
+    this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: answer.ok ? 'ok' : answer.error.kind, ms: Date.now() - started });
+    if (!answer.ok) throw answer.error;
+    const token = answer.body.accessToken;
+    if (typeof token !== 'string' || !token) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: customer token answer without accessToken`);
+    const info = (answer.body.additionalInfo ?? {}) as Record<string, unknown>;
+    return { status: 'bound', accountToken: token, accountName: typeof info.accountName === 'string' ? info.accountName : undefined, referenceNo: String(answer.body.referenceNo ?? '') };
   }
 
   async verifyBindingOtp(input: { referenceNo: string; otp: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
