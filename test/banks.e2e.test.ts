@@ -198,6 +198,43 @@ describe('banks over HTTP', () => {
     expect((await owner.client.get(`/api/bank/balance/${id}`)).status).toBe(200);
   });
 
+  it('asks the bank for the balance now and stores it; a failing bank gives the stored figure marked stale (200), another user 404', async () => {
+    // Mandiri: no other test in this file uses it, so its circuit breaker opening here harms nobody.
+    const mandiri = t.hub.sandboxes.mandiri!;
+    const owner = await t.createUser();
+    const stranger = await t.createUser();
+    const sim = mandiri.createAccount('MANDIRI', { days: 3 });
+    const id = (await owner.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo })).body.account.id;
+
+    // Never synced: nothing stored, and still a figure, from the bank.
+    const first = await owner.client.get(`/api/bank/balance/${id}`);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accountId: id, source: 'bank', stale: false, staleReason: null, balanceMinor: sim.balanceMinor, currency: 'IDR' });
+
+    // The bank's figure moves without a notification (a branch deposit): the route shows the bank's figure, not the
+    // stored one, and keeps it.
+    sim.balanceMinor += 1_250_000_00;
+    const live = await owner.client.get(`/api/bank/balance/${id}`);
+    expect(live.body).toMatchObject({ source: 'bank', stale: false, balanceMinor: sim.balanceMinor, availableBalanceMinor: sim.balanceMinor });
+    const listed = (await owner.client.get('/api/bank/accounts')).body.accounts.find((a: { id: string }) => a.id === id);
+    expect(listed).toMatchObject({ balanceMinor: sim.balanceMinor, balanceAt: live.body.asOf });
+
+    // The bank fails every attempt the client makes (503, retried twice): 200 with the stored figure, marked stale,
+    // with the time the bank stated it.
+    mandiri.injectFaults({ mode: 'http503', count: 3, bank: 'MANDIRI', path: /balance-inquiry/ });
+    const stored = sim.balanceMinor;
+    sim.balanceMinor += 1_00;
+    const down = await owner.client.get(`/api/bank/balance/${id}`);
+    mandiri.clearFaults();
+    expect(down.status).toBe(200);
+    expect(down.body).toMatchObject({ source: 'stored', stale: true, balanceMinor: stored, asOf: live.body.asOf });
+    expect(down.body.staleReason).toMatch(/no live answer from the bank/);
+    expect(JSON.stringify(down.body)).not.toContain(sim.accountNo);
+
+    expect((await stranger.client.get(`/api/bank/balance/${id}`)).status).toBe(404);
+    expect((await stranger.client.get('/api/bank/balance/not-an-id')).status).toBe(400);
+  });
+
   it('a category override recategorises existing rows and new ones', async () => {
     const user = await t.createUser();
     const sim = bri.createAccount('BRI', { days: 1, transactions: [] });

@@ -40,7 +40,10 @@ export interface SnapBankSandboxOptions {
   port?: number;
   host?: string;
   tokenTtlSeconds?: number;
-  /** 'auto' binds at once (demo), 'otp' requires the OTP step. */
+  /**
+   * 'auto' binds at once (demo) unless the request asks for the consent step; 'otp' always asks the holder, each bank
+   * its own way (an OTP, or its consent page for the banks that bind by redirect).
+   */
   bindingMode?: 'auto' | 'otp';
   /** Reads need a bound account's customer token (Authorization-Customer); default true. */
   requireBinding?: boolean;
@@ -91,12 +94,20 @@ export interface SnapBankSandbox {
   stop(): Promise<void>;
 }
 
-const SERVICE = { token: '73', balance: '11', statement: '14', binding: '07', otp: '04', unbinding: '09' } as const;
+// customerToken: the B2B2C access token an auth code is exchanged for (service 74).
+const SERVICE = { token: '73', customerToken: '74', balance: '11', statement: '14', binding: '07', otp: '04', unbinding: '09' } as const;
 type ServiceName = keyof typeof SERVICE;
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:\d{2})$/;
 const money = (minor: number, currency = 'IDR') => ({ value: (Math.abs(minor) / 100).toFixed(2), currency });
-const jakarta = (d: Date) => DateTime.fromJSDate(d, { zone: 'Asia/Jakarta' }).toISO({ suppressMilliseconds: true })!;
+/**
+ * A bank's timestamp in WIB (UTC+07:00, Jakarta's offset since 1964), milliseconds only when there are some. Plain
+ * arithmetic: a zone lookup per statement entry was a tenth of the simulator's time on a 10,000-entry statement.
+ */
+const jakarta = (d: Date) => {
+  const wall = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return `${d.getTime() % 1000 === 0 ? wall.slice(0, 19) : wall.slice(0, 23)}+07:00`;
+};
 const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(0, 10))).join('');
 
 /** The simulator's own minifier (whitespace outside strings), independent of the hub's. */
@@ -129,6 +140,10 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const tokens = new Map<string, { bank: SimBankCode; clientKey: string; expiresAt: number }>();
   const accountTokens = new Map<string, { bank: SimBankCode; accountNo: string }>();
   const pendingBindings = new Map<string, { bank: SimBankCode; accountNo: string; otp: string; attempts: number; expiresAt: number }>();
+  /** Bindings waiting for the holder on the bank's consent page (redirect banks), by binding reference. */
+  const pendingRedirects = new Map<string, { bank: SimBankCode; accountNo: string; clientKey: string; returnUrl: string; state: string; expiresAt: number }>();
+  /** Auth codes the consent page handed out: single use, a few minutes, for one partner and account. */
+  const authCodes = new Map<string, { bank: SimBankCode; accountNo: string; clientKey: string; expiresAt: number }>();
   const externalIds = new Map<string, number>();
   const hangs = new Set<() => void>();
   const stats = { attempts: 0, tokenRequests: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
@@ -211,6 +226,47 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return c.redirect('/_sandbox');
   });
 
+  // The bank's own consent page (redirect banks): the holder sees who asks for which account and approves or
+  // declines; the bank then sends the holder's browser back to the partner's redirectUrl with an auth code and the
+  // partner's state (or an error). Field names on the way back (`authCode`, `state`, `error`) are our assumption.
+  const consentPage = (title: string, body: string) =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:32rem}button{margin-right:1rem;padding:.5rem 1rem}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+  const openRedirect = (bank: SimBankCode, ref: string) => {
+    const pending = pendingRedirects.get(ref);
+    return pending && pending.bank === bank && pending.expiresAt > Date.now() ? pending : undefined;
+  };
+  kit.api.get('/:bank/consent/:ref', (c) => {
+    const bank = c.req.param('bank').toUpperCase() as SimBankCode;
+    const pending = openRedirect(bank, c.req.param('ref'));
+    if (!pending) return c.html(consentPage(`${bank}: link not valid`, '<p>This consent link is unknown, used or expired.</p>'), 404);
+    const account = accounts.get(key(bank, pending.accountNo))!;
+    return c.html(
+      consentPage(
+        `${bank}: allow access to your account?`,
+        `<p><b>${escapeHtml(pending.clientKey)}</b> asks to read the balance and statement of account <b>****${escapeHtml(pending.accountNo.slice(-4))}</b> (${escapeHtml(account.name)}).</p>` +
+          `<form method="post"><button name="decision" value="approve">Approve</button><button name="decision" value="decline">Decline</button></form>`,
+      ),
+    );
+  });
+  kit.api.post('/:bank/consent/:ref', async (c) => {
+    const bank = c.req.param('bank').toUpperCase() as SimBankCode;
+    const ref = c.req.param('ref');
+    const pending = openRedirect(bank, ref);
+    if (!pending) return c.html(consentPage(`${bank}: link not valid`, '<p>This consent link is unknown, used or expired.</p>'), 404);
+    const form = await c.req.parseBody();
+    pendingRedirects.delete(ref);
+    const back = new URL(pending.returnUrl);
+    back.searchParams.set('state', pending.state);
+    if (form.decision === 'approve') {
+      const code = randomBytes(24).toString('base64url');
+      authCodes.set(code, { bank, accountNo: pending.accountNo, clientKey: pending.clientKey, expiresAt: Date.now() + 5 * 60_000 });
+      back.searchParams.set('authCode', code);
+    } else {
+      back.searchParams.set('error', 'access_denied');
+    }
+    return c.redirect(back.toString(), 302);
+  });
+
   kit.api.post('/:bank/*', async (c) => {
     const bank = c.req.param('bank').toUpperCase() as SimBankCode;
     const behaviour = SIM_BANK_BEHAVIOUR[bank];
@@ -262,6 +318,33 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       return c.json({ responseCode: '2007300', responseMessage: 'Successful', accessToken: token, tokenType: 'Bearer', expiresIn: String(ttl) });
     }
 
+    if (service === 'customerToken') {
+      stats.tokenRequests++;
+      if (c.req.header('x-client-key') !== partner.clientKey) return reject(c, 401, service, '00', 'Unauthorized. [Unknown client]');
+      let valid = false;
+      try {
+        valid = createVerify('RSA-SHA256').update(`${partner.clientKey}|${timestamp}`).verify(partner.publicKey, Buffer.from(c.req.header('x-signature') ?? '', 'base64'));
+      } catch {
+        valid = false;
+      }
+      if (!valid) return reject(c, 401, service, '00', 'Unauthorized. [Signature]');
+      if (String(body.grantType ?? '').toUpperCase() !== 'AUTHORIZATION_CODE') return reject(c, 400, service, '02', 'Invalid Mandatory Field [grantType]');
+      const code = authCodes.get(String(body.authCode ?? ''));
+      // Single use: a code is gone once presented, whatever the outcome.
+      authCodes.delete(String(body.authCode ?? ''));
+      if (!code || code.bank !== bank || code.clientKey !== partner.clientKey || code.expiresAt <= Date.now()) return reject(c, 401, service, '00', 'Unauthorized. [Invalid authCode]');
+      const account = accounts.get(key(bank, code.accountNo))!;
+      return c.json({
+        responseCode: '2007400',
+        responseMessage: 'Successful',
+        accessToken: issueAccountToken(bank, code.accountNo),
+        tokenType: 'Bearer',
+        // The simulator's customer tokens do not expire; a real bank's do (refresh_token grant, not simulated).
+        accessTokenExpiryTime: jakarta(new Date(Date.now() + 365 * 86_400_000)),
+        additionalInfo: { accountName: account.name },
+      });
+    }
+
     stats.serviceRequests++;
     const bearer = (c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, '');
     const token = tokens.get(bearer);
@@ -275,7 +358,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     if (channel !== behaviour.channelId) return reject(c, 400, service, '02', 'Invalid Mandatory Field [CHANNEL-ID]');
     const externalId = c.req.header('x-external-id') ?? '';
     if (!/^\d{1,36}$/.test(externalId)) return reject(c, 400, service, '01', 'Invalid Field Format [X-EXTERNAL-ID]');
-    const dayKey = `${bank}:${DateTime.now().setZone('Asia/Jakarta').toISODate()}:${externalId}`;
+    const dayKey = `${bank}:${jakarta(new Date()).slice(0, 10)}:${externalId}`;
     if (externalIds.has(dayKey)) return reject(c, 409, service, '00', 'Conflict');
     externalIds.set(dayKey, Date.now());
 
@@ -305,8 +388,28 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
 
     if (service === 'binding') {
       const referenceNo = digits(16);
-      const otpRequested = (body.additionalInfo as Record<string, unknown> | undefined)?.otpRequested === 'Y';
-      if (bindingMode === 'auto' && !otpRequested) return c.json({ responseCode: '2000700', responseMessage: 'Successful', referenceNo, partnerReferenceNo: body.partnerReferenceNo, accountToken: issueAccountToken(bank, accountNo), accountName: account.name });
+      const info = (body.additionalInfo ?? {}) as Record<string, unknown>;
+      const otpRequested = info.otpRequested === 'Y';
+      const redirectRequested = info.redirectRequested === 'Y';
+      // A bank asks its holder one way; asking it for the other is a bad request, as a real bank would answer.
+      if (behaviour.consent === 'otp' && redirectRequested) return reject(c, 400, service, '01', 'Invalid Field Format [additionalInfo.redirectRequested] (this bank binds with an OTP)');
+      if (behaviour.consent === 'redirect' && otpRequested) return reject(c, 400, service, '01', 'Invalid Field Format [additionalInfo.otpRequested] (this bank binds on its own page)');
+      if (bindingMode === 'auto' && !otpRequested && !redirectRequested) return c.json({ responseCode: '2000700', responseMessage: 'Successful', referenceNo, partnerReferenceNo: body.partnerReferenceNo, accountToken: issueAccountToken(bank, accountNo), accountName: account.name });
+      if (behaviour.consent === 'redirect') {
+        const returnUrl = typeof info.redirectUrl === 'string' ? info.redirectUrl : '';
+        if (!/^https?:\/\//.test(returnUrl)) return reject(c, 400, service, '02', 'Invalid Mandatory Field [additionalInfo.redirectUrl]');
+        if (typeof info.state !== 'string' || !/^[\w-]{8,128}$/.test(info.state)) return reject(c, 400, service, '02', 'Invalid Mandatory Field [additionalInfo.state]');
+        const expiresAt = Date.now() + 10 * 60_000;
+        pendingRedirects.set(referenceNo, { bank, accountNo, clientKey: partner.clientKey, returnUrl, state: info.state, expiresAt });
+        return c.json({
+          responseCode: '2000700',
+          responseMessage: 'Successful',
+          referenceNo,
+          partnerReferenceNo: body.partnerReferenceNo,
+          // The bank's page the holder is sent to (SNAP's binding answer calls it redirectUrl).
+          additionalInfo: { redirectUrl: `${api.baseUrlFor(bank)}/consent/${referenceNo}`, consentExpiresAt: jakarta(new Date(expiresAt)) },
+        });
+      }
       const otp = digits(6);
       const expiresAt = Date.now() + 5 * 60_000;
       pendingBindings.set(referenceNo, { bank, accountNo, otp, attempts: 0, expiresAt });
@@ -411,6 +514,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   function serviceFor(b: (typeof SIM_BANK_BEHAVIOUR)[SimBankCode], path: string): ServiceName | undefined {
     const table: Record<string, ServiceName> = {
       [`${b.prefix}/v1.0/access-token/b2b`]: 'token',
+      [`${b.prefix}/v1.0/access-token/b2b2c`]: 'customerToken',
       [`${b.prefix}/v1.0/balance-inquiry`]: 'balance',
       [b.statementPath]: 'statement',
       [`${b.prefix}/v1.0/registration-account-binding`]: 'binding',
@@ -467,10 +571,12 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       .map((a) => `<tr><td>${a.bank}</td><td>${escapeHtml(a.accountNo)}</td><td>${escapeHtml(a.name)}</td><td>${a.status}</td><td style="text-align:right">Rp${(a.balanceMinor / 100).toLocaleString('id-ID')}</td><td>${a.transactions.length}</td><td><form method="post" action="/_sandbox/${a.bank.toLowerCase()}/${escapeHtml(a.accountNo)}/transaction"><button>book a transaction + notify</button></form></td></tr>`)
       .join('');
     const otps = [...pendingBindings.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: OTP <b>${p.otp}</b> (ref ${ref})</li>`).join('');
+    const pages = [...pendingRedirects.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: <a href="${escapeHtml(`${api.baseUrlFor(p.bank)}/consent/${ref}`)}">consent page</a></li>`).join('');
     const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'bad_json'];
     return `<p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
 <h2>Accounts</h2><table><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
 <h2>Pending OTPs</h2><ul>${otps || '<li>none</li>'}</ul>
+<h2>Pending consent pages</h2><ul>${pages || '<li>none</li>'}</ul>
 <h2>Inject a bank failure</h2><form method="post" action="/_sandbox/bank-faults"><select name="mode">${modes.map((m) => `<option>${m}</option>`).join('')}</select> bank <select name="bank"><option value="">any</option>${SIM_BANKS.map((b) => `<option>${b}</option>`).join('')}</select> count <input name="count" value="1" size="3"><button>inject</button></form>`;
   }
 

@@ -25,6 +25,14 @@ describe('money', () => {
     expect(() => decimalToMinor('99999999999999999', 'IDR')).toThrow(/too large/);
   });
 
+  it('is exact on both sides of the 15-digit fast path, and never gives -0', () => {
+    expect(decimalToMinor('9999999999999.99', 'IDR')).toBe(999999999999999); // 15 digits
+    expect(decimalToMinor('90071992547409.91', 'IDR')).toBe(Number.MAX_SAFE_INTEGER); // 16 digits, the checked path
+    expect(() => decimalToMinor('90071992547409.92', 'IDR')).toThrow(/too large/);
+    expect(decimalToMinor('-000123.40', 'IDR')).toBe(-12340);
+    expect(Object.is(decimalToMinor('-0.00', 'IDR'), 0)).toBe(true);
+  });
+
   it('formats minor units back without float error', () => {
     expect(minorToDecimal(7210000000, 'IDR')).toBe('72100000.00');
     expect(minorToDecimal(-5, 'IDR')).toBe('-0.05');

@@ -43,7 +43,14 @@ export function decimalToMinor(value: string | number, currency: string): number
   const [, sign, whole, fractionRaw = ''] = match;
   const fraction = fractionRaw.replace(/0+$/, '');
   if (fraction.length > exp) throw new RangeError(`${text} has more than ${exp} decimals for ${currency}`);
-  const minor = BigInt(whole + fraction.padEnd(exp, '0'));
+  const digits = whole + fraction.padEnd(exp, '0');
+  // Up to 15 digits is always below 2^53: the number is exact without BigInt (a bank statement reads two amounts a
+  // row, so this is the common path). Longer ones go the checked way.
+  if (digits.length <= 15) {
+    const n = Number(digits);
+    return sign === '-' && n !== 0 ? -n : n;
+  }
+  const minor = BigInt(digits);
   const signed = sign === '-' ? -minor : minor;
   if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`${text} is too large`);
   return Number(signed);

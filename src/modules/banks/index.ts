@@ -17,6 +17,7 @@ import { danamonDescriptor } from './providers/danamon.descriptor.js';
 import { mandiriDescriptor } from './providers/mandiri.descriptor.js';
 import { createBankServices } from './services/index.js';
 import { bankMutationHandler } from './webhooks/bank-mutations.js';
+import { registerBankConsentCallback } from './webhooks/consent-callback.js';
 import { bankNotificationWebhook } from './webhooks/snap/intake.js';
 
 export const banksModule = defineModule({
@@ -25,7 +26,8 @@ export const banksModule = defineModule({
   models: bankModels,
   providers: [bcaDescriptor, mandiriDescriptor, bniDescriptor, briDescriptor, cimbDescriptor, danamonDescriptor],
   services: createBankServices,
-  routes: bankRoutes,
+  // The consent callback is a browser redirect from the bank's page, not a signed notification: a route of its own.
+  routes: [...bankRoutes, registerBankConsentCallback],
   webhooks: (secrets) => [bankNotificationWebhook(secrets)],
   inboxHandlers: (services) => ({ 'bank-mutation': bankMutationHandler(services.bankSync) }),
   jobs: [banksSyncAccountJob],

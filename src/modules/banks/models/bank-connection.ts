@@ -5,7 +5,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
  * per-account token it issued, sealed with FieldCipher. The hub's own partner credentials (BANK_<CODE>_*) are config,
  * not stored here. One sync at a time per account is enforced by the `syncLock` guard on this document.
  */
-export const CONNECTION_STATUSES = ['pending_consent', 'active', 'revoked'] as const;
+/** `failed`: consent never completed (the holder declined at the bank, the link expired, the bank refused the code). */
+export const CONNECTION_STATUSES = ['pending_consent', 'active', 'revoked', 'failed'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 export interface BankConnection {
@@ -18,9 +19,16 @@ export interface BankConnection {
   /** The account number sealed, kept while consent is pending (the account row does not exist yet). */
   accountNumberSealed: string;
   status: ConnectionStatus;
-  /** The bank's binding reference while waiting for the OTP. */
+  /** How the bank asks its holder: an OTP relayed through the hub, or its own page (redirect, then an auth code). */
+  consentKind?: 'otp' | 'redirect';
+  /** The bank's binding reference while waiting for the OTP or the holder's visit to the bank's page. */
   bindingReference?: string;
   bindingExpiresAt?: Date;
+  /**
+   * Redirect consent: SHA-256 of the `state` the hub gave the bank. Only the hash is kept (the state travels in the
+   * holder's browser); the callback finds the pending consent by it, and it is removed when used, so it works once.
+   */
+  bindingStateHash?: string;
   /** Per-account token from the bank, sealed; removed on disconnect. */
   accountTokenSealed?: string;
   accountName?: string;
@@ -43,8 +51,10 @@ const schema = new Schema<BankConnection>(
     accountNumberHash: { type: String, required: true },
     accountNumberSealed: { type: String, required: true },
     status: { type: String, enum: CONNECTION_STATUSES, required: true },
+    consentKind: { type: String, enum: ['otp', 'redirect'] },
     bindingReference: { type: String },
     bindingExpiresAt: { type: Date },
+    bindingStateHash: { type: String },
     accountTokenSealed: { type: String },
     accountName: { type: String },
     consentedAt: { type: Date },
@@ -58,6 +68,7 @@ const schema = new Schema<BankConnection>(
 );
 schema.index({ userId: 1, accountNumberHash: 1, status: 1 });
 schema.index({ accountId: 1 });
+schema.index({ bindingStateHash: 1 }, { unique: true, sparse: true });
 
 export type BankConnectionModel = Model<BankConnection>;
 export const bankConnectionModel = (conn: Connection): BankConnectionModel => conn.model<BankConnection>('BankConnection', schema);

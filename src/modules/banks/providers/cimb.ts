@@ -20,5 +20,6 @@ export const cimbProfile: SnapBankProfile = {
     retailAlternative: 'OCTO retail accounts: PDF statements (2022 bilingual and 2024 English layouts) via import',
     sources: 'ASPI SNAP standard; CIMB-specific fields not publicly documented (assumed)',
   },
-  consent: 'otp',
+  // Binding consent on the bank's own page (redirect, then an auth code): our assumption, see the README.
+  consent: 'redirect',
 };

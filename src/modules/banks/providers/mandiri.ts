@@ -20,5 +20,6 @@ export const mandiriProfile: SnapBankProfile = {
     retailAlternative: "Livin' by Mandiri retail accounts: import the e-statement (Excel/PDF) or the MCM CSV",
     sources: 'ASPI SNAP standard; Mandiri-specific fields not publicly documented (assumed)',
   },
-  consent: 'otp',
+  // Binding consent on the bank's own page (redirect, then an auth code): our assumption, see the README.
+  consent: 'redirect',
 };

@@ -22,6 +22,7 @@ import type { CategoryOverrideModel } from '../models/category-override.js';
 import { BANK_PROFILES } from '../providers/profiles.js';
 import { BANK_CODES } from '../providers/snap/types.js';
 import type { SnapClient } from '../providers/snap/client.js';
+import type { BankBalanceService, BalanceView } from './balance-service.js';
 import type { BankConnectService } from './connect-service.js';
 import type { BankSyncSchedule } from './sync-schedule.js';
 import type { BankSyncService, SyncRunView } from './sync-service.js';
@@ -96,6 +97,7 @@ export interface BankServiceDeps {
   connections: BankConnectionModel;
   clients: Map<string, SnapClient>;
   connect: BankConnectService;
+  balances: BankBalanceService;
   sync: BankSyncService;
   schedule: BankSyncSchedule;
   audit: AuditService;
@@ -121,8 +123,17 @@ export class BankService {
     });
   }
 
-  async connect(actor: Actor, input: { bank: string; accountNumber: string; name?: string; syncFrequency?: SyncFrequency; consent?: 'otp' }) {
-    const result = await this.deps.connect.connect(new Types.ObjectId(actor.userId), { ...input, askOtp: input.consent === 'otp' });
+  /**
+   * Where a redirect bank sends its holder back: PUBLIC_BASE_URL when set, else the origin the request came in on
+   * (the caller's own view of the hub), else this process's port on loopback.
+   */
+  consentCallbackUrl(bank: string, requestOrigin?: string): string {
+    const base = (this.deps.config.PUBLIC_BASE_URL ?? requestOrigin ?? `http://127.0.0.1:${this.deps.config.PORT}`).replace(/\/$/, '');
+    return `${base}/webhooks/bank/${bank.toLowerCase()}/consent`;
+  }
+
+  async connect(actor: Actor, input: { bank: string; accountNumber: string; name?: string; syncFrequency?: SyncFrequency; consent?: 'otp' | 'redirect' }, requestOrigin?: string) {
+    const result = await this.deps.connect.connect(new Types.ObjectId(actor.userId), { ...input, callbackUrl: this.consentCallbackUrl(input.bank, requestOrigin) });
     await this.deps.audit.record({ actor, action: result.status === 'connected' ? 'bank.connect' : 'bank.connect.pending', target: { type: 'bankAccount', id: result.status === 'connected' ? String(result.account._id) : result.connectionId }, metadata: { bank: input.bank.toUpperCase() } });
     if (result.status !== 'connected') return result;
     await this.deps.schedule.schedule(result.account._id, result.account.syncFrequency);
@@ -136,9 +147,40 @@ export class BankService {
     return { status: 'connected' as const, account: accountView(result.account) };
   }
 
+  /**
+   * The holder came back from the bank's consent page (GET /webhooks/bank/:bank/consent). No API key comes with a
+   * browser redirect: the state identifies the consent and so the user, and is good once.
+   */
+  async completeRedirectConsent(input: { bank: string; state: string; authCode?: string; error?: string }) {
+    const result = await this.deps.connect.completeRedirect(input);
+    const actor: Actor = { userId: String(result.userId), role: 'user', channel: 'webhook' };
+    if (result.status === 'declined') {
+      await this.deps.audit.record({ actor, action: 'bank.connect.declined', target: { type: 'bankConnection', id: result.connectionId }, metadata: { bank: input.bank.toUpperCase() } });
+      return { status: 'declined' as const, bank: input.bank.toUpperCase() };
+    }
+    await this.deps.audit.record({ actor, action: 'bank.connect', target: { type: 'bankAccount', id: String(result.account._id) }, metadata: { bank: result.account.bank, consent: 'redirect' } });
+    await this.deps.schedule.schedule(result.account._id, result.account.syncFrequency);
+    return { status: 'connected' as const, account: accountView(result.account) };
+  }
+
+  /** How far one of the user's consents got: pending, connected (with the account), failed (why), expired. */
+  async consent(actor: Actor, consentId: string) {
+    const state = await this.deps.connect.consentState(new Types.ObjectId(actor.userId), consentId);
+    const account = state.status === 'connected' && state.accountId ? await this.deps.accounts.findOne({ _id: state.accountId }).lean() : null;
+    return {
+      consentId: state.consentId,
+      bank: state.bank,
+      kind: state.kind,
+      status: state.status,
+      reason: state.reason ?? null,
+      expiresAt: state.expiresAt ? toJakartaIso(state.expiresAt) : null,
+      account: account ? accountView(account) : null,
+    };
+  }
+
   /** The user's newest connection still waiting for its OTP (chat confirms without typing an id). */
   async pendingConsent(actor: Actor): Promise<string | undefined> {
-    const pending = await this.deps.connections.findOne({ userId: new Types.ObjectId(actor.userId), status: 'pending_consent' }).sort({ createdAt: -1 }).lean();
+    const pending = await this.deps.connections.findOne({ userId: new Types.ObjectId(actor.userId), status: 'pending_consent', consentKind: { $ne: 'redirect' } }).sort({ createdAt: -1 }).lean();
     return pending ? String(pending._id) : undefined;
   }
 
@@ -154,17 +196,9 @@ export class BankService {
     return account;
   }
 
-  async balance(actor: Actor, accountId: string) {
-    const a = await this.own(actor, accountId);
-    return {
-      accountId: String(a._id),
-      currency: a.currency,
-      balanceMinor: a.balanceMinor ?? null,
-      availableBalanceMinor: a.availableBalanceMinor ?? null,
-      balance: a.balanceMinor !== undefined ? minorToDecimal(a.balanceMinor, a.currency) : null,
-      asOf: a.balanceAt ? toJakartaIso(a.balanceAt) : null,
-      lastSyncedAt: a.lastSyncedAt ? toJakartaIso(a.lastSyncedAt) : null,
-    };
+  /** Asks the bank (live), falling back to the stored figure marked stale when the bank cannot answer. */
+  async balance(actor: Actor, accountId: string): Promise<BalanceView> {
+    return this.deps.balances.balance(await this.own(actor, accountId));
   }
 
   /** Newest first, keyset-paged on the ledger's {accountId, bookedAt: -1, _id: -1} index. */

@@ -7,6 +7,7 @@
 import { Counter, Gauge } from 'prom-client';
 import type { ModuleDeps } from '../../contract.js';
 import type { SnapClient } from '../providers/snap/client.js';
+import { BankBalanceService } from './balance-service.js';
 import { BankService } from './bank-service.js';
 import { BankConnectService } from './connect-service.js';
 import { BankSyncSchedule } from './sync-schedule.js';
@@ -83,6 +84,7 @@ export function createBankServices(deps: ModuleDeps): BankServices {
     connections: models.BankConnection,
     clients,
     connect,
+    balances: new BankBalanceService(common),
     sync,
     schedule,
     audit: deps.audit,

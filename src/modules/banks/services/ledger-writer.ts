@@ -5,12 +5,11 @@
  * decision is made in memory, and new rows go in with one unordered bulk insert; a row a concurrent writer stored
  * first surfaces as a duplicate-key error and is counted as a duplicate, never as a failure.
  */
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../../../lib/errors.js';
-import { JAKARTA } from '../../../lib/time.js';
+import { jakartaDate, jakartaEndOfDay, jakartaStartOfDay } from '../../../lib/time.js';
 import { categorize, type UserCategoryOverride } from '../../ledger/services/categorize.js';
-import { fingerprintBatch, fingerprintOf } from '../../ledger/services/fingerprint.js';
+import { fingerprintBatch, fingerprintOf, normalizeDescription } from '../../ledger/services/fingerprint.js';
 import type { LedgerTransactionModel, TransactionSource } from '../../ledger/models/transaction.js';
 import type { SnapStatementEntry } from '../providers/snap/types.js';
 
@@ -19,8 +18,6 @@ export interface WriteResult {
   duplicates: number;
   insertedIds: Types.ObjectId[];
 }
-
-export const jakartaDate = (d: Date) => DateTime.fromJSDate(d, { zone: JAKARTA }).toISODate()!;
 
 export async function writeBankRows(
   transactions: LedgerTransactionModel,
@@ -41,15 +38,21 @@ export async function writeBankRows(
 ): Promise<WriteResult> {
   if (input.rows.length === 0) return { inserted: 0, duplicates: 0, insertedIds: [] };
   const accountKey = String(input.accountId);
-  const times = input.rows.map((r) => r.bookedAt.getTime());
-  const dayStart = DateTime.fromMillis(Math.min(...times), { zone: JAKARTA }).startOf('day').toJSDate();
-  const dayEnd = DateTime.fromMillis(Math.max(...times), { zone: JAKARTA }).endOf('day').toJSDate();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of input.rows) {
+    const t = r.bookedAt.getTime();
+    if (t < first) first = t;
+    if (t > last) last = t;
+  }
+  const dayStart = jakartaStartOfDay(first);
+  const dayEnd = jakartaEndOfDay(last);
   const existing = await transactions
     .find({ accountId: input.accountId, bookedAt: { $gte: dayStart, $lte: dayEnd } }, { externalKey: 1, externalId: 1, fingerprint: 1, contentKey: 1, bookedAt: 1 })
     .lean();
   const byExternalKey = new Set(existing.map((e) => e.externalKey).filter(Boolean));
   const byFingerprint = new Map(existing.map((e) => [e.fingerprint, e]));
-  const rows = input.rows.map((r) => ({ ...r, accountId: accountKey, date: jakartaDate(r.bookedAt) }));
+  const rows = input.rows.map((r) => ({ ...r, accountId: accountKey, date: jakartaDate(r.bookedAt), normalizedDescription: normalizeDescription(r.description) }));
   // A lone entry's occurrence is its rank that day among stored rows of the same content booked before it, so a
   // redelivered notification (same instant) lands on its first copy while a second identical purchase later that
   // day gets the next index — the same index a later whole-day statement sync gives it.
@@ -86,8 +89,8 @@ export async function writeBankRows(
     }
     taken.add(fingerprint);
     if (externalKey) byExternalKey.add(externalKey);
-    const category = categorize({ description: row.description, amountMinor: row.amountMinor }, input.overrides);
-    docs.push({
+    const category = categorize({ description: row.description, normalized: row.normalizedDescription, amountMinor: row.amountMinor }, input.overrides);
+    const doc: Record<string, unknown> = {
       _id: new Types.ObjectId(),
       userId: input.userId,
       accountId: input.accountId,
@@ -96,19 +99,24 @@ export async function writeBankRows(
       bookedAt: row.bookedAt,
       amountMinor: row.amountMinor,
       currency: row.currency,
-      ...(row.balanceMinor !== undefined ? { balanceMinor: row.balanceMinor } : {}),
       description: row.description,
-      ...(externalKey ? { externalId: row.externalId, externalKey } : {}),
       fingerprint,
       contentKey: row.contentKey,
       category: category.category,
       categorySource: category.source === 'user' ? 'user' : 'rule',
       tags: [],
       ownTransfer: false,
-      ...(input.syncRunId ? { syncRunId: input.syncRunId } : {}),
       createdAt: input.now,
       updatedAt: input.now,
-    });
+    };
+    // Optional fields set only when present (no empty-object spreads per row on a 10,000-row statement).
+    if (row.balanceMinor !== undefined) doc.balanceMinor = row.balanceMinor;
+    if (externalKey) {
+      doc.externalId = row.externalId;
+      doc.externalKey = externalKey;
+    }
+    if (input.syncRunId) doc.syncRunId = input.syncRunId;
+    docs.push(doc);
   }
   for (const a of attachIds) {
     await transactions.updateOne({ _id: a._id, externalKey: { $exists: false } }, { $set: { externalId: a.externalId, externalKey: `${accountKey}:${a.externalId}` } }).catch(() => undefined);

@@ -7,11 +7,10 @@
  * (`syncLock`, a single-document conditional update) keeps two syncs of one account from running at once across
  * hub processes; a lock left by a crashed process expires.
  */
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { AppError } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
-import { JAKARTA } from '../../../lib/time.js';
+import { jakartaStartOfDay } from '../../../lib/time.js';
 import type { AccountModel } from '../../ledger/models/account.js';
 import type { LedgerTransactionModel } from '../../ledger/models/transaction.js';
 import { detectOwnTransfers, type UserCategoryOverride } from '../../ledger/services/categorize.js';
@@ -21,8 +20,8 @@ import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { BankCode, RawStatementEntry } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
-import { jakartaDate, writeBankRows, type WriteResult } from './ledger-writer.js';
-import type { SnapStatementEntry } from '../providers/snap/types.js';
+import { writeBankRows } from './ledger-writer.js';
+import { StreamingWrite } from './streaming-write.js';
 
 export interface BankSyncDeps {
   accounts: AccountModel;
@@ -97,7 +96,7 @@ export class BankSyncService {
 
     const overlap = this.deps.overlapMs ?? 2 * 86_400_000;
     const since = account.syncedThrough ? new Date(account.syncedThrough.getTime() - overlap) : new Date(now.getTime() - (this.deps.initialDays ?? 30) * 86_400_000);
-    const from = DateTime.fromJSDate(since, { zone: JAKARTA }).startOf('day').toJSDate();
+    const from = jakartaStartOfDay(since);
     const run = await runs.create({ _id: runId, userId, accountId, bank: account.bank, trigger, status: 'running', startedAt: now, from, to: now, fetched: 0, inserted: 0, duplicates: 0, errors: 0 });
     try {
       const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed!);
@@ -122,7 +121,7 @@ export class BankSyncService {
       );
       const finished = await runs.findOneAndUpdate(
         { _id: runId },
-        { $set: { status: 'succeeded', finishedAt: this.now(), fetched: statement.entries.length, inserted: written.inserted, duplicates: written.duplicates } },
+        { $set: { status: 'succeeded', finishedAt: this.now(), fetched: statement.count, inserted: written.inserted, duplicates: written.duplicates } },
         { new: true },
       );
       await connections.updateOne({ _id: connection._id }, { $set: { consecutiveFailures: 0 }, $unset: { lastError: 1 } });
@@ -199,59 +198,5 @@ export class BankSyncService {
       await this.deps.transactions.updateMany({ _id: { $in: toMark }, categorySource: { $ne: 'user' } }, { $set: { ownTransfer: true, category: 'transfer:own' } });
       await this.deps.transactions.updateMany({ _id: { $in: toMark }, categorySource: 'user' }, { $set: { ownTransfer: true } });
     }
-  }
-}
-
-/**
- * Stores a statement while it is still being fetched: rows arrive oldest first, and once a page ends on a later
- * Jakarta day than a row's, that row's day is complete, so it can be written with whole-day occurrence numbering
- * (the dedupe rule) while the next page is on its way. One write at a time, in order. Should a bank list rows out
- * of order, streaming stops and everything left is written in one batch at the end.
- */
-class StreamingWrite {
-  private pending: SnapStatementEntry[] = [];
-  private chain: Promise<void> = Promise.resolve();
-  private failure: unknown;
-  private ordered = true;
-  private lastAt = 0;
-  readonly totals: WriteResult = { inserted: 0, duplicates: 0, insertedIds: [] };
-
-  constructor(
-    private readonly write: (rows: SnapStatementEntry[]) => Promise<WriteResult>,
-    private readonly batch = 1000,
-  ) {}
-
-  add(page: SnapStatementEntry[]): void {
-    for (const row of page) {
-      if (row.bookedAt.getTime() < this.lastAt) this.ordered = false;
-      this.lastAt = Math.max(this.lastAt, row.bookedAt.getTime());
-    }
-    this.pending.push(...page);
-    if (!this.ordered || this.pending.length < this.batch) return;
-    const lastDay = jakartaDate(this.pending[this.pending.length - 1].bookedAt);
-    let cut = this.pending.length;
-    while (cut > 0 && jakartaDate(this.pending[cut - 1].bookedAt) === lastDay) cut--;
-    if (cut > 0) this.enqueue(this.pending.splice(0, cut));
-  }
-
-  /** Writes what is left when the statement is complete (not after a failed fetch: its last day may be partial). */
-  async finish(complete: boolean): Promise<void> {
-    if (complete && this.pending.length) this.enqueue(this.pending.splice(0));
-    await this.chain;
-    if (this.failure) throw this.failure;
-  }
-
-  private enqueue(rows: SnapStatementEntry[]): void {
-    this.chain = this.chain.then(async () => {
-      if (this.failure) return;
-      try {
-        const r = await this.write(rows);
-        this.totals.inserted += r.inserted;
-        this.totals.duplicates += r.duplicates;
-        this.totals.insertedIds.push(...r.insertedIds);
-      } catch (err) {
-        this.failure = err;
-      }
-    });
   }
 }

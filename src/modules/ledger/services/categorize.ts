@@ -86,8 +86,9 @@ export function isCategory(value: string): value is Category {
   return (CATEGORIES as readonly string[]).includes(value);
 }
 
-export function categorize(input: { description: string; amountMinor: number }, overrides: UserCategoryOverride[] = [], rules: CategoryRule[] = DEFAULT_RULES): CategoryResult {
-  const text = normalizeDescription(input.description);
+/** `input.normalized`: the description already normalised, when the caller has it (a bank sync does, per row). */
+export function categorize(input: { description: string; amountMinor: number; normalized?: string }, overrides: UserCategoryOverride[] = [], rules: CategoryRule[] = DEFAULT_RULES): CategoryResult {
+  const text = input.normalized ?? normalizeDescription(input.description);
   for (const o of overrides) {
     const needle = normalizeDescription(o.match);
     if (needle && text.includes(needle)) return { category: o.category, source: 'user' };

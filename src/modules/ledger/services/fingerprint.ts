@@ -7,7 +7,15 @@
  * batch (0, 1, 2… in the order the source lists them), so two genuinely identical purchases on one day are both
  * kept, while the same statement imported twice, or imported after the bank synced that period, adds nothing.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
+
+/**
+ * Hex SHA-256 of a short string. `crypto.hash` (Node ≥ 20.12) is the one-shot form: a statement of 10,000 rows takes
+ * two digests a row, and the Hash object per digest was most of their cost (measured 4× slower). Same bytes either way.
+ */
+const sha256Hex: (data: string) => string =
+  // Node 20.10/20.11 (engines allow them) have no crypto.hash yet.
+  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha256', data, 'hex') : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 export interface FingerprintInput {
   accountId: string;
@@ -16,6 +24,8 @@ export interface FingerprintInput {
   amountMinor: number;
   currency: string;
   description: string;
+  /** `normalizeDescription(description)`, when the caller already has it (it also categorises by it). */
+  normalizedDescription?: string;
 }
 
 /**
@@ -31,12 +41,12 @@ export function normalizeDescription(description: string): string {
 }
 
 export function contentKey(input: FingerprintInput): string {
-  const parts = [input.accountId, input.date, String(input.amountMinor), input.currency.toUpperCase(), normalizeDescription(input.description)];
-  return createHash('sha256').update(parts.join('\u001f')).digest('hex');
+  const parts = [input.accountId, input.date, String(input.amountMinor), input.currency.toUpperCase(), input.normalizedDescription ?? normalizeDescription(input.description)];
+  return sha256Hex(parts.join('\u001f'));
 }
 
 export function fingerprintOf(key: string, occurrence: number): string {
-  return createHash('sha256').update(`${key}\u001f${occurrence}`).digest('hex');
+  return sha256Hex(`${key}\u001f${occurrence}`);
 }
 
 /**

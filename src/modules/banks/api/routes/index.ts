@@ -4,6 +4,7 @@ import { registerBankAccounts } from './bank-accounts.js';
 import { registerBankBalance } from './bank-balance.js';
 import { registerBankCategoryOverride } from './bank-category-override.js';
 import { registerBankConnectOtp } from './bank-connect-otp.js';
+import { registerBankConsent } from './bank-consent.js';
 import { registerBankConnect } from './bank-connect.js';
 import { registerBankDisconnect } from './bank-disconnect.js';
 import { registerBankProviders } from './bank-providers.js';
@@ -14,6 +15,7 @@ export const bankRoutes = [
   registerBankProviders,
   registerBankConnect,
   registerBankConnectOtp,
+  registerBankConsent,
   registerBankAccounts,
   registerBankAccountUpdate,
   registerBankBalance,

@@ -4,7 +4,10 @@ import { reply } from '../../../../../bots/core/reply.js';
 import type { Services } from '../../../../services/registry.js';
 import { actorOf, inZone, pickAccount, rupiah } from './account-ref.js';
 
-/** /balance [account]: one account's balance as the bank last stated it — GET /api/bank/balance/:accountId. */
+/**
+ * /balance [account]: one account's balance asked from the bank now — GET /api/bank/balance/:accountId. When the bank
+ * cannot answer, the last stored figure with its time and a note that it is not live.
+ */
 export const balanceCommand = defineCommand<{ account?: string }, Services>({
   name: 'balance',
   aliases: ['saldo'],
@@ -26,6 +29,7 @@ export const balanceCommand = defineCommand<{ account?: string }, Services>({
           { label: ctx.say({ id: 'Per', en: 'As of' }), value: inZone(b.asOf, ctx.locale, 'dd/MM/yyyy HH.mm') },
         ],
       },
+      ...(b.stale ? [{ type: 'text' as const, text: ctx.say({ id: 'Bank tidak bisa dihubungi; ini saldo terakhir yang tersimpan.', en: 'The bank could not be reached; this is the last stored balance.' }) }] : []),
     ]);
   },
 });

@@ -7,7 +7,8 @@ import { actorOf } from './account-ref.js';
 
 /**
  * /connect <bank> <account number> [otp]: starts the bank's consent (POST /api/bank/connect); when the bank sent
- * its holder an OTP, /connect otp <code> confirms it (POST /api/bank/connect/:consentId/otp).
+ * its holder an OTP, /connect otp <code> confirms it (POST /api/bank/connect/:consentId/otp); when the bank asks on
+ * its own page, the reply carries the link to it.
  */
 export const connectCommand = defineCommand<{ bank: string; number: string }, Services>({
   name: 'connect',
@@ -29,6 +30,12 @@ export const connectCommand = defineCommand<{ bank: string; number: string }, Se
     }
     const result = await ctx.services.banks.connect(actor, { bank: ctx.args.bank, accountNumber: ctx.args.number });
     if (result.status === 'connected') return reply.of([{ type: 'text', text: ctx.say({ id: 'Terhubung: {bank} {number}. Ketik /sync untuk menarik mutasi.', en: 'Connected: {bank} {number}. Type /sync to bring its transactions in.' }, { bank: result.account.bank ?? '', number: result.account.accountNumberMasked ?? '' }) }]);
+    if (result.status === 'redirect_required') {
+      return reply.of([
+        { type: 'text', text: ctx.say({ id: '{bank} meminta persetujuan pemilik rekening {number} di halamannya sendiri. Buka tautan ini dan setujui; setelah itu rekening terhubung.', en: '{bank} asks the holder of {number} to approve on its own page. Open this link and approve; the account is connected after that.' }, { bank: result.bank, number: result.accountNumberMasked }) },
+        { type: 'link', text: ctx.say({ id: 'Setujui di {bank}', en: 'Approve at {bank}' }, { bank: result.bank }), url: result.authorizationUrl },
+      ]);
+    }
     return reply.of([{ type: 'text', text: ctx.say({ id: 'Bank mengirim OTP ke pemilik rekening {number}. Balas /connect otp <kode>.', en: 'The bank sent an OTP to the holder of {number}. Reply /connect otp <code>.' }, { number: result.accountNumberMasked }) }]);
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The SNAP client's resilience against injected failures in the bank simulator: timeouts, 5xx and 429 retried for
  * reads only, an expired token refreshed exactly once, refused credentials never retried, typed errors for unknown
- * and inactive accounts, the breaker opening for one bank without touching another, token caching, OTP binding.
+ * and inactive accounts, the breaker opening for one bank without touching another, token caching, OTP binding,
+ * binding on the bank's own page with a single-use auth code.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,32 @@ describe('consent with OTP', () => {
     await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).resolves.toMatchObject({ balanceMinor: account.balanceMinor });
     await client.unbindAccount({ accountToken: bound.accountToken });
     await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+});
+
+describe('consent on the bank\'s page (redirect)', () => {
+  it('binding answers with the bank\'s page; the auth code it sends back is exchanged once for the account token', async () => {
+    sandbox.setBindingMode('otp');
+    const client = clientFor('CIMB');
+    const account = sandbox.createAccount('CIMB', { days: 1, name: 'AGUS SETIAWAN' });
+    const returnUrl = 'http://127.0.0.1:9/back?from=test';
+    await expect(client.bindAccount({ accountNo: account.accountNo, askOtp: true })).rejects.toMatchObject({ kind: 'bad_request' });
+    const started = await client.bindAccount({ accountNo: account.accountNo, redirect: { url: returnUrl, state: 'state-0123456789abcdef' } });
+    expect(started).toMatchObject({ status: 'redirect', redirectUrl: expect.stringContaining(`${sandbox.baseUrlFor('CIMB')}/consent/`) });
+    if (started.status !== 'redirect') return;
+    // The holder approves on the bank's page; the bank sends the browser back with the code and our state.
+    const answered = await fetch(started.redirectUrl, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }), redirect: 'manual' });
+    const back = new URL(answered.headers.get('location')!);
+    expect(back.origin + back.pathname).toBe('http://127.0.0.1:9/back');
+    expect(back.searchParams.get('from')).toBe('test');
+    expect(back.searchParams.get('state')).toBe('state-0123456789abcdef');
+    const authCode = back.searchParams.get('authCode')!;
+    const bound = await client.exchangeAuthCode({ authCode });
+    expect(bound.accountName).toBe('AGUS SETIAWAN');
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).resolves.toMatchObject({ balanceMinor: account.balanceMinor });
+    // Single use, and a code made up is no better.
+    await expect(client.exchangeAuthCode({ authCode })).rejects.toMatchObject({ kind: 'unauthorized' });
+    await expect(client.exchangeAuthCode({ authCode: 'made-up-code' })).rejects.toMatchObject({ kind: 'unauthorized' });
   });
 });
 

@@ -15,8 +15,9 @@ import { decimalToMinor } from '../../../../lib/money.js';
 import { toJakartaIso } from '../../../../lib/time.js';
 import { acknowledged, answerIssues } from '../../../../providers/answer.js';
 import { SnapError, snapErrorFromAnswer } from './errors.js';
-import { AccessTokenAnswer, BalanceAnswer, BindingAnswer, OtpAnswer, SnapEnvelope, StatementAnswer } from './schemas.js';
+import { AccessTokenAnswer, BalanceAnswer, BindingAnswer, CustomerTokenAnswer, OtpAnswer, SnapEnvelope, StatementAnswer } from './schemas.js';
 import { signAccessToken, signService } from './signature.js';
+import { SnapTransport } from './transport.js';
 import type { BindingResult, RawStatementEntry, SnapBalance, SnapBankProfile, SnapStatement, SnapStatementEntry } from './types.js';
 
 export interface SnapCredentials {
@@ -74,6 +75,7 @@ export class SnapClient {
   private readonly retryDelayMs: number;
   private readonly marginMs: number;
   private readonly now: () => Date;
+  private readonly transport = new SnapTransport();
   /** How many access tokens this client obtained (tests and the metrics look at it). */
   tokensIssued = 0;
 
@@ -105,6 +107,7 @@ export class SnapClient {
 
   shutdown(): void {
     this.breaker.shutdown();
+    this.transport.close();
   }
 
   async balanceInquiry(input: { accountNo: string; accountToken?: string }): Promise<SnapBalance> {
@@ -131,10 +134,15 @@ export class SnapClient {
     accountToken?: string;
     from: Date;
     to: Date;
-    /** Each page's entries as soon as they are read (a caller may store them while the next page is fetched). */
-    onPage?: (entries: SnapStatementEntry[]) => void;
+    /**
+     * Each page's entries as soon as they are read, so a caller can store them while the next page is fetched. The
+     * entries are then handed over, not also collected (a long statement is not held twice). A returned promise
+     * holds back the next request until it settles: the caller's backpressure, when its writes fall behind.
+     */
+    onPage?: (entries: SnapStatementEntry[]) => void | Promise<void>;
   }): Promise<SnapStatement> {
     const entries: SnapStatementEntry[] = [];
+    let count = 0;
     let startingBalanceMinor: number | undefined;
     let endingBalanceMinor: number | undefined;
     let pages = 0;
@@ -145,6 +153,8 @@ export class SnapClient {
     for (let windowStart = wholeSecond(input.from); windowStart <= until; windowStart += windowMs) {
       // Windows touch but never overlap: banks print whole seconds, so a window ends one second before the next starts.
       const windowEnd = windowStart + windowMs > until ? until : windowStart + windowMs - 1000;
+      const fromDateTime = toJakartaIso(new Date(windowStart));
+      const toDateTime = toJakartaIso(new Date(windowEnd));
       let previous: z.output<typeof StatementAnswer> | undefined;
       for (let page = 1; ; page++) {
         if (++pages > maxPages) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement still has more after ${maxPages} pages`);
@@ -155,8 +165,8 @@ export class SnapClient {
           {
             partnerReferenceNo: newExternalId(),
             accountNo: input.accountNo,
-            fromDateTime: toJakartaIso(new Date(windowStart)),
-            toDateTime: toJakartaIso(new Date(windowEnd)),
+            fromDateTime,
+            toDateTime,
             ...this.profile.statementPageRequest({ page, previous }, this.profile.statementPageSize),
           },
           { idempotent: true, accountToken: input.accountToken },
@@ -165,28 +175,64 @@ export class SnapClient {
         if (startingBalanceMinor === undefined && balance?.startingBalance) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
         if (balance?.endingBalance) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
         const pageEntries = (body.detailData ?? []).map((raw) => this.readEntry(raw));
-        entries.push(...pageEntries);
-        input.onPage?.(pageEntries);
+        count += pageEntries.length;
+        if (input.onPage) await input.onPage(pageEntries);
+        else entries.push(...pageEntries);
         if (body.hasMore !== 'Y' && body.hasMore !== true) break;
         previous = body;
       }
     }
-    return { entries, startingBalanceMinor, endingBalanceMinor, pages };
+    return { entries, count, startingBalanceMinor, endingBalanceMinor, pages };
   }
 
   /**
-   * Starts account binding: the bank asks its customer to consent (OTP or a redirect to the bank) and only then
-   * issues a per-account token. The answer shape beyond responseCode is our assumption (see sandbox/snap-bank).
+   * Starts account binding: the bank asks its customer to consent (OTP, or its own page the customer is redirected
+   * to) and only then issues a per-account token. The answer shape beyond responseCode is our assumption (see
+   * sandbox/snap-bank). `redirect`: where the bank sends the customer back (with an auth code and our `state`).
    */
-  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string; askOtp?: boolean }): Promise<BindingResult> {
-    // `otpRequested`: asks for the OTP step even where the bank could confirm at once (our simulator's one-step
-    // demo); a real bank always asks its holder and ignores it.
-    const additionalInfo = { consentType: this.profile.consent, ...(input.askOtp ? { otpRequested: 'Y' } : {}) };
+  async bindAccount(input: { accountNo: string; partnerReferenceNo?: string; askOtp?: boolean; redirect?: { url: string; state: string; asked?: boolean } }): Promise<BindingResult> {
+    // `otpRequested` / `redirectRequested`: asks for the consent step even where the bank could confirm at once (our
+    // simulator's one-step demo); a real bank always asks its holder and ignores them.
+    const additionalInfo = {
+      consentType: this.profile.consent,
+      ...(input.askOtp ? { otpRequested: 'Y' } : {}),
+      ...(input.redirect ? { redirectUrl: input.redirect.url, state: input.redirect.state, ...(input.redirect.asked ? { redirectRequested: 'Y' } : {}) } : {}),
+    };
     const body = await this.call('binding', BindingAnswer, this.profile.paths.accountBinding, { partnerReferenceNo: input.partnerReferenceNo ?? newExternalId(), accountNo: input.accountNo, additionalInfo }, { idempotent: false });
     const referenceNo = body.referenceNo ?? '';
     if (body.accountToken) return { status: 'bound', accountToken: body.accountToken, accountName: body.accountName, referenceNo };
-    if (body.additionalInfo?.redirectUrl) return { status: 'redirect', referenceNo, redirectUrl: body.additionalInfo.redirectUrl };
+    const page = body.additionalInfo?.redirectUrl ?? body.redirectUrl;
+    if (page) {
+      if (!/^https?:\/\//.test(page)) throw this.badAnswer('binding', [{ field: 'additionalInfo.redirectUrl', reason: 'a consent page that is not an http(s) URL' }]);
+      return { status: 'redirect', referenceNo, redirectUrl: page, expiresAt: body.additionalInfo?.consentExpiresAt };
+    }
     return { status: 'otp_required', referenceNo, otpExpiresAt: body.additionalInfo?.otpExpiresAt };
+  }
+
+  /**
+   * The auth code the bank's consent page sent back, exchanged for the customer's token (SNAP B2B2C access token,
+   * service 74: `grantType: AUTHORIZATION_CODE`, signed like the B2B token request). Never retried: a code is single use.
+   */
+  async exchangeAuthCode(input: { authCode: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
+    const started = Date.now();
+    const { clientKey, privateKey } = this.options.credentials;
+    const timestamp = toJakartaIso(this.now());
+    let answer: Answer;
+    try {
+      answer = await this.http(this.profile.paths.customerToken, JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode: input.authCode }), {
+        'X-TIMESTAMP': timestamp,
+        'X-CLIENT-KEY': clientKey,
+        'X-SIGNATURE': signAccessToken({ clientKey, timestamp, privateKey }),
+      });
+    } catch (err) {
+      const mapped = this.asSnapError(err);
+      this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: mapped.kind, ms: Date.now() - started });
+      throw mapped;
+    }
+    this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: answer.ok ? 'ok' : answer.error.kind, ms: Date.now() - started });
+    if (!answer.ok) throw answer.error;
+    const body = this.read('customer-token', CustomerTokenAnswer, answer.body);
+    return { status: 'bound', accountToken: body.accessToken, accountName: body.additionalInfo?.accountName, referenceNo: body.referenceNo ?? '' };
   }
 
   async verifyBindingOtp(input: { referenceNo: string; otp: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
@@ -282,11 +328,12 @@ export class SnapClient {
 
   private async http(path: string, raw: string, headers: Record<string, string>): Promise<Answer> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}${path}`;
-    let res: Response;
+    let res: { status: number; ok: boolean; retryAfter: string | null };
     let text: string;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: raw, signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await res.text();
+      const answer = await this.transport.post(url, raw, headers, this.timeoutMs);
+      res = { status: answer.status, ok: answer.status >= 200 && answer.status < 300, retryAfter: answer.retryAfter };
+      text = answer.text;
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       throw new SnapError(timedOut ? 'timeout' : 'general_error', this.profile.code, timedOut ? `${this.profile.code} did not answer within ${this.timeoutMs} ms` : `${this.profile.code} could not be reached`, undefined, { cause: err });
@@ -300,7 +347,7 @@ export class SnapClient {
     const envelope = parsed === undefined || parsed === null ? undefined : SnapEnvelope.parse(parsed);
     if (res.ok && envelope?.responseCode?.startsWith('200')) return { ok: true, body: parsed };
     if (res.ok && !envelope) return { ok: false, error: new SnapError('general_error', this.profile.code, `${this.profile.code} answered HTTP ${res.status} with a body that is not JSON`) };
-    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, envelope, res.headers.get('retry-after')) };
+    return { ok: false, error: snapErrorFromAnswer(this.profile.code, res.status, envelope, res.retryAfter) };
   }
 
   /** A successful answer as its schema reads it, or a typed bad_response naming the fields that did not match. */

@@ -8,6 +8,7 @@ import type { RawStatementEntry, SnapBankProfile, StatementPageCursor } from './
 export function snapPaths(prefix: string, overrides: Partial<SnapBankProfile['paths']> = {}): SnapBankProfile['paths'] {
   return {
     accessToken: `${prefix}/v1.0/access-token/b2b`,
+    customerToken: `${prefix}/v1.0/access-token/b2b2c`,
     balance: `${prefix}/v1.0/balance-inquiry`,
     statement: `${prefix}/v1.0/bank-statement`,
     accountBinding: `${prefix}/v1.0/registration-account-binding`,

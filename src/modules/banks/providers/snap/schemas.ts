@@ -78,7 +78,15 @@ export const BindingAnswer = z.looseObject({
   referenceNo: omittable(z.string()),
   accountToken: omittable(z.string()),
   accountName: omittable(z.string()),
-  additionalInfo: omittable(z.looseObject({ redirectUrl: omittable(z.string()), otpExpiresAt: omittable(z.string()) })),
+  redirectUrl: omittable(z.string()),
+  additionalInfo: omittable(z.looseObject({ redirectUrl: omittable(z.string()), otpExpiresAt: omittable(z.string()), consentExpiresAt: omittable(z.string()) })),
+});
+
+/** B2B2C customer token (access-token/b2b2c), given for the auth code a consent page redirected back with. */
+export const CustomerTokenAnswer = z.looseObject({
+  accessToken: z.string().min(1),
+  referenceNo: omittable(z.string()),
+  additionalInfo: omittable(z.looseObject({ accountName: omittable(z.string()) })),
 });
 
 export const OtpAnswer = z.looseObject({ accountToken: z.string().min(1), accountName: omittable(z.string()) });

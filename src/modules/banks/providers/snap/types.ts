@@ -25,7 +25,16 @@ export interface SnapBankProfile {
   code: BankCode;
   name: string;
   /** Request paths as the bank signs them (relative, with the bank's own prefix such as /openapi or /snap). */
-  paths: { accessToken: string; balance: string; statement: string; accountBinding: string; otpVerification: string; accountUnbinding: string };
+  paths: {
+    accessToken: string;
+    /** B2B2C access token: the customer's token an auth code from the bank's consent page is exchanged for. */
+    customerToken: string;
+    balance: string;
+    statement: string;
+    accountBinding: string;
+    otpVerification: string;
+    accountUnbinding: string;
+  };
   /** CHANNEL-ID the bank issued for this kind of partner (5 digits). */
   channelId: string;
   /** How many entries one statement page holds, and how to ask for page N (fields merged into the request body). */
@@ -39,6 +48,10 @@ export interface SnapBankProfile {
   entryId(entry: RawStatementEntry): string | undefined;
   /** Facts the README and `GET /api/bank/providers` report. */
   coverage: { accountTypes: string; retailAlternative: string; sources: string };
+  /**
+   * How the bank asks its holder to consent to a binding: an OTP the hub relays (`otp`), or its own page the holder is
+   * sent to and comes back from with an auth code (`redirect`). Our assumption per bank; see the README.
+   */
   consent: 'otp' | 'redirect';
 }
 
@@ -62,7 +75,10 @@ export interface SnapStatementEntry {
 }
 
 export interface SnapStatement {
+  /** Every entry, oldest first; empty when the caller took them page by page (`onPage`). */
   entries: SnapStatementEntry[];
+  /** How many entries the statement had. */
+  count: number;
   startingBalanceMinor?: number;
   endingBalanceMinor?: number;
   pages: number;
@@ -71,4 +87,4 @@ export interface SnapStatement {
 export type BindingResult =
   | { status: 'bound'; accountToken: string; accountName?: string; referenceNo: string }
   | { status: 'otp_required'; referenceNo: string; otpExpiresAt?: string }
-  | { status: 'redirect'; referenceNo: string; redirectUrl: string };
+  | { status: 'redirect'; referenceNo: string; redirectUrl: string; expiresAt?: string };
