@@ -169,7 +169,8 @@ describe('durability', () => {
     const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 2000 }).connect();
     const acknowledged: number[] = [];
     let writing = true;
-    const writers = Array.from({ length: 4 }, async (_, w) => {
+    // Sixteen writers, as in bench/group-commit.bench.ts: their fsyncs start mid-turn and overlap (see Store.commit).
+    const writers = Array.from({ length: 16 }, async (_, w) => {
       for (let i = 0; writing; i++) {
         const n = w * 1_000_000 + i;
         try {

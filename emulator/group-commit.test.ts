@@ -6,14 +6,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from './index.js';
+import { Journal } from './journal.js';
 import { Store } from './store.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('group commit', () => {
   it('covers writes made during one fsync with the next one, and acknowledges none before its fsync', async () => {
@@ -64,6 +71,79 @@ describe('group commit', () => {
     }
     const reopened = new Store(dir, { log: () => {} });
     expect(reopened.collection('g', 'docs')?.docs.size).toBe(320);
+    reopened.close();
+  });
+
+  it('starts an fsync mid-turn once half the writers seen lately are queued, and acknowledges each write only after an fsync that began after it was written', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'swh-group-'));
+    dirs.push(dir);
+    // The journal's real write and fsync calls, watched (they still run): where each command's records end in the
+    // file, and how far the fsyncs that have returned reach.
+    const realWrite = Journal.prototype.writeChunks;
+    const realSync = Journal.prototype.sync;
+    const writtenTo: number[] = [];
+    let durableTo = 0;
+    vi.spyOn(Journal.prototype, 'writeChunks').mockImplementation(function (this: Journal, chunks: Buffer[]) {
+      let end = this.written;
+      const n = realWrite.call(this, chunks);
+      for (const chunk of chunks) writtenTo.push((end += chunk.length));
+      return n;
+    });
+    vi.spyOn(Journal.prototype, 'sync').mockImplementation(function (this: Journal, done: (err: Error | null, covered: number) => void) {
+      realSync.call(this, (err, covered) => {
+        if (!err) durableTo = Math.max(durableTo, covered);
+        done(err, covered);
+      });
+    });
+
+    const store = new Store(dir, { log: () => {} });
+    const coll = store.ensureCollection('db', 'c');
+    const early: number[] = [];
+    const pending: Promise<void>[] = [];
+    let commands = 0;
+    // One command per write, each one's records its own chunk: command k's records end at writtenTo[k].
+    const write = () => {
+      const k = commands++;
+      store.insert(coll, { _id: k });
+      pending.push(store.commit()!.then(() => void (!(writtenTo[k] <= durableTo) && early.push(k))));
+    };
+    const settled = async () => {
+      await Promise.all(pending);
+      while (store.syncsInFlight) await nextTurn();
+    };
+
+    // Sixteen writers in one turn, none seen before: the first starts its fsync at once, the other fifteen share one
+    // at the end of the turn.
+    write();
+    expect(store.syncs).toBe(1);
+    for (let i = 1; i < 16; i++) write();
+    expect(store.syncs).toBe(1);
+    await nextTurn();
+    expect(store.syncs).toBe(2);
+    await settled();
+
+    // Sixteen again: now known, half of them start an fsync mid-turn, so it is on the disk while the other half run.
+    for (let i = 0; i < 7; i++) write();
+    expect(store.syncs).toBe(2);
+    write();
+    expect(store.syncs).toBe(3);
+    for (let i = 0; i < 8; i++) write();
+    expect(store.syncs).toBe(3);
+    await nextTurn();
+    expect(store.syncs).toBe(4);
+    await settled();
+
+    // Turns that overlap running fsyncs: writes queue behind them and go out the moment one returns.
+    for (let turn = 0; turn < 6; turn++) {
+      for (let i = 0; i < 16; i++) write();
+      await nextTurn();
+    }
+    await settled();
+    expect(early).toEqual([]);
+    expect(writtenTo).toHaveLength(commands);
+    store.close();
+    const reopened = new Store(dir, { log: () => {} });
+    expect(reopened.collection('db', 'c')?.docs.size).toBe(commands);
     reopened.close();
   });
 });

@@ -121,11 +121,12 @@ export class EmulatorServer {
       send(result);
       return;
     }
-    const next = (queued ?? Promise.resolve()).then(() => result).then(send);
-    this.replyQueues.set(socket, next);
-    void next.then(() => {
+    // One promise per durable reply in the usual case (nothing queued before it on this connection).
+    const next: Promise<void> = (queued ? queued.then(() => result) : (result as Promise<Document>)).then((reply) => {
+      send(reply);
       if (this.replyQueues.get(socket) === next) this.replyQueues.delete(socket);
     });
+    this.replyQueues.set(socket, next);
   }
 
   private closeIdleCursors(): void {
