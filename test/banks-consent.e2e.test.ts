@@ -51,7 +51,7 @@ describe('redirect consent (bank asks on its own page)', () => {
     expect(wrongWay.status).toBe(400);
     expect(wrongWay.body.error.details.issues[0]).toMatchObject({ field: 'consent' });
 
-    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect' });
+    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect', name: 'Livin gaji', syncFrequency: 'hourly' });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'redirect_required', bank: 'MANDIRI', accountNumberMasked: `********${sim.accountNo.slice(-4)}` });
     expect(started.body.authorizationUrl.startsWith(mandiri.baseUrlFor('MANDIRI'))).toBe(true);
@@ -93,7 +93,8 @@ describe('redirect consent (bank asks on its own page)', () => {
 
     const accounts = (await user.client.get('/api/bank/accounts')).body.accounts;
     expect(accounts).toHaveLength(1);
-    expect(accounts[0]).toMatchObject({ bank: 'MANDIRI', status: 'active', accountNumberMasked: `********${sim.accountNo.slice(-4)}` });
+    // With the name and sync frequency the connect request asked for.
+    expect(accounts[0]).toMatchObject({ bank: 'MANDIRI', status: 'active', accountNumberMasked: `********${sim.accountNo.slice(-4)}`, name: 'Livin gaji', syncFrequency: 'hourly' });
     const consent = (await user.client.get(`/api/bank/connect/${consentId}`)).body;
     expect(consent).toMatchObject({ status: 'connected', account: { id: accounts[0].id } });
     // The consent is real: the bank lets the hub read the account with the token it issued.
@@ -111,7 +112,7 @@ describe('redirect consent (bank asks on its own page)', () => {
   it('a holder who declines at the bank connects nothing, and the consent says so', async () => {
     const user = await t.createUser();
     const sim = mandiri.createAccount('MANDIRI', { days: 1 });
-    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect' });
+    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect', name: 'Livin gaji', syncFrequency: 'hourly' });
     const { back } = await atTheBank(started.body.authorizationUrl, 'decline');
     expect(back.searchParams.get('authCode')).toBeNull();
     const page = await browserGet(back);
@@ -124,7 +125,7 @@ describe('redirect consent (bank asks on its own page)', () => {
   it('a link that comes back after the consent expired connects nothing', async () => {
     const user = await t.createUser();
     const sim = mandiri.createAccount('MANDIRI', { days: 1 });
-    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect' });
+    const started = await user.client.post('/api/bank/connect', { bank: 'MANDIRI', accountNumber: sim.accountNo, consent: 'redirect', name: 'Livin gaji', syncFrequency: 'hourly' });
     const { back } = await atTheBank(started.body.authorizationUrl, 'approve');
     await clock.advance(11 * 60_000);
     expect((await user.client.get(`/api/bank/connect/${started.body.consentId}`)).body).toMatchObject({ status: 'expired' });

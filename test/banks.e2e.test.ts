@@ -115,7 +115,7 @@ describe('banks over HTTP', () => {
   it('with the OTP step: nothing is connected until the holder’s code is confirmed', async () => {
     const user = await t.createUser();
     const sim = bca.createAccount('BCA', { days: 3 });
-    const pending = await user.client.post('/api/bank/connect', { bank: 'BCA', accountNumber: sim.accountNo, consent: 'otp' });
+    const pending = await user.client.post('/api/bank/connect', { bank: 'BCA', accountNumber: sim.accountNo, consent: 'otp', name: 'Tabungan keluarga', syncFrequency: 'weekly' });
     expect(pending.status).toBe(202);
     expect(pending.body).toMatchObject({ status: 'otp_required', bank: 'BCA', accountNumberMasked: `******${sim.accountNo.slice(-4)}` });
     expect((await user.client.get('/api/bank/accounts')).body.accounts).toEqual([]);
@@ -126,7 +126,8 @@ describe('banks over HTTP', () => {
     expect(wrong.status).toBe(422);
     const ok = await user.client.post(`/api/bank/connect/${pending.body.consentId}/otp`, { otp });
     expect(ok.status).toBe(201);
-    expect(ok.body.account).toMatchObject({ bank: 'BCA', status: 'active' });
+    // The name and sync frequency asked for at connect are the account's once the holder confirmed.
+    expect(ok.body.account).toMatchObject({ bank: 'BCA', status: 'active', name: 'Tabungan keluarga', syncFrequency: 'weekly' });
     expect((await user.client.get('/api/bank/accounts')).body.accounts).toHaveLength(1);
   });
 

@@ -29,6 +29,8 @@ export interface BankConnection {
    * holder's browser); the callback finds the pending consent by it, and it is removed when used, so it works once.
    */
   bindingStateHash?: string;
+  /** What the connect request asked for the account (its name, how often to sync), kept until consent completes. */
+  requested?: { name?: string; syncFrequency?: string };
   /** Per-account token from the bank, sealed; removed on disconnect. */
   accountTokenSealed?: string;
   accountName?: string;
@@ -55,6 +57,7 @@ const schema = new Schema<BankConnection>(
     bindingReference: { type: String },
     bindingExpiresAt: { type: Date },
     bindingStateHash: { type: String },
+    requested: { type: new Schema({ name: String, syncFrequency: String }, { _id: false }) },
     accountTokenSealed: { type: String },
     accountName: { type: String },
     consentedAt: { type: Date },

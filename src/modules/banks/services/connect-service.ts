@@ -51,6 +51,11 @@ export interface ConsentState {
 
 /** How long the holder has to approve on the bank's page (the bank may say less). */
 const REDIRECT_CONSENT_MS = 10 * 60_000;
+/** The account name and sync frequency the connect request asked for, as activate takes them. */
+const requestedOf = (pending: Pick<BankConnection, 'requested'>): { name?: string; syncFrequency?: SyncFrequency } => ({
+  ...(pending.requested?.name ? { name: pending.requested.name } : {}),
+  ...(pending.requested?.syncFrequency ? { syncFrequency: pending.requested.syncFrequency as SyncFrequency } : {}),
+});
 const stateHash = (state: string) => createHash('sha256').update(state, 'utf8').digest('hex');
 
 export class BankConnectService {
@@ -95,6 +100,8 @@ export class BankConnectService {
       throw err;
     }
     const base = { userId, bank, accountNumberHash: hash, accountNumberSealed: this.deps.cipher.encrypt(accountNo), consecutiveFailures: 0 };
+    // Kept on a pending consent so the account gets them once the holder has approved (after the OTP or the redirect).
+    const requested = { ...(input.name ? { name: input.name } : {}), ...(input.syncFrequency ? { syncFrequency: input.syncFrequency } : {}) };
     if (binding.status === 'bound') {
       const connection = await this.deps.connections.create({ ...base, status: 'active', accountTokenSealed: this.deps.cipher.encrypt(binding.accountToken), accountName: binding.accountName, consentedAt: this.now() });
       return { status: 'connected', account: await this.activate(connection.toObject(), input) };
@@ -104,10 +111,10 @@ export class BankConnectService {
       const bankSays = binding.expiresAt ? new Date(binding.expiresAt) : undefined;
       const ours = new Date(this.now().getTime() + REDIRECT_CONSENT_MS);
       const expiresAt = bankSays && !Number.isNaN(bankSays.getTime()) && bankSays < ours ? bankSays : ours;
-      const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'redirect', bindingReference: binding.referenceNo, bindingExpiresAt: expiresAt, bindingStateHash: stateHash(state) });
+      const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'redirect', bindingReference: binding.referenceNo, bindingExpiresAt: expiresAt, bindingStateHash: stateHash(state), requested });
       return { status: 'redirect_required', connectionId: String(connection._id), bank, accountNumberMasked: maskAccountNumber(accountNo), authorizationUrl: binding.redirectUrl, expiresAt: expiresAt.toISOString() };
     }
-    const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'otp', bindingReference: binding.referenceNo, bindingExpiresAt: binding.otpExpiresAt ? new Date(binding.otpExpiresAt) : new Date(this.now().getTime() + 5 * 60_000) });
+    const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'otp', bindingReference: binding.referenceNo, bindingExpiresAt: binding.otpExpiresAt ? new Date(binding.otpExpiresAt) : new Date(this.now().getTime() + 5 * 60_000), requested });
     return { status: 'otp_required', connectionId: String(connection._id), bank, accountNumberMasked: maskAccountNumber(accountNo), expiresAt: binding.otpExpiresAt };
   }
 
@@ -132,7 +139,7 @@ export class BankConnectService {
       { new: true },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
-    return { status: 'connected', account: await this.activate(activated.toObject(), input) };
+    return { status: 'connected', account: await this.activate(activated.toObject(), { ...requestedOf(pending), ...(input.name ? { name: input.name } : {}), ...(input.syncFrequency ? { syncFrequency: input.syncFrequency } : {}) }) };
   }
 
   /**
@@ -175,7 +182,7 @@ export class BankConnectService {
       { returnDocument: 'after' },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
-    return { status: 'connected', account: await this.activate(activated.toObject(), { name: input.name }), userId: pending.userId };
+    return { status: 'connected', account: await this.activate(activated.toObject(), { ...requestedOf(pending), ...(input.name ? { name: input.name } : {}) }), userId: pending.userId };
   }
 
   /** One of the user's consents, as far as it got (another user's is not found). */
