@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XENDIT_SANDBOX_OTP } from '../sandbox/xendit/index.js';
-import { startTestHub, type ApiClient, type TestHub } from './harness.js';
+import { eventually, startTestHub, type ApiClient, type TestHub } from './harness.js';
 
 let t: TestHub;
 let user: { id: string; apiKey: string; client: ApiClient };
@@ -160,7 +160,24 @@ describe('direct debit', () => {
     const otp = await u.client.post(`/api/payment/direct-debit/links/${start.body.id}/otp`, { otp: XENDIT_SANDBOX_OTP });
     expect(otp.status).toBe(409);
     expect((await u.client.get('/api/payment/direct-debit/links')).body.links[0].status).toBe('pending');
-    await xendit().approveLink(xendit().paymentMethods.at(-1)!.id);
+    const paymentMethod = xendit().paymentMethods.at(-1)!;
+    await xendit().approveLink(paymentMethod.id);
+    // Xendit's payment_method.activated callback makes it active (confirmed by asking Xendit), with no listing
+    // needed, and the user is told.
+    const stored = await eventually(() => t.hub.models.LinkedAccount.findById(start.body.id).lean(), (doc) => doc?.status === 'active', 10_000);
+    expect(stored?.activatedAt).toBeInstanceOf(Date);
+    const told = await t.hub.models.Notification.findOne({ userId: stored!.userId, kind: 'payment.direct_debit.linked' }).lean();
+    expect(told?.body).toContain('MANDIRI');
+    const callback = await t.hub.models.WebhookEvent.findOne({ provider: 'xendit', eventKey: { $regex: `^xendit:payment_method.activated:${paymentMethod.id}:` } }).lean();
+    expect(callback?.status).toBe('applied');
+
+    // A correctly tokened callback naming a link that is not ours is kept for a person, and changes nothing.
+    const forged = { event: 'payment_method.activated', created: new Date().toISOString(), data: { id: 'pm-not-ours', reference_id: 'swh-link-0123456789abcdef01234567', status: 'ACTIVE' } };
+    const res = await fetch(`${t.url}/webhooks/xendit`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-callback-token': t.hub.webhookSecrets.xenditCallbackToken! }, body: JSON.stringify(forged) });
+    expect(res.status).toBe(200);
+    const kept = await eventually(() => t.hub.models.WebhookEvent.findOne({ provider: 'xendit', 'normalized.link.referenceId': 'swh-link-0123456789abcdef01234567' }).lean(), (doc) => doc?.status === 'unmatched', 10_000);
+    expect(kept?.outcome).toContain('no direct-debit link');
+
     const listed = await u.client.get('/api/payment/direct-debit/links');
     expect(listed.body.links[0]).toMatchObject({ id: start.body.id, status: 'active', accountLabel: expect.stringMatching(/^account X+\d{4}$/) });
     const pay = await u.client.post('/api/payment/process', { method: 'direct_debit_mandiri', amountMinor: 12_000_000, mobileNumber: '081298765432' }, idem());

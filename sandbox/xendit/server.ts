@@ -389,8 +389,8 @@ export async function startXenditSandbox(options: XenditSandboxOptions): Promise
       if (!pm) throw new Error(`no sandbox payment method ${paymentMethodId}`);
       if (pm.status !== 'PENDING') throw new Error(`payment method ${paymentMethodId} is ${pm.status}`);
       activate(pm);
-      // Xendit also sends a payment_method.activated callback here; the hub reads link state by asking (GET
-      // /v2/payment_methods/{id} when its links are listed), so the sandbox leaves that callback out.
+      // As Xendit does once the holder approved on the bank's page (the OTP path answers the auth call instead).
+      await deliverCallback({ event: 'payment_method.activated', business_id: businessId, created: now(), data: paymentMethodBody(pm) }, `${pm.id} payment_method.activated`);
     },
   };
   const inFlight = (p: XenditPayment) => [...refundsById.values()].filter((r) => r.payment === p && r.refund.status === 'PENDING').reduce((sum, r) => sum + r.refund.amount, 0);

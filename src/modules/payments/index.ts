@@ -26,7 +26,7 @@ export const paymentsModule = defineModule({
   services: createPaymentServices,
   routes: paymentRoutes,
   webhooks: (secrets) => [midtransWebhook({ serverKey: secrets.midtransServerKey! }), xenditWebhook({ callbackToken: secrets.xenditCallbackToken! })],
-  inboxHandlers: (services) => ({ payment: paymentEventHandler(services.payments) }),
+  inboxHandlers: (services) => ({ payment: paymentEventHandler(services.payments, services.directDebit) }),
   jobs: [paymentsChargeJob, paymentsBatchJob, paymentsRecurringRunJob, paymentsReconcileJob, paymentsReconcileOneJob],
   commands: paymentChatCommands,
 });

@@ -12,6 +12,7 @@ import { AppError, notFound, validationFailed } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/logger.js';
 import type { Actor } from '../../../services/actor.js';
 import type { AuditService } from '../../../services/audit.js';
+import type { NotificationService } from '../../../services/notifications.js';
 import { findOwned } from '../../../services/ownership.js';
 import type { LinkedAccountDoc } from '../models/linked-account.js';
 import type { DirectDebitChannel, LinkState, PaymentMethod, PaymentProvider, PaymentProviderName } from '../providers/types.js';
@@ -59,6 +60,8 @@ export interface DirectDebitServiceDeps {
   cipher: FieldCipher;
   audit: AuditService;
   logger: Logger;
+  /** Tells the user when a link they approved on the bank's page became active. */
+  notifications?: Pick<NotificationService, 'notify'>;
   now?: () => Date;
 }
 
@@ -167,6 +170,36 @@ export class DirectDebitService implements LinkedAccountLookup {
       views.push(toView(current));
     }
     return views;
+  }
+
+  /**
+   * Xendit called back about a link (payment_method.activated / .expired). Its callback token is a static secret, so
+   * the callback only says which link to look at: the state recorded is the one Xendit answers for it, and the user
+   * is told when a link they approved on the bank's page is active. A reference that is not one of our links, or
+   * whose payment method is not the one we hold, is kept for a person.
+   */
+  async applyLinkCallback(callback: { paymentMethodId: string; referenceId: string }): Promise<'applied' | 'unchanged' | `unmatched: ${string}`> {
+    const id = /^swh-link-([0-9a-f]{24})$/.exec(callback.referenceId)?.[1];
+    const doc = id ? await this.deps.models.LinkedAccount.findById(id).lean() : null;
+    if (!doc) return `unmatched: no direct-debit link with reference ${callback.referenceId}`;
+    const token = this.deps.cipher.decrypt(doc.tokenEnc);
+    if (token !== callback.paymentMethodId) return 'unmatched: the callback names another payment method than the link holds';
+    if (doc.status !== 'pending') return 'unchanged';
+    const state = await this.linking().provider.directDebit.getLink(token);
+    const updated = await this.save(doc, state);
+    if (updated.status === doc.status) return 'unchanged';
+    await this.deps.audit.record({ actor: { userId: String(doc.userId), role: 'user', channel: 'webhook' }, action: 'payment.direct_debit.link_updated', target: { type: 'linkedAccount', id: String(doc._id) }, metadata: { status: updated.status } });
+    if (updated.status === 'active') {
+      await this.deps.notifications?.notify({
+        userId: String(doc.userId),
+        kind: 'payment.direct_debit.linked',
+        title: `${doc.channel} direct debit linked`,
+        body: `Your ${doc.channel} account${updated.accountLabel ? ` ${updated.accountLabel}` : ''} is linked for direct debit.`,
+        data: { linkId: String(doc._id), method: doc.method },
+        dedupeKey: `direct-debit-linked:${String(doc._id)}`,
+      });
+    }
+    return 'applied';
   }
 
   async unlink(actor: Actor, linkId: string): Promise<LinkedAccountView> {

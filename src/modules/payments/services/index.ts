@@ -26,7 +26,7 @@ export function createPaymentServices(deps: ModuleDeps): PaymentServices {
   const { models, audit, notifications, jobs, cipher, logger, config, clock } = deps;
   const now = () => clock.now();
   const providers = deps.providers.of<PaymentProvider>('payments') as Map<PaymentProvider['name'], PaymentProvider>;
-  const directDebit = new DirectDebitService({ models, providers, cipher, audit, logger, now });
+  const directDebit = new DirectDebitService({ models, providers, cipher, audit, logger, notifications, now });
   const payments = new PaymentService({
     models,
     providers,

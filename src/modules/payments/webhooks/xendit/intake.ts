@@ -1,5 +1,5 @@
 import type { WebhookIntake } from '../../../../../webhooks/intake.js';
-import { normalizeXenditCallback } from './normalize.js';
+import { normalizeXenditCallback, normalizeXenditLinkCallback } from './normalize.js';
 import { verifyXenditCallbackToken } from './verify.js';
 
 /** POST /webhooks/xendit: callbacks carrying the account's verification token in x-callback-token. */
@@ -9,6 +9,7 @@ export function xenditWebhook(options: { callbackToken: string }): WebhookIntake
     kind: 'payment',
     path: '/webhooks/xendit',
     verify: ({ headers }) => verifyXenditCallbackToken(headers.get('x-callback-token'), options.callbackToken),
-    normalize: normalizeXenditCallback,
+    // Direct-debit link callbacks share the URL and the token with payment callbacks.
+    normalize: (body) => normalizeXenditLinkCallback(body) ?? normalizeXenditCallback(body),
   };
 }

@@ -49,6 +49,23 @@ const PaymentRequestEvent = z.object({
   data: z.object({ id: z.string().optional(), payment_request_id: z.string(), reference_id: z.string(), status: z.string(), amount, currency: z.string().default('IDR'), updated: time }).passthrough(),
 }).passthrough();
 
+/**
+ * A direct-debit link changed at Xendit (the holder approved on the bank's page, or the link expired). Not a payment:
+ * it carries the reference we gave the link, and the hub asks Xendit for the link's state before recording it.
+ */
+const PaymentMethodEvent = z.object({
+  event: z.enum(['payment_method.activated', 'payment_method.expired']),
+  created: time,
+  data: z.object({ id: z.string().min(1), reference_id: z.string().min(1), status: z.string() }).passthrough(),
+}).passthrough();
+
+/** A link event as stored in the inbox: the payment event handler passes it to direct debit. */
+export interface XenditLinkEvent {
+  provider: 'xendit';
+  eventKey: string;
+  link: { paymentMethodId: string; referenceId: string; event: string };
+}
+
 /** The Refunds API's callback: one refund's outcome (the payment's running total is not in it). */
 const RefundEvent = z.object({
   event: z.enum(['refund.succeeded', 'refund.failed']),
@@ -109,6 +126,14 @@ const when = (...values: (string | undefined)[]) => {
   for (const v of values) if (v && !Number.isNaN(new Date(v).getTime())) return new Date(v);
   return new Date();
 };
+
+/** A direct-debit link callback, or undefined when the body is not one (then it is a payment callback). */
+export function normalizeXenditLinkCallback(body: unknown): XenditLinkEvent | undefined {
+  const event = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).event : undefined;
+  if (typeof event !== 'string' || !event.startsWith('payment_method.')) return undefined;
+  const e = parse(PaymentMethodEvent, body);
+  return { provider: 'xendit', eventKey: `xendit:${e.event}:${e.data.id}:${e.data.status}`, link: { paymentMethodId: e.data.id, referenceId: e.data.reference_id, event: e.event } };
+}
 
 export function normalizeXenditCallback(body: unknown): NormalizedPaymentEvent {
   // Every Xendit callback is a JSON object; a bare number, string, boolean, null or array is malformed (400), and
