@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../../../../../bots/core/command.js';
 import { parseLanguage, parseZone, TIME_ZONES } from '../../../../../bots/core/locale.js';
 import { reply } from '../../../../../bots/core/reply.js';
-import { AppError } from '../../../../lib/errors.js';
+import { AppError, validationFailed } from '../../../../lib/errors.js';
 import type { Services } from '../../../../services/registry.js';
 import { NOTIFICATION_TOPICS, type NotificationTopic } from '../../models/chat-identity.js';
 import type { LinkedAccount } from '../../services/identity-service.js';
@@ -29,11 +29,10 @@ export const settingsCommand = defineCommand<{ what?: string; value?: string; st
   args: z.object({ what: z.string().optional(), value: z.string().optional(), state: z.string().optional() }),
   example: '/settings zona WITA',
   async run(ctx) {
-    const account = { channel: ctx.origin.channel, externalUserId: ctx.origin.externalUserId };
+    const account = chatAccountOf(ctx);
     const what = ctx.args.what?.toLowerCase();
-    const invalid = (field: string, reason: string) => new AppError('VALIDATION_FAILED', reason, { details: { issues: [{ field, reason }] } });
-    let current = await ctx.services.chatIdentities.resolve(account);
-    if (!current) throw new AppError('NOT_FOUND', 'chat account not found');
+    const invalid = (field: string, reason: string) => validationFailed([{ field, reason }]);
+    let current = await linkedSettings(ctx);
 
     if (what === 'language' || what === 'bahasa' || what === 'lang') {
       const language = parseLanguage(ctx.args.value ?? '');
@@ -62,10 +61,9 @@ export const settingsCommand = defineCommand<{ what?: string; value?: string; st
   actions: {
     /** A settings button: the target state is in the payload (not a toggle), so a stale press cannot flip it back. */
     async set(ctx) {
-      const account = { channel: ctx.origin.channel, externalUserId: ctx.origin.externalUserId };
+      const account = chatAccountOf(ctx);
       const { what, value, state } = ctx.payload as { what: string; value: string; state?: 'on' | 'off' };
-      const current = await ctx.services.chatIdentities.resolve(account);
-      if (!current) throw new AppError('NOT_FOUND', 'chat account not found');
+      const current = await linkedSettings(ctx);
       let changes: Parameters<Services['chatIdentities']['updateSettings']>[1] = {};
       if (what === 'language' && parseLanguage(value)) changes = { language: parseLanguage(value)! };
       else if (what === 'zone' && parseZone(value)) changes = { zone: parseZone(value)! };
@@ -82,6 +80,15 @@ export const settingsCommand = defineCommand<{ what?: string; value?: string; st
 });
 
 type SettingsContext = Pick<CommandContext<unknown, Services>, 'buttons'>;
+
+const chatAccountOf = (ctx: Pick<CommandContext<unknown, Services>, 'origin'>) => ({ channel: ctx.origin.channel, externalUserId: ctx.origin.externalUserId });
+
+/** The chat user's current settings (both the command and its buttons start from them). */
+async function linkedSettings(ctx: Pick<CommandContext<unknown, Services>, 'origin' | 'services'>): Promise<LinkedAccount> {
+  const current = await ctx.services.chatIdentities.resolve(chatAccountOf(ctx));
+  if (!current) throw new AppError('NOT_FOUND', 'chat account not found');
+  return current;
+}
 
 /**
  * The settings card, in the user's (possibly just changed) language, with buttons for the changes people make

@@ -3,7 +3,7 @@ import { actorOf } from '../../../../../bots/core/actor.js';
 import { defineCommand } from '../../../../../bots/core/command.js';
 import { reply } from '../../../../../bots/core/reply.js';
 import type { Services } from '../../../../services/registry.js';
-import { AppError } from '../../../../lib/errors.js';
+import { validationFailed } from '../../../../lib/errors.js';
 import { EXTERNAL_SERVICES, type ExternalServiceName } from '../../models/external-service-settings.js';
 import type { MarketSettings } from '../../services/settings-service.js';
 import { marketRefusal, SERVICE_WORDS } from './chat-format.js';
@@ -45,7 +45,7 @@ export const marketCommand = defineCommand<{ what?: string; value?: string; rest
   async run(ctx) {
     const settings = ctx.services.marketSettings;
     const userId = ctx.user!.userId;
-    const invalid = (field: string, reason: string) => new AppError('VALIDATION_FAILED', reason, { details: { issues: [{ field, reason }] } });
+    const invalid = (field: string, reason: string) => validationFailed([{ field, reason }]);
     const what = ctx.args.what ? SETTING_WORDS[ctx.args.what.toLowerCase()] : undefined;
     if (ctx.args.what && !what) throw invalid(ctx.say({ id: 'pengaturan', en: 'setting' }), 'currency | city | watch | on | off');
     const value = ctx.args.value?.trim();
