@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../src/lib/errors.js';
+import { AppError, describeIssues as fieldIssuesLine } from '../../src/lib/errors.js';
 import { bindParams, localizeReason, tokenize } from './args.js';
 import type { ActionContext, ButtonSpec, ChatCommand, ChatOrigin, CommandContext, FileContext, IncomingFile, LinkedUser, LiveMessage, Presenter } from './command.js';
 import { FileDownloadError, FileTooLargeError } from './files.js';
@@ -219,7 +219,7 @@ export class CommandEngine<Services = any> {
         case 'VALIDATION_FAILED':
         case 'BAD_REQUEST':
         case 'UNPROCESSABLE': {
-          const issues = err.details?.issues?.map((i) => `${i.field}: ${i.reason}`).join('; ') ?? err.message;
+          const issues = err.details?.issues ? fieldIssuesLine(err.details.issues) : err.message;
           const hint = command ? `\n${say(locale, MESSAGES.usage, { usage: this.usage(this.options.registry.find(command)!, locale) })}` : '';
           return reply.text(say(locale, MESSAGES.invalid, { reason: issues }) + hint);
         }

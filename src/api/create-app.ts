@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { AppError, type FieldIssue } from '../lib/errors.js';
+import { validationFailed, type FieldIssue } from '../lib/errors.js';
 import { handleError } from '../http/errors.js';
 import type { HubEnv } from '../http/hub-env.js';
 
@@ -16,7 +16,7 @@ export function createApp(): OpenAPIHono<HubEnv> {
         reason: issue.message,
         in: result.target,
       }));
-      throw new AppError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { details: { issues } });
+      throw validationFailed(issues);
     },
   });
   app.onError(handleError);

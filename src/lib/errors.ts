@@ -58,8 +58,12 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-export const validationFailed = (issues: FieldIssue[]) =>
-  new AppError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { details: { issues } });
+/** Field issues as one line for a message: `field: reason; field: reason`. */
+export const describeIssues = (issues: readonly Pick<FieldIssue, 'field' | 'reason'>[]) => issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+
+/** A 400 naming each field and why; `what` prefixes the message (`not a Midtrans notification: …`). */
+export const validationFailed = (issues: FieldIssue[], what?: string) =>
+  new AppError('VALIDATION_FAILED', what ? `${what}: ${describeIssues(issues)}` : describeIssues(issues), { details: { issues } });
 
 /**
  * Whether a provider call ended without an answer we can act on: none came (timeout, 5xx, open circuit), or one came

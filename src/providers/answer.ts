@@ -7,7 +7,7 @@
  * carry account numbers and tokens.
  */
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../lib/errors.js';
+import { AppError, describeIssues, type FieldIssue } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 
 /** A field the provider may leave out: absent and null both read as undefined (Xendit sends null for "not set"). */
@@ -60,7 +60,7 @@ export function answerIssues(error: z.ZodError, provider: string): FieldIssue[] 
 
 export function badProviderAnswer(context: AnswerContext, issues: FieldIssue[]): AppError {
   context.logger?.warn({ provider: context.provider, answer: context.answer, issues }, 'provider answer does not match its documented shape');
-  return new AppError('PROVIDER_BAD_RESPONSE', `${context.provider} answer (${context.answer}) does not match its documented shape: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, {
+  return new AppError('PROVIDER_BAD_RESPONSE', `${context.provider} answer (${context.answer}) does not match its documented shape: ${describeIssues(issues)}`, {
     // Asking again later may well get a readable answer (a provider-side glitch); the caller decides whether to.
     retryable: true,
     details: { provider: context.provider, answer: context.answer, issues },

@@ -10,6 +10,7 @@ import CircuitBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
 import type { ZodError } from 'zod';
 import { answerIssues } from '../../../providers/answer.js';
+import { describeIssues } from '../../../lib/errors.js';
 import { SourceUnavailableError, isDefinitiveAnswer } from '../errors.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -180,5 +181,5 @@ export function badData(source: string, what: string): SourceUnavailableError {
 
 /** An answer its schema refused: bad data naming where it differs (paths and reasons, never the values). */
 export function badShape(source: string, what: string, error: ZodError): SourceUnavailableError {
-  return badData(source, `${what} (${answerIssues(error, source).map((i) => `${i.field}: ${i.reason}`).join('; ')})`);
+  return badData(source, `${what} (${describeIssues(answerIssues(error, source))})`);
 }

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
-import type { FieldIssue } from '../../../../lib/errors.js';
+import { describeIssues, type FieldIssue } from '../../../../lib/errors.js';
 import type { Logger } from '../../../../lib/logger.js';
 import { decimalToMinor } from '../../../../lib/money.js';
 import { toJakartaIso } from '../../../../lib/time.js';
@@ -360,7 +360,7 @@ export class SnapClient {
   private badAnswer(answer: string, issues: FieldIssue[]): SnapError {
     // Paths and reasons only: the body carries account numbers, balances and tokens.
     this.options.logger?.warn({ provider: this.provider, answer, issues }, 'bank answer does not match its documented shape');
-    const what = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+    const what = describeIssues(issues);
     return new SnapError('bad_response', this.profile.code, `${this.profile.code} answer (${answer}) does not match its documented shape: ${what}`, undefined, { issues });
   }
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { WebhookIntake } from '../../../../../webhooks/intake.js';
 import type { HubEnv } from '../../../../http/hub-env.js';
 import { codeToStatus } from '../../../../http/errors.js';
-import { AppError } from '../../../../lib/errors.js';
+import { AppError, validationFailed } from '../../../../lib/errors.js';
 import type { WebhookSecrets } from '../../../contract.js';
 import { notificationKeyName } from '../../providers/snap-descriptor.js';
 import { StatementEntrySchema } from '../../providers/snap/schemas.js';
@@ -59,7 +59,7 @@ export function bankNotificationWebhook(secrets: WebhookSecrets): WebhookIntake<
       const result = MutationNotification.safeParse(parsed);
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
-        throw new AppError('VALIDATION_FAILED', `not an account-mutation notification: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { details: { issues } });
+        throw validationFailed(issues, 'not an account-mutation notification');
       }
       const body = result.data;
       // A bank's X-EXTERNAL-ID is unique per day; without one, the body itself identifies the event.

@@ -2,7 +2,7 @@
  * Midtrans HTTP notification → the provider-neutral payment event the inbox stores.
  */
 import { z } from 'zod';
-import { AppError } from '../../../../lib/errors.js';
+import { validationFailed } from '../../../../lib/errors.js';
 import { decimalToMinor } from '../../../../lib/money.js';
 import { mapMidtransTransactionStatus, parseMidtransTime } from '../../providers/midtrans.js';
 import type { NormalizedPaymentEvent } from '../../providers/types.js';
@@ -28,7 +28,7 @@ export function normalizeMidtransNotification(body: unknown): NormalizedPaymentE
   const parsed = NotificationSchema.safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
-    throw new AppError('VALIDATION_FAILED', `not a Midtrans notification: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { details: { issues } });
+    throw validationFailed(issues, 'not a Midtrans notification');
   }
   const n = parsed.data;
   const currency = n.currency ?? 'IDR';
@@ -36,7 +36,7 @@ export function normalizeMidtransNotification(body: unknown): NormalizedPaymentE
     try {
       return decimalToMinor(value, currency);
     } catch (err) {
-      throw new AppError('VALIDATION_FAILED', `not a Midtrans notification: ${field}: ${(err as Error).message}`, { details: { issues: [{ field, reason: (err as Error).message }] } });
+      throw validationFailed([{ field, reason: (err as Error).message }], 'not a Midtrans notification');
     }
   };
   // The refunds list is the record of every refund so far; its sum is the refunded total whatever `refund_amount`

@@ -3,7 +3,7 @@
  * envelopes (e-wallets, QR codes, payment requests) and flat bodies (invoices, virtual accounts, retail outlets).
  */
 import { z } from 'zod';
-import { AppError } from '../../../../lib/errors.js';
+import { AppError, validationFailed } from '../../../../lib/errors.js';
 import { wholeMajorToMinor } from '../../../../lib/money.js';
 import { mapXenditStatus } from '../../providers/xendit.js';
 import type { NormalizedPaymentEvent, PaymentStatus } from '../../providers/types.js';
@@ -285,5 +285,5 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 function invalid(issues: { field: string; reason: string }[]): AppError {
-  return new AppError('VALIDATION_FAILED', `malformed Xendit callback: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, { details: { issues } });
+  return validationFailed(issues, 'malformed Xendit callback');
 }
