@@ -162,7 +162,7 @@ export class DirectDebitService implements LinkedAccountLookup {
       let current: LinkedAccountDoc = doc;
       if (doc.status === 'pending' && doc.nextStep?.kind === 'redirect') {
         try {
-          current = await this.save(doc, await this.linking().provider.directDebit.getLink(this.deps.cipher.decrypt(doc.tokenEnc)));
+          current = await this.refresh(doc);
         } catch (err) {
           this.deps.logger.warn({ err, linkId: String(doc._id) }, 'could not refresh a pending direct-debit link; showing what is stored');
         }
@@ -182,11 +182,9 @@ export class DirectDebitService implements LinkedAccountLookup {
     const id = /^swh-link-([0-9a-f]{24})$/.exec(callback.referenceId)?.[1];
     const doc = id ? await this.deps.models.LinkedAccount.findById(id).lean() : null;
     if (!doc) return `unmatched: no direct-debit link with reference ${callback.referenceId}`;
-    const token = this.deps.cipher.decrypt(doc.tokenEnc);
-    if (token !== callback.paymentMethodId) return 'unmatched: the callback names another payment method than the link holds';
+    if (this.deps.cipher.decrypt(doc.tokenEnc) !== callback.paymentMethodId) return 'unmatched: the callback names another payment method than the link holds';
     if (doc.status !== 'pending') return 'unchanged';
-    const state = await this.linking().provider.directDebit.getLink(token);
-    const updated = await this.save(doc, state);
+    const updated = await this.refresh(doc);
     if (updated.status === doc.status) return 'unchanged';
     await this.deps.audit.record({ actor: { userId: String(doc.userId), role: 'user', channel: 'webhook' }, action: 'payment.direct_debit.link_updated', target: { type: 'linkedAccount', id: String(doc._id) }, metadata: { status: updated.status } });
     if (updated.status === 'active') {
@@ -247,6 +245,11 @@ export class DirectDebitService implements LinkedAccountLookup {
       ...(state.accountLabel ? { accountLabel: state.accountLabel } : {}),
       ...(state.status === 'active' ? { activatedAt: this.now() } : {}),
     };
+  }
+
+  /** A pending link's state as the provider answers it now, recorded. */
+  private async refresh(doc: LinkedAccountDoc): Promise<LinkedAccountDoc> {
+    return this.save(doc, await this.linking().provider.directDebit.getLink(this.deps.cipher.decrypt(doc.tokenEnc)));
   }
 
   /** Records the provider's answer, only over a link still pending (an unlink meanwhile wins). */
