@@ -84,7 +84,7 @@ function snapBank(code: SimBankCode) {
       handle: sim,
       setHubUrl: (base: string) => sim.setHubUrl(base),
       stop: () => sim.stop(),
-      banner: `${code} (SNAP) sandbox:`.padEnd(18) + `${sim.url}/_sandbox`,
+      banner: `${`${code} (SNAP) sandbox:`.padEnd(34)}${sim.url}/_sandbox`,
     };
   };
 }
