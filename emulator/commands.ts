@@ -787,10 +787,11 @@ export const commands: Record<string, Handler> = {
 };
 
 /**
- * Runs one command and always returns a reply document (errors become {ok: 0, …}); a promise of it when the
- * command wrote to a journal, settled once an fsync covers the write (group commit, see Store.commit).
+ * Runs one command and always answers a reply document (errors become {ok: 0, …}): returned at once, or, when the
+ * command wrote to a journal, handed to `deliver` once an fsync covers the write (group commit, see Store.commit)
+ * and undefined returned.
  */
-export function runCommand(command: Document, ctx: ServerContext, raw: Document = command): Document | Promise<Document> {
+export function runCommand(command: Document, ctx: ServerContext, raw: Document, deliver: (reply: Document) => void): Document | undefined {
   const name = Object.keys(command)[0] ?? '';
   const db = typeof command.$db === 'string' ? command.$db : 'admin';
   const failure = ctx.store.failure;
@@ -811,17 +812,12 @@ export function runCommand(command: Document, ctx: ServerContext, raw: Document 
     else reply = { ok: 0, errmsg: err instanceof Error ? err.message : String(err), code: 1, codeName: 'InternalError' };
   }
   // Whatever the command changed (all of it, or the part before an error) is made durable before the reply.
-  let durable: Promise<void> | undefined;
   try {
-    durable = ctx.store.commit();
+    const waiting = ctx.store.commitThen((err) => deliver(err ? journalFailedReply(ctx.store.failure ?? err) : reply));
+    return waiting ? undefined : reply;
   } catch {
     return journalFailedReply(ctx.store.failure ?? new Error('journal write failed'));
   }
-  if (!durable) return reply;
-  return durable.then(
-    () => reply,
-    (err: Error) => journalFailedReply(ctx.store.failure ?? err),
-  );
 }
 
 function journalFailedReply(failure: Error): Document {

@@ -9,6 +9,11 @@ import type { Store } from './store.js';
 import { encodeReply, parseMessage } from './wire.js';
 
 const MAX_MESSAGE = 48_000_000;
+
+interface PendingReply {
+  /** Set once the reply is ready. */
+  encoded?: Buffer;
+}
 /** mongod's default cursorTimeoutMillis: a cursor nobody asked for more of in 10 minutes is closed. */
 const CURSOR_IDLE_MS = 10 * 60_000;
 
@@ -23,8 +28,11 @@ export class EmulatorServer {
   private connections = 0;
   private readonly startedAt = new Date();
   private ttlTimer?: NodeJS.Timeout;
-  /** Per connection, the last reply still waiting (for its fsync): later replies go out after it. */
-  private readonly replyQueues = new Map<net.Socket, Promise<void>>();
+  /**
+   * Per connection, the replies from the first one still waiting (for its fsync) on: they go out in order, each as
+   * soon as it and every one before it is ready.
+   */
+  private readonly replyQueues = new Map<net.Socket, PendingReply[]>();
 
   constructor(private readonly store: Store, private readonly log: (message: string) => void) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -103,30 +111,50 @@ export class EmulatorServer {
       socket.destroy();
       return;
     }
-    const result = runCommand(parsed.command, ctx, parsed.raw);
-    if (parsed.moreToCome) return;
-    const send = (reply: Document) => {
-      let encoded: Buffer;
+    const request = parsed;
+    const encode = (reply: Document): Buffer => {
       try {
-        encoded = encodeReply(parsed, reply);
+        return encodeReply(request, reply);
       } catch (err) {
         // e.g. a reply over 16 MB: report it as an error instead of crashing on serialisation.
-        encoded = encodeReply(parsed, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
+        return encodeReply(request, { ok: 0, errmsg: `reply could not be encoded: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' });
       }
-      if (!socket.destroyed) socket.write(encoded);
     };
-    // A write's reply waits for the fsync that covers it; replies on one connection still go out in order.
-    const queued = this.replyQueues.get(socket);
-    if (!queued && !(result instanceof Promise)) {
-      send(result);
+    // A write's reply waits for the fsync that covers it (or, when the journal fails at once, comes back before
+    // runCommand does); replies on one connection still go out in order.
+    let slot: PendingReply | undefined;
+    let early: Document | undefined;
+    const reply =
+      runCommand(request.command, ctx, request.raw, (late) => {
+        if (!slot) early = late;
+        else {
+          slot.encoded = encode(late);
+          this.sendReady(socket);
+        }
+      }) ?? early;
+    if (request.moreToCome) return;
+    const queue = this.replyQueues.get(socket);
+    if (reply && !queue) {
+      if (!socket.destroyed) socket.write(encode(reply));
       return;
     }
-    // One promise per durable reply in the usual case (nothing queued before it on this connection).
-    const next: Promise<void> = (queued ? queued.then(() => result) : (result as Promise<Document>)).then((reply) => {
-      send(reply);
-      if (this.replyQueues.get(socket) === next) this.replyQueues.delete(socket);
-    });
-    this.replyQueues.set(socket, next);
+    slot = reply ? { encoded: encode(reply) } : {};
+    if (queue) queue.push(slot);
+    else this.replyQueues.set(socket, [slot]);
+    if (reply) this.sendReady(socket);
+  }
+
+  /** Sends the connection's replies that are ready, in order, up to the first one still waiting. */
+  private sendReady(socket: net.Socket): void {
+    const queue = this.replyQueues.get(socket);
+    if (!queue) return;
+    let n = 0;
+    while (n < queue.length && queue[n].encoded) {
+      if (!socket.destroyed) socket.write(queue[n].encoded!);
+      n++;
+    }
+    if (n === queue.length) this.replyQueues.delete(socket);
+    else if (n) queue.splice(0, n);
   }
 
   private closeIdleCursors(): void {
