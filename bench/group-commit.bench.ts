@@ -19,6 +19,9 @@ const RUNS = Number(process.env.BENCH_GC_RUNS ?? 5);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** CPU microseconds (all threads: the fsyncs run on libuv's pool) per insert of each run, by mode. */
+const cpuPerInsert = { durable: [] as number[], memory: [] as number[] };
+
 /** Inserts per second from CLIENTS concurrent clients, each on its own connection. */
 async function insertsPerSecond(dataDir: string | undefined): Promise<number> {
   const emulator = await startEmulator({ dataDir, logger: () => {} });
@@ -29,12 +32,16 @@ async function insertsPerSecond(dataDir: string | undefined): Promise<number> {
     // Warm up each connection once.
     await Promise.all(collections.map((c, worker) => c.insertOne({ key: `warm-${worker}` })));
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await Promise.all(
       collections.map(async (c, worker) => {
         for (let i = 0; i < INSERTS; i++) await c.insertOne({ key: `${worker}-${i}`, worker, i, at: new Date(), note: 'group commit bench' });
       }),
     );
-    return (CLIENTS * INSERTS) / ((performance.now() - started) / 1000);
+    const elapsed = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuPerInsert[dataDir ? 'durable' : 'memory'].push((cpu.user + cpu.system) / (CLIENTS * INSERTS));
+    return (CLIENTS * INSERTS) / (elapsed / 1000);
   } finally {
     await Promise.all(clients.map((client) => client.close()));
     await emulator.stop();
@@ -55,6 +62,7 @@ export async function run() {
     // One pair first, not counted: the process's first run is slow in whichever mode comes first (the JIT is cold).
     await insertsPerSecond(undefined);
     await durableRun();
+    cpuPerInsert.durable.length = cpuPerInsert.memory.length = 0;
     // Each run is memory, durable, durable, memory: the machine's speed drifts by tens of percent over seconds on a
     // shared VM, and the mirrored order cancels a steady drift instead of charging it to one mode.
     for (let i = 0; i < RUNS; i++) {
@@ -78,6 +86,7 @@ export async function run() {
     durablePerSec: Math.round(median(durable)),
     memoryPerSec: Math.round(median(memory)),
     ratios: ratios.map((r) => Math.round(r * 100) / 100),
+    cpuMicrosPerInsert: { durable: Math.round(median(cpuPerInsert.durable)), memory: Math.round(median(cpuPerInsert.memory)) },
     ratio,
     ratioOk: ratio >= 0.7,
   };
