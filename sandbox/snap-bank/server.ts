@@ -40,6 +40,9 @@ export interface SnapBankSandboxOptions {
   port?: number;
   host?: string;
   tokenTtlSeconds?: number;
+  /** How long a holder's token from redirect consent (B2B2C, service 74) lasts (default 900 s) and its refresh token (default 30 days). */
+  customerTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
   /**
    * 'auto' binds at once (demo) unless the request asks for the consent step; 'otp' always asks the holder, each bank
    * its own way (an OTP, or its consent page for the banks that bind by redirect).
@@ -80,6 +83,11 @@ export interface SnapBankSandbox {
   /** Books a new entry now (or as given) and notifies the hub. */
   addTransaction(bank: SimBankCode, accountNo: string, entry?: { amountMinor: number; parts: [string, string]; at?: Date }): Promise<SimTransaction>;
   otpFor(bank: SimBankCode, accountNo: string): string | undefined;
+  /**
+   * Ends every holder's token from redirect consent now, as time would (binding tokens from an OTP do not expire);
+   * with `refreshTokens`, their refresh tokens too, so the holder has to consent again.
+   */
+  expireCustomerTokens(options?: { refreshTokens?: boolean }): void;
   setBindingMode(mode: 'auto' | 'otp'): void;
   setHubUrl(url: string): void;
   injectFaults(fault: { mode: SnapFaultMode; count: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }): void;
@@ -88,7 +96,7 @@ export interface SnapBankSandbox {
   /** Signs and sends an arbitrary notification body (tests of the intake). */
   sendNotification(bank: SimBankCode, body: object): Promise<boolean>;
   /** attempts: every request to a bank route, faulted or not; serviceRequests: those that reached the service checks. */
-  readonly stats: { attempts: number; tokenRequests: number; serviceRequests: number; rejected: Record<string, number> };
+  readonly stats: { attempts: number; tokenRequests: number; customerTokenRefreshes: number; serviceRequests: number; rejected: Record<string, number> };
   /** Every notification delivery attempt (label = the entry id), from the kit. */
   readonly notifications: readonly DeliveryAttempt[];
   stop(): Promise<void>;
@@ -138,7 +146,12 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const publicKeyPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const accounts = new Map<string, SimAccount>();
   const tokens = new Map<string, { bank: SimBankCode; clientKey: string; expiresAt: number }>();
-  const accountTokens = new Map<string, { bank: SimBankCode; accountNo: string }>();
+  /** Holders' tokens: binding tokens (OTP) last until unbinding; B2B2C tokens (redirect consent) end at `expiresAt`. */
+  const accountTokens = new Map<string, { bank: SimBankCode; accountNo: string; expiresAt?: number }>();
+  /** Refresh tokens of B2B2C tokens: single use (rotated on every refresh), for one partner and account. */
+  const refreshTokens = new Map<string, { bank: SimBankCode; accountNo: string; clientKey: string; expiresAt: number }>();
+  const customerTtl = options.customerTokenTtlSeconds ?? 900;
+  const refreshTtl = options.refreshTokenTtlSeconds ?? 30 * 86_400;
   const pendingBindings = new Map<string, { bank: SimBankCode; accountNo: string; otp: string; attempts: number; expiresAt: number }>();
   /** Bindings waiting for the holder on the bank's consent page (redirect banks), by binding reference. */
   const pendingRedirects = new Map<string, { bank: SimBankCode; accountNo: string; clientKey: string; returnUrl: string; state: string; expiresAt: number }>();
@@ -146,7 +159,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const authCodes = new Map<string, { bank: SimBankCode; accountNo: string; clientKey: string; expiresAt: number }>();
   const externalIds = new Map<string, number>();
   const hangs = new Set<() => void>();
-  const stats = { attempts: 0, tokenRequests: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
+  const stats = { attempts: 0, tokenRequests: 0, customerTokenRefreshes: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
   let faults: { mode: SnapFaultMode; remaining: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }[] = [];
   let bindingMode = options.bindingMode ?? 'auto';
   let hubUrl = options.hubUrl;
@@ -328,19 +341,35 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
         valid = false;
       }
       if (!valid) return reject(c, 401, service, '00', 'Unauthorized. [Signature]');
-      if (String(body.grantType ?? '').toUpperCase() !== 'AUTHORIZATION_CODE') return reject(c, 400, service, '02', 'Invalid Mandatory Field [grantType]');
-      const code = authCodes.get(String(body.authCode ?? ''));
-      // Single use: a code is gone once presented, whatever the outcome.
-      authCodes.delete(String(body.authCode ?? ''));
-      if (!code || code.bank !== bank || code.clientKey !== partner.clientKey || code.expiresAt <= Date.now()) return reject(c, 401, service, '00', 'Unauthorized. [Invalid authCode]');
-      const account = accounts.get(key(bank, code.accountNo))!;
+      const grantType = String(body.grantType ?? '').toUpperCase();
+      let holder: { accountNo: string };
+      if (grantType === 'AUTHORIZATION_CODE') {
+        const code = authCodes.get(String(body.authCode ?? ''));
+        // Single use: a code is gone once presented, whatever the outcome.
+        authCodes.delete(String(body.authCode ?? ''));
+        if (!code || code.bank !== bank || code.clientKey !== partner.clientKey || code.expiresAt <= Date.now()) return reject(c, 401, service, '00', 'Unauthorized. [Invalid authCode]');
+        holder = code;
+      } else if (grantType === 'REFRESH_TOKEN') {
+        const refresh = refreshTokens.get(String(body.refreshToken ?? ''));
+        // Rotated: a refresh token buys one new pair and is gone.
+        refreshTokens.delete(String(body.refreshToken ?? ''));
+        if (!refresh || refresh.bank !== bank || refresh.clientKey !== partner.clientKey || refresh.expiresAt <= Date.now()) return reject(c, 401, service, '02', 'Invalid Customer Token [refreshToken]');
+        stats.customerTokenRefreshes++;
+        holder = refresh;
+      } else return reject(c, 400, service, '02', 'Invalid Mandatory Field [grantType]');
+      const account = accounts.get(key(bank, holder.accountNo))!;
+      const expiresAt = Date.now() + customerTtl * 1000;
+      const refreshToken = randomBytes(24).toString('base64url');
+      const refreshExpiresAt = Date.now() + refreshTtl * 1000;
+      refreshTokens.set(refreshToken, { bank, accountNo: holder.accountNo, clientKey: partner.clientKey, expiresAt: refreshExpiresAt });
       return c.json({
         responseCode: '2007400',
         responseMessage: 'Successful',
-        accessToken: issueAccountToken(bank, code.accountNo),
+        accessToken: issueAccountToken(bank, holder.accountNo, expiresAt),
         tokenType: 'Bearer',
-        // The simulator's customer tokens do not expire; a real bank's do (refresh_token grant, not simulated).
-        accessTokenExpiryTime: jakarta(new Date(Date.now() + 365 * 86_400_000)),
+        accessTokenExpiryTime: jakarta(new Date(expiresAt)),
+        refreshToken,
+        refreshTokenExpiryTime: jakarta(new Date(refreshExpiresAt)),
         additionalInfo: { accountName: account.name },
       });
     }
@@ -420,6 +449,8 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     if (requireBinding) {
       const customer = accountTokens.get((c.req.header('authorization-customer') ?? '').replace(/^Bearer\s+/i, ''));
       if (!customer || customer.bank !== bank || customer.accountNo !== accountNo) return reject(c, 401, service, '00', 'Unauthorized. [Account not bound to this partner]');
+      // ASPI 401xx02: the holder's token has ended (the partner refreshes it, or the holder consents again).
+      if (customer.expiresAt !== undefined && customer.expiresAt <= Date.now()) return reject(c, 401, service, '02', 'Invalid Customer Token');
     }
 
     if (service === 'balance') {
@@ -524,9 +555,9 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return table[path];
   }
 
-  function issueAccountToken(bank: SimBankCode, accountNo: string): string {
+  function issueAccountToken(bank: SimBankCode, accountNo: string, expiresAt?: number): string {
     const t = randomBytes(24).toString('base64url');
-    accountTokens.set(t, { bank, accountNo });
+    accountTokens.set(t, { bank, accountNo, expiresAt });
     return t;
   }
 
@@ -599,6 +630,11 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       account.balanceMinor = tx.balanceAfterMinor;
       await deliver(bank, { partnerReferenceNo: `${Date.now()}${idSeq}`, notificationType: 'ACCOUNT_MUTATION', bankCode: bank, accountNo, transaction: entryJson(bank, tx), additionalInfo: {} }, tx.id);
       return tx;
+    },
+    expireCustomerTokens(opts) {
+      const now = Date.now();
+      for (const token of accountTokens.values()) if (token.expiresAt !== undefined) token.expiresAt = now;
+      if (opts?.refreshTokens) for (const refresh of refreshTokens.values()) refresh.expiresAt = now;
     },
     otpFor: (bank, accountNo) => [...pendingBindings.values()].reverse().find((p) => p.bank === bank && p.accountNo === accountNo)?.otp,
     setBindingMode: (mode) => (bindingMode = mode),

@@ -5,8 +5,12 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
  * per-account token it issued, sealed with FieldCipher. The hub's own partner credentials (BANK_<CODE>_*) are config,
  * not stored here. One sync at a time per account is enforced by the `syncLock` guard on this document.
  */
-/** `failed`: consent never completed (the holder declined at the bank, the link expired, the bank refused the code). */
-export const CONNECTION_STATUSES = ['pending_consent', 'active', 'revoked', 'failed'] as const;
+/**
+ * `failed`: consent never completed (the holder declined at the bank, the link expired, the bank refused the code).
+ * `expired`: consent ended at the bank: the holder's token expired and the bank refused to refresh it (or there was
+ * nothing to refresh it with). The holder connects again, which keeps the same ledger account.
+ */
+export const CONNECTION_STATUSES = ['pending_consent', 'active', 'revoked', 'failed', 'expired'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 export interface BankConnection {
@@ -33,6 +37,12 @@ export interface BankConnection {
   requested?: { name?: string; syncFrequency?: string };
   /** Per-account token from the bank, sealed; removed on disconnect. */
   accountTokenSealed?: string;
+  /** When the bank said the token ends (B2B2C tokens of redirect consent); binding tokens have none. */
+  accountTokenExpiresAt?: Date;
+  /** The refresh token that buys the next account token, sealed; banks rotate it on every refresh. */
+  refreshTokenSealed?: string;
+  refreshTokenExpiresAt?: Date;
+  expiredAt?: Date;
   accountName?: string;
   consentedAt?: Date;
   revokedAt?: Date;
@@ -59,6 +69,10 @@ const schema = new Schema<BankConnection>(
     bindingStateHash: { type: String },
     requested: { type: new Schema({ name: String, syncFrequency: String }, { _id: false }) },
     accountTokenSealed: { type: String },
+    accountTokenExpiresAt: { type: Date },
+    refreshTokenSealed: { type: String },
+    refreshTokenExpiresAt: { type: Date },
+    expiredAt: { type: Date },
     accountName: { type: String },
     consentedAt: { type: Date },
     revokedAt: { type: Date },

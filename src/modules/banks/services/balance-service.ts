@@ -7,6 +7,7 @@
  */
 import { Types } from 'mongoose';
 import type { FieldCipher } from '../../../lib/crypto.js';
+import { AppError } from '../../../lib/errors.js';
 import { minorToDecimal } from '../../../lib/money.js';
 import { toJakartaIso } from '../../../lib/time.js';
 import type { Account, AccountModel } from '../../ledger/models/account.js';
@@ -14,12 +15,14 @@ import type { BankConnectionModel } from '../models/bank-connection.js';
 import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { SnapBalance } from '../providers/snap/types.js';
+import type { CustomerTokens } from './customer-tokens.js';
 
 export interface BankBalanceDeps {
   accounts: AccountModel;
   connections: BankConnectionModel;
   clientFor(bank: string): SnapClient | undefined;
   cipher: FieldCipher;
+  tokens: CustomerTokens;
   now?: () => Date;
   /**
    * How long a balance request waits for the bank (its retries included) before answering with the stored figure.
@@ -61,10 +64,8 @@ export class BankBalanceService {
     const connection = await this.deps.connections.findOne({ accountId: account._id, userId: account.userId, status: 'active' }).lean();
     if (!connection || !account.accountNumberSealed) return view(account, 'stored', 'this account has no active bank consent; connect it again for a live balance');
 
-    const inquiry = client.balanceInquiry({
-      accountNo: this.deps.cipher.decrypt(account.accountNumberSealed),
-      accountToken: connection.accountTokenSealed ? this.deps.cipher.decrypt(connection.accountTokenSealed) : undefined,
-    });
+    const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed);
+    const inquiry = this.deps.tokens.withToken(client, connection, (accountToken) => client.balanceInquiry({ accountNo, accountToken }));
     let live: SnapBalance;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -78,6 +79,8 @@ export class BankBalanceService {
       }
       // The bank's own failures (down, timing out, refusing) fall back; anything else is a hub fault and surfaces.
       if (err instanceof SnapError) return view(account, 'stored', `no live answer from the bank (${err.message})`);
+      // Consent ended at the bank (the token could not be renewed): the stored figure, and what to do about it.
+      if (err instanceof AppError && err.details?.reason === 'consent_expired') return view(account, 'stored', err.message);
       throw err;
     } finally {
       clearTimeout(timer);

@@ -178,11 +178,21 @@ export class BankConnectService {
     }
     const activated = await this.deps.connections.findOneAndUpdate(
       { _id: pending._id, status: 'pending_consent' },
-      { $set: { status: 'active', accountTokenSealed: this.deps.cipher.encrypt(bound.accountToken), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
+      { $set: { status: 'active', ...this.tokenFields(bound), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
       { returnDocument: 'after' },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
     return { status: 'connected', account: await this.activate(activated.toObject(), { ...requestedOf(pending), ...(input.name ? { name: input.name } : {}) }), userId: pending.userId };
+  }
+
+  /** The bank's tokens as stored: sealed, with the ends the bank stated (redirect consent's expire; see CustomerTokens). */
+  private tokenFields(bound: Extract<Awaited<ReturnType<SnapClient['exchangeAuthCode']>>, { status: 'bound' }>) {
+    return {
+      accountTokenSealed: this.deps.cipher.encrypt(bound.accountToken),
+      ...(bound.tokenExpiresAt ? { accountTokenExpiresAt: bound.tokenExpiresAt } : {}),
+      ...(bound.refreshToken ? { refreshTokenSealed: this.deps.cipher.encrypt(bound.refreshToken) } : {}),
+      ...(bound.refreshExpiresAt ? { refreshTokenExpiresAt: bound.refreshExpiresAt } : {}),
+    };
   }
 
   /** One of the user's consents, as far as it got (another user's is not found). */
@@ -204,7 +214,7 @@ export class BankConnectService {
       const client = this.deps.clientFor(c.bank);
       if (client && c.accountTokenSealed) await client.unbindAccount({ accountToken: this.deps.cipher.decrypt(c.accountTokenSealed) }).catch(() => undefined);
     }
-    await this.deps.connections.updateMany({ accountId, userId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked', revokedAt: this.now() }, $unset: { accountTokenSealed: 1, syncLock: 1 } });
+    await this.deps.connections.updateMany({ accountId, userId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked', revokedAt: this.now() }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } });
     await this.deps.accounts.updateOne({ _id: accountId }, { $set: { status: 'disconnected', syncFrequency: 'manual' } });
     if (!options.purge) return { purgedTransactions: 0 };
     const purged = await this.deps.transactions.deleteMany({ accountId, userId });

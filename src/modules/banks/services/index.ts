@@ -10,6 +10,7 @@ import type { SnapClient } from '../providers/snap/client.js';
 import { BankBalanceService } from './balance-service.js';
 import { BankService } from './bank-service.js';
 import { BankConnectService } from './connect-service.js';
+import { CustomerTokens } from './customer-tokens.js';
 import { BankSyncSchedule } from './sync-schedule.js';
 import { BankSyncService } from './sync-service.js';
 
@@ -55,7 +56,23 @@ export function createBankServices(deps: ModuleDeps): BankServices {
 
   let banks: BankService | undefined;
   const overridesFor = (userId: Parameters<BankService['overridesFor']>[0]) => banks!.overridesFor(userId);
-  const common = { accounts: models.BankAccount, transactions: models.BankTransaction, connections: models.BankConnection, clientFor, cipher, now };
+  const tokens = new CustomerTokens({
+    connections: models.BankConnection,
+    cipher,
+    now,
+    async onConsentExpired(connection) {
+      logger.info({ bank: connection.bank, connectionId: String(connection._id) }, 'bank consent ended at the bank; the holder must connect again');
+      await notifications.notify({
+        userId: String(connection.userId),
+        kind: 'bank.consent_expired',
+        title: `Connect your ${connection.bank} account again`,
+        body: `${connection.bank} ended the hub's access to your account (the consent expired and the bank would not renew it). Nothing is synced until you connect it again; your history stays.`,
+        data: { accountId: connection.accountId ? String(connection.accountId) : undefined, bank: connection.bank },
+        dedupeKey: `bank.consent_expired:${connection._id}`,
+      });
+    },
+  });
+  const common = { accounts: models.BankAccount, transactions: models.BankTransaction, connections: models.BankConnection, clientFor, cipher, now, tokens };
   const sync = new BankSyncService({
     ...common,
     runs: models.BankSyncRun,

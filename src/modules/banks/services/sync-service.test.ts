@@ -20,6 +20,7 @@ import { SnapClient } from '../providers/snap/client.js';
 import { verifyNotification } from '../providers/snap/signature.js';
 import type { BankCode } from '../providers/snap/types.js';
 import { BankConnectService } from './connect-service.js';
+import { CustomerTokens } from './customer-tokens.js';
 import { BankSyncService } from './sync-service.js';
 
 const hubKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -59,7 +60,8 @@ beforeAll(async () => {
   for (const bank of Object.keys(BANK_PROFILES) as BankCode[]) {
     clients.set(bank, new SnapClient({ profile: BANK_PROFILES[bank], baseUrl: sandbox.baseUrlFor(bank), credentials, timeoutMs: 1000, retries: 1, retryDelayMs: 5 }));
   }
-  const deps = { accounts, transactions, connections, runs, cipher, clientFor: (bank: string) => clients.get(bank) };
+  const tokens = new CustomerTokens({ connections, cipher, now: () => new Date() });
+  const deps = { accounts, transactions, connections, runs, cipher, tokens, clientFor: (bank: string) => clients.get(bank) };
   sync = new BankSyncService({ ...deps, onRunFinished: (r) => finishedRuns.push(r), onRepeatedFailure: (_r, n) => void repeatedFailures.push(n) });
   connect = new BankConnectService(deps);
 });

@@ -20,6 +20,7 @@ import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import type { BankCode, RawStatementEntry } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
+import type { CustomerTokens } from './customer-tokens.js';
 import { writeBankRows } from './ledger-writer.js';
 import { StreamingWrite } from './streaming-write.js';
 
@@ -30,6 +31,8 @@ export interface BankSyncDeps {
   runs: SyncRunModel;
   clientFor(bank: string): SnapClient | undefined;
   cipher: FieldCipher;
+  /** The holder's token for each call, renewed when the bank ends it. */
+  tokens: CustomerTokens;
   now?: () => Date;
   /** How far before the last synced point a sync starts again (late postings, back-dated entries). Default 2 days. */
   overlapMs?: number;
@@ -100,20 +103,21 @@ export class BankSyncService {
     const run = await runs.create({ _id: runId, userId, accountId, bank: account.bank, trigger, status: 'running', startedAt: now, from, to: now, fetched: 0, inserted: 0, duplicates: 0, errors: 0 });
     try {
       const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed!);
-      const accountToken = connection.accountTokenSealed ? this.deps.cipher.decrypt(connection.accountTokenSealed) : undefined;
       const overrides = await this.deps.overridesFor?.(userId);
       const writer = new StreamingWrite((rows) =>
         writeBankRows(this.deps.transactions, { userId, accountId, source: 'sync', rows, coverage: 'whole-days', overrides, syncRunId: runId, now: this.now() }),
       );
       let statement;
       try {
-        statement = await client.bankStatement({ accountNo, accountToken, from, to: now, onPage: (page) => writer.add(page) });
+        // A page refused half-way for an ended token is fetched again from the start with the renewed one; rows
+        // already written are duplicates by the dedupe rule.
+        statement = await this.deps.tokens.withToken(client, connection, (accountToken) => client.bankStatement({ accountNo, accountToken, from, to: now, onPage: (page) => writer.add(page) }));
       } finally {
         // Whatever the fetch did, the writes already started finish (or fail) before the run is recorded.
         await writer.finish(statement !== undefined);
       }
       const written = writer.totals;
-      const balance = await client.balanceInquiry({ accountNo, accountToken });
+      const balance = await this.deps.tokens.withToken(client, connection, (accountToken) => client.balanceInquiry({ accountNo, accountToken }));
       await this.markOwnTransfers(userId, from);
       await accounts.updateOne(
         { _id: accountId },

@@ -14,7 +14,7 @@ const route = createRoute({
   request: { params: BankAccountIdParams },
   responses: {
     200: { description: 'The run: fetched, new, duplicates, errors', content: { 'application/json': { schema: SyncRunSchema } } },
-    409: errorResponse('A sync of this account is running, or it is disconnected'),
+    409: errorResponse('A sync of this account is running, it is disconnected, or its consent ended at the bank (details.run is then the recorded run)'),
     503: errorResponse('The bank failed or did not answer; details.run is the recorded run'),
     ...commonErrorResponses,
   },
@@ -23,6 +23,8 @@ const route = createRoute({
 export const registerBankSync = (app: OpenAPIHono<HubEnv>) =>
   app.openapi(route, async (c) => {
     const run = syncRunJson(await c.var.services.banks.sync(c.var.actor, c.req.valid('param').accountId));
+    // Consent that ended at the bank is the holder's to renew (connect again), not an outage to retry.
+    if (run.status === 'failed' && run.error?.code === 'CONFLICT') throw new AppError('CONFLICT', `the sync failed: ${run.error.message}`, { details: { run } });
     if (run.status === 'failed') throw new AppError('PROVIDER_UNAVAILABLE', `the sync failed: ${run.error?.message ?? 'the bank did not answer'}`, { details: { run }, retryable: true });
     return c.json(run, 200);
   });

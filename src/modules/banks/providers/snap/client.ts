@@ -214,25 +214,51 @@ export class SnapClient {
    * service 74: `grantType: AUTHORIZATION_CODE`, signed like the B2B token request). Never retried: a code is single use.
    */
   async exchangeAuthCode(input: { authCode: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
+    return this.customerTokenGrant('customer-token', { grantType: 'AUTHORIZATION_CODE', authCode: input.authCode });
+  }
+
+  /**
+   * A new customer token for the one that expired (service 74, `grantType: REFRESH_TOKEN`). Never retried: banks
+   * rotate refresh tokens, so a second try with the same one after a lost answer would be refused anyway. A refused
+   * refresh token is `invalid_customer_token`: the holder has to consent again.
+   */
+  async refreshCustomerToken(input: { refreshToken: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
+    try {
+      return await this.customerTokenGrant('customer-token-refresh', { grantType: 'REFRESH_TOKEN', refreshToken: input.refreshToken });
+    } catch (err) {
+      if (err instanceof SnapError && (err.kind === 'unauthorized' || err.kind === 'invalid_token')) throw new SnapError('invalid_customer_token', this.profile.code, err.message, err.responseCode);
+      throw err;
+    }
+  }
+
+  private async customerTokenGrant(operation: string, grant: Record<string, string>): Promise<Extract<BindingResult, { status: 'bound' }>> {
     const started = Date.now();
     const { clientKey, privateKey } = this.options.credentials;
     const timestamp = toJakartaIso(this.now());
     let answer: Answer;
     try {
-      answer = await this.http(this.profile.paths.customerToken, JSON.stringify({ grantType: 'AUTHORIZATION_CODE', authCode: input.authCode }), {
+      answer = await this.http(this.profile.paths.customerToken, JSON.stringify(grant), {
         'X-TIMESTAMP': timestamp,
         'X-CLIENT-KEY': clientKey,
         'X-SIGNATURE': signAccessToken({ clientKey, timestamp, privateKey }),
       });
     } catch (err) {
       const mapped = this.asSnapError(err);
-      this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: mapped.kind, ms: Date.now() - started });
+      this.options.onCall?.({ bank: this.profile.code, operation, outcome: mapped.kind, ms: Date.now() - started });
       throw mapped;
     }
-    this.options.onCall?.({ bank: this.profile.code, operation: 'customer-token', outcome: answer.ok ? 'ok' : answer.error.kind, ms: Date.now() - started });
+    this.options.onCall?.({ bank: this.profile.code, operation, outcome: answer.ok ? 'ok' : answer.error.kind, ms: Date.now() - started });
     if (!answer.ok) throw answer.error;
-    const body = this.read('customer-token', CustomerTokenAnswer, answer.body);
-    return { status: 'bound', accountToken: body.accessToken, accountName: body.additionalInfo?.accountName, referenceNo: body.referenceNo ?? '' };
+    const body = this.read(operation, CustomerTokenAnswer, answer.body);
+    return {
+      status: 'bound',
+      accountToken: body.accessToken,
+      accountName: body.additionalInfo?.accountName,
+      referenceNo: body.referenceNo ?? '',
+      tokenExpiresAt: instantOf(body.accessTokenExpiryTime),
+      refreshToken: body.refreshToken,
+      refreshExpiresAt: instantOf(body.refreshTokenExpiryTime),
+    };
   }
 
   async verifyBindingOtp(input: { referenceNo: string; otp: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
@@ -394,4 +420,11 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
     description: profile.description(raw),
     balanceMinor: end?.value ? decimalToMinor(end.value, end.currency || currency) : undefined,
   };
+}
+
+/** An ISO 8601 instant from a bank's answer, or undefined when absent or unreadable (the bank then decides when it ends). */
+function instantOf(text: string | undefined): Date | undefined {
+  if (!text) return undefined;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }

@@ -16,12 +16,15 @@ export function parseResponseCode(code: unknown): ParsedResponseCode | undefined
   return { httpStatus: Number(code.slice(0, 3)), serviceCode: code.slice(3, 5), caseCode: code.slice(5, 7) };
 }
 
-export type SnapErrorKind = 'unauthorized' | 'invalid_token' | 'invalid_account' | 'inactive_account' | 'timeout' | 'rate_limited' | 'bad_request' | 'general_error' | 'bad_response';
+export type SnapErrorKind = 'unauthorized' | 'invalid_token' | 'invalid_customer_token' | 'invalid_account' | 'inactive_account' | 'timeout' | 'rate_limited' | 'bad_request' | 'general_error' | 'bad_response';
 
 const KIND_TO_APP: Record<SnapErrorKind, { code: ErrorCode; retryable: boolean }> = {
   // Our partner credentials or signature were refused: nothing the user can fix, and retrying will not help.
   unauthorized: { code: 'PROVIDER_REJECTED', retryable: false },
   invalid_token: { code: 'PROVIDER_REJECTED', retryable: false },
+  // The holder's token (B2B2C) expired or was revoked: refreshed with the refresh token where there is one, else the
+  // holder has to consent again. Asking again with the same token will not help.
+  invalid_customer_token: { code: 'PROVIDER_REJECTED', retryable: false },
   invalid_account: { code: 'UNPROCESSABLE', retryable: false },
   inactive_account: { code: 'UNPROCESSABLE', retryable: false },
   bad_request: { code: 'PROVIDER_REJECTED', retryable: false },
@@ -55,7 +58,9 @@ export class SnapError extends AppError {
 /** What a non-success responseCode means. Unknown 4xx are bad requests (ours to fix); unknown 5xx are general errors. */
 export function kindOfResponseCode(parsed: ParsedResponseCode): SnapErrorKind {
   const { httpStatus, caseCode } = parsed;
-  if (httpStatus === 401) return caseCode === '01' ? 'invalid_token' : 'unauthorized';
+  // ASPI's 401 cases: 01 invalid token (B2B), 02 invalid customer token, 03 token not found (B2B), 04 customer token
+  // not found. 03 is read like 01 (ask for a new B2B token once); 02 and 04 name the holder's token.
+  if (httpStatus === 401) return caseCode === '01' || caseCode === '03' ? 'invalid_token' : caseCode === '02' || caseCode === '04' ? 'invalid_customer_token' : 'unauthorized';
   if (httpStatus === 404 && caseCode === '11') return 'invalid_account';
   if (httpStatus === 403 && caseCode === '18') return 'inactive_account';
   if (httpStatus === 429) return 'rate_limited';

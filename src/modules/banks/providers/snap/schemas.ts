@@ -85,6 +85,11 @@ export const BindingAnswer = z.looseObject({
 /** B2B2C customer token (access-token/b2b2c), given for the auth code a consent page redirected back with. */
 export const CustomerTokenAnswer = z.looseObject({
   accessToken: z.string().min(1),
+  // SNAP service 74 writes expiry times as ISO 8601 with the Jakarta offset; a bank may leave them (and the refresh
+  // token) out, and then the token is used until the bank refuses it.
+  accessTokenExpiryTime: omittable(z.string()),
+  refreshToken: omittable(z.string().min(1)),
+  refreshTokenExpiryTime: omittable(z.string()),
   referenceNo: omittable(z.string()),
   additionalInfo: omittable(z.looseObject({ accountName: omittable(z.string()) })),
 });

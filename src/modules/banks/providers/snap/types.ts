@@ -85,6 +85,15 @@ export interface SnapStatement {
 }
 
 export type BindingResult =
-  | { status: 'bound'; accountToken: string; accountName?: string; referenceNo: string }
+  | {
+      status: 'bound';
+      accountToken: string;
+      accountName?: string;
+      referenceNo: string;
+      /** B2B2C tokens (redirect consent) expire; binding tokens (OTP) last until unbinding and carry none of these. */
+      tokenExpiresAt?: Date;
+      refreshToken?: string;
+      refreshExpiresAt?: Date;
+    }
   | { status: 'otp_required'; referenceNo: string; otpExpiresAt?: string }
   | { status: 'redirect'; referenceNo: string; redirectUrl: string; expiresAt?: string };

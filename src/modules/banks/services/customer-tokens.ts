@@ -1,0 +1,123 @@
+/**
+ * The holder's token for one bank connection, kept alive. Tokens from redirect consent (SNAP B2B2C, service 74)
+ * expire, typically in minutes, and come with a refresh token; binding tokens from an OTP last until unbinding.
+ *
+ * - Before a call: a token that ends within a minute is refreshed first, so a sync does not start on a token that
+ *   dies half-way through its pages.
+ * - After a refusal: a bank that says the customer token is invalid (ASPI 401xx02/04) gets one refresh and the call
+ *   once more.
+ * - When the bank refuses the refresh token too (or there is none), consent has ended at the bank: the connection
+ *   becomes `expired`, the holder is told once, and the call fails with a message saying to connect again.
+ *
+ * Banks rotate refresh tokens, so two refreshes racing with the same one would have the loser refused and the
+ * connection wrongly expired: refreshes of one connection share one request in this process, and the new tokens
+ * are stored only over the refresh token they replace (another process that refreshed first wins, and its token is
+ * read back).
+ */
+import { AppError } from '../../../lib/errors.js';
+import type { FieldCipher } from '../../../lib/crypto.js';
+import type { BankConnection, BankConnectionModel } from '../models/bank-connection.js';
+import type { SnapClient } from '../providers/snap/client.js';
+import { SnapError } from '../providers/snap/errors.js';
+
+/** Refresh this long before the bank's stated end, so a token does not run out in the middle of a sync. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export interface CustomerTokenDeps {
+  connections: BankConnectionModel;
+  cipher: FieldCipher;
+  now: () => Date;
+  /** Called once when a connection's consent ends at the bank (the holder must connect again). */
+  onConsentExpired?: (connection: BankConnection) => Promise<void>;
+}
+
+type ConnectionTokens = Pick<BankConnection, '_id' | 'userId' | 'bank' | 'accountId' | 'accountTokenSealed' | 'accountTokenExpiresAt' | 'refreshTokenSealed'>;
+
+export class CustomerTokens {
+  private readonly refreshing = new Map<string, Promise<string>>();
+
+  constructor(private readonly deps: CustomerTokenDeps) {}
+
+  /**
+   * Runs `call` with the connection's current token (undefined for a connection the bank gave none), refreshing it
+   * first when it is about to end and once more when the bank refuses it.
+   */
+  async withToken<T>(client: SnapClient, connection: ConnectionTokens, call: (accountToken: string | undefined) => Promise<T>): Promise<T> {
+    let token = this.tokenOf(connection);
+    const endsAt = connection.accountTokenExpiresAt?.getTime();
+    if (token !== undefined && endsAt !== undefined && endsAt - REFRESH_MARGIN_MS <= this.deps.now().getTime()) token = await this.refresh(client, connection, token);
+    try {
+      return await call(token);
+    } catch (err) {
+      if (!(err instanceof SnapError && err.kind === 'invalid_customer_token') || token === undefined) throw err;
+      return call(await this.refresh(client, connection, token));
+    }
+  }
+
+  private tokenOf(connection: ConnectionTokens): string | undefined {
+    return connection.accountTokenSealed ? this.deps.cipher.decrypt(connection.accountTokenSealed) : undefined;
+  }
+
+  /** A fresh token in place of `stale`: one request per connection at a time in this process. */
+  private refresh(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<string> {
+    const key = String(connection._id);
+    let pending = this.refreshing.get(key);
+    if (!pending) {
+      pending = this.refreshOnce(client, connection, stale).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async refreshOnce(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<string> {
+    const { connections, cipher } = this.deps;
+    // Another process may have refreshed already: its token is in the database, not in our copy.
+    const current = await connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1, refreshTokenSealed: 1 }).lean();
+    if (!current) throw consentEnded(connection.bank);
+    const stored = current.accountTokenSealed ? cipher.decrypt(current.accountTokenSealed) : undefined;
+    if (stored !== undefined && stored !== stale) return stored;
+    if (!current.refreshTokenSealed) return this.expire(connection, 'the bank ended the holder\'s token and gave no way to renew it');
+    let fresh;
+    try {
+      fresh = await client.refreshCustomerToken({ refreshToken: cipher.decrypt(current.refreshTokenSealed) });
+    } catch (err) {
+      if (err instanceof SnapError && err.kind === 'invalid_customer_token') return this.expire(connection, 'the bank refused to renew the holder\'s token');
+      throw err;
+    }
+    const renewed = await connections.findOneAndUpdate(
+      { _id: connection._id, status: 'active', refreshTokenSealed: current.refreshTokenSealed },
+      {
+        $set: {
+          accountTokenSealed: cipher.encrypt(fresh.accountToken),
+          ...(fresh.tokenExpiresAt ? { accountTokenExpiresAt: fresh.tokenExpiresAt } : {}),
+          // A bank that does not rotate sends no new refresh token: the old one stays.
+          ...(fresh.refreshToken ? { refreshTokenSealed: cipher.encrypt(fresh.refreshToken) } : {}),
+          ...(fresh.refreshExpiresAt ? { refreshTokenExpiresAt: fresh.refreshExpiresAt } : {}),
+        },
+        ...(fresh.tokenExpiresAt ? {} : { $unset: { accountTokenExpiresAt: 1 } }),
+      },
+      { new: true },
+    );
+    if (renewed) return fresh.accountToken;
+    // Someone stored a newer pair in the meantime (or the holder disconnected): theirs stands.
+    const winner = await connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1 }).lean();
+    if (!winner?.accountTokenSealed) throw consentEnded(connection.bank);
+    return cipher.decrypt(winner.accountTokenSealed);
+  }
+
+  private async expire(connection: ConnectionTokens, reason: string): Promise<never> {
+    const ended = await this.deps.connections.findOneAndUpdate(
+      { _id: connection._id, status: 'active' },
+      { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } },
+      { new: true },
+    );
+    // Only the update that ended it tells the holder, however many calls found the token dead at once.
+    if (ended) await this.deps.onConsentExpired?.(ended.toObject());
+    throw consentEnded(connection.bank);
+  }
+}
+
+function consentEnded(bank: string): AppError {
+  return new AppError('CONFLICT', `your consent at ${bank} has ended; connect this account again to keep it in sync`, { details: { bank, reason: 'consent_expired' } });
+}
+
