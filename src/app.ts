@@ -119,7 +119,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...DEFAULT_INBOX_POLICY,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     baseDelayMs: config.WEBHOOK_RETRY_BASE_MS,
-  });
+  }, clock);
   const services = {
     users,
     audit,
@@ -167,6 +167,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
   const inboxProcessor = new InboxProcessor(webhookInbox, logger);
   services.webhookProcessor = inboxProcessor;
+  // Retries that a manual clock's jump made due run now rather than on the next real-time poll.
+  clock.onAdvance?.(() => inboxProcessor.kick());
   for (const module of modules) await module.start?.(services);
   if (options.runJobs ?? true) {
     await scheduler.start();

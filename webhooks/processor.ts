@@ -2,6 +2,10 @@
  * Feeds the inbox to the services: woken at once after an intake stores an event, and polling every second for
  * anything due (retries, events stored by another process, events left by a crash). Runs in every hub process;
  * the inbox's atomic claims keep them from applying an event twice.
+ *
+ * The poll cadence is real time (setTimeout) on purpose: it is only how often to look. Whether an event is due is
+ * decided by the inbox against the hub's clock, so with a manual clock a retry runs once that clock has passed its
+ * back-off, on the first pass after (the hub also kicks the processor when a manual clock is advanced).
  */
 import type { Logger } from '../src/lib/logger.js';
 import type { WebhookInbox } from '../src/services/webhook-inbox.js';

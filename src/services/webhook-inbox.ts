@@ -4,11 +4,16 @@
  * failures with exponential backoff and parks an event that keeps failing as `dead` until an admin replays it.
  * Every step is a single-document atomic update, so several hub processes can share one inbox and a crash at any
  * point leaves the event claimable again.
+ *
+ * Every instant it stores or compares (receivedAt, nextAttemptAt, lockedUntil, confirmRetryUntil, the due query)
+ * comes from the hub's clock, so retries live in the same time frame as the rest of the hub: a test or simulation
+ * that moves a manual clock moves the inbox's back-off with it.
  */
 import { Types } from 'mongoose';
 import type { Models } from '../db/models/index.js';
 import type { InboxStatus, WebhookEventDoc } from '../db/models/webhook-event.js';
 import { afterCursorDesc, pageOf } from '../lib/cursor.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { AppError, isDuplicateKeyError, notFound } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
@@ -75,6 +80,7 @@ export class WebhookInbox {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly policy: InboxPolicy = DEFAULT_INBOX_POLICY,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   registerHandler(kind: string, handler: InboxHandler): void {
@@ -83,7 +89,7 @@ export class WebhookInbox {
 
   /** Stores a verified event. A second delivery of the same event only bumps its delivery count. */
   async store(input: StoreEventInput): Promise<{ id: string; duplicate: boolean }> {
-    const now = new Date();
+    const now = this.clock.now();
     try {
       const doc = await this.models.WebhookEvent.create({ ...input, status: 'received', receivedAt: now, nextAttemptAt: now, attempts: 0, deliveries: 1 });
       this.metrics.webhooksReceived.inc({ provider: input.provider, outcome: 'stored' });
@@ -123,7 +129,7 @@ export class WebhookInbox {
   }
 
   private async claimNext(): Promise<WebhookEventDoc | null> {
-    const now = new Date();
+    const now = this.clock.now();
     return this.models.WebhookEvent.findOneAndUpdate(
       {
         $or: [
@@ -154,7 +160,7 @@ export class WebhookInbox {
         this.logger.error({ err, eventId: String(event._id), provider: event.provider }, 'webhook event parked as dead');
       } else {
         const delay = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (event.attempts - 1));
-        await this.finish(event, 'failed', { lastError: message, nextAttemptAt: new Date(Date.now() + delay) });
+        await this.finish(event, 'failed', { lastError: message, nextAttemptAt: new Date(this.clock.now().getTime() + delay) });
         this.metrics.webhooksApplied.inc({ provider: event.provider, result: 'failed' });
         this.logger.warn({ err, eventId: String(event._id), attempt: event.attempts, retryInMs: delay }, 'webhook event failed; will retry');
       }
@@ -163,7 +169,7 @@ export class WebhookInbox {
 
   /** The provider could not be asked: try again on the confirmation schedule, not the failure one. */
   private async waitForConfirmation(event: WebhookEventDoc, message: string): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const windowMs = this.policy.confirmationWindowMs ?? DEFAULT_INBOX_POLICY.confirmationWindowMs!;
     const until = event.confirmRetryUntil ?? new Date(now + windowMs);
     const tries = (event.confirmAttempts ?? 0) + 1;
@@ -190,7 +196,7 @@ export class WebhookInbox {
     await this.models.WebhookEvent.updateOne(
       { _id: event._id, status: 'processing', lockedUntil: event.lockedUntil },
       {
-        $set: { status, processedAt: new Date(), ...fields },
+        $set: { status, processedAt: this.clock.now(), ...fields },
         $unset: { lockedUntil: 1, ...(fields.lastError ? {} : { lastError: 1, confirmRetryUntil: 1, confirmAttempts: 1 }) },
       },
     );
@@ -201,7 +207,7 @@ export class WebhookInbox {
     if (!Types.ObjectId.isValid(eventId)) throw notFound('webhook event');
     const updated = await this.models.WebhookEvent.findOneAndUpdate(
       { _id: new Types.ObjectId(eventId), status: { $ne: 'processing' } },
-      { $set: { status: 'received', attempts: 0, nextAttemptAt: new Date() }, $unset: { lockedUntil: 1, confirmRetryUntil: 1, confirmAttempts: 1 } },
+      { $set: { status: 'received', attempts: 0, nextAttemptAt: this.clock.now() }, $unset: { lockedUntil: 1, confirmRetryUntil: 1, confirmAttempts: 1 } },
       { returnDocument: 'after' },
     ).lean();
     if (!updated) {
