@@ -3,7 +3,7 @@
  * configured. Only the composition root imports this file, so the rest of the hub never depends on sandbox/.
  * A simulator hands back the settings its provider's adapter is built from, exactly as real credentials would be.
  */
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { startFrankfurterSimulator } from './market/frankfurter.js';
 import { startOpenErApiSimulator } from './market/open-er-api.js';
 import { startOpenMeteoSimulator } from './market/open-meteo.js';
@@ -15,7 +15,7 @@ import { startSnapBankSandbox, type SimBankCode } from './snap-bank/index.js';
 import { startFakeSlack } from './slack/index.js';
 import { startFakeTelegram } from './telegram/index.js';
 import { startXenditSandbox } from './xendit/index.js';
-import { listenOnStablePort, stableSandboxSecret } from './shared/stable-settings.js';
+import { listenOnStablePort, stableSandboxKeyPair, stableSandboxSecret } from './shared/stable-settings.js';
 
 export interface SimulatorContext {
   /** SANDBOX_SETTLE_MS: how long a simulated person takes to complete what they started (0 = only by hand). */
@@ -30,7 +30,7 @@ export interface SimulatorContext {
 }
 
 /** Fixed default ports, so a developer's base URL stays the same across restarts (SANDBOX_<NAME>_PORT overrides). */
-export const DEFAULT_SIMULATOR_PORTS = { midtrans: 3901, xendit: 3902 } as const;
+export const DEFAULT_SIMULATOR_PORTS = { midtrans: 3901, xendit: 3902, bca: 3903, mandiri: 3904, bni: 3905, bri: 3906, cimb: 3907, danamon: 3908 } as const;
 
 const portFor = (ctx: SimulatorContext, name: keyof typeof DEFAULT_SIMULATOR_PORTS) => ({ configured: ctx.port ?? (ctx.anyPort ? 0 : undefined), fallback: DEFAULT_SIMULATOR_PORTS[name] });
 const taken = (note?: string) => (note ? `   (${note}; set SANDBOX_*_PORT to choose)` : '');
@@ -48,33 +48,44 @@ export interface RunningSimulator<Settings, Handle> {
   banner: string;
 }
 
-/**
- * RSA key pairs for the SNAP simulators, made once per process (2048-bit generation is slow, and every hub a test
- * boots starts six bank simulators): the hub's partner key, whose public half each simulated bank verifies token
- * requests with, and the simulated banks' notification key, whose public half the hub verifies notifications with.
- */
-let snapKeys: { hub: { privateKey: KeyObject; publicKey: KeyObject }; bank: { privateKey: KeyObject; publicKey: KeyObject } } | undefined;
 const pemOf = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ type, format: 'pem' }).toString();
 
-/** One SNAP BI bank on its own loopback simulator, with partner credentials made up for this run. */
+/**
+ * The RSA key pairs the SNAP simulators share, kept per DATA_DIR: the hub's partner key, whose public half each
+ * simulated bank verifies token requests with, and the simulated banks' notification key, whose public half the hub
+ * verifies notifications with. One pair each for all six banks: 2048-bit generation is slow, and every fresh
+ * DATA_DIR (each test's hub) starts six bank simulators.
+ */
+async function snapKeys(dataDir: string) {
+  const [hub, bank] = await Promise.all([stableSandboxKeyPair(dataDir, 'snap-partner-key'), stableSandboxKeyPair(dataDir, 'snap-bank-signing-key')]);
+  return { hub, bank };
+}
+
+/** One SNAP BI bank on its own loopback simulator, with partner credentials made up once per DATA_DIR. */
 function snapBank(code: SimBankCode) {
+  const name = code.toLowerCase() as Lowercase<SimBankCode>;
   return async (ctx: SimulatorContext) => {
-    snapKeys ??= { hub: generateKeyPairSync('rsa', { modulusLength: 2048 }), bank: generateKeyPairSync('rsa', { modulusLength: 2048 }) };
-    const clientKey = `sandbox-${code.toLowerCase()}-${randomBytes(6).toString('hex')}`;
-    const clientSecret = randomBytes(24).toString('hex');
-    const sim = await startSnapBankSandbox({
-      partner: { clientKey, clientSecret, publicKey: pemOf(snapKeys.hub.publicKey, 'spki') },
-      signingKeys: snapKeys.bank,
-      // A demo is one step: the simulated holder consents at once (a request may still ask for the OTP step).
-      bindingMode: 'auto',
-      demoAccounts: [code],
-      retryDelaysMs: [200, 500, 1000, 2000],
-      log: ctx.log,
-    });
+    const keys = await snapKeys(ctx.dataDir);
+    const clientKey = await stableSandboxSecret(ctx.dataDir, `snap-${name}-client-key`, () => `sandbox-${name}-${randomBytes(6).toString('hex')}`);
+    const clientSecret = await stableSandboxSecret(ctx.dataDir, `snap-${name}-client-secret`, () => randomBytes(24).toString('hex'));
+    const { running: sim, note } = await listenOnStablePort(
+      (port) =>
+        startSnapBankSandbox({
+          partner: { clientKey, clientSecret, publicKey: pemOf(keys.hub.publicKey, 'spki') },
+          signingKeys: keys.bank,
+          // A demo is one step: the simulated holder consents at once (a request may still ask for the OTP step).
+          bindingMode: 'auto',
+          demoAccounts: [code],
+          retryDelaysMs: [200, 500, 1000, 2000],
+          log: ctx.log,
+          port,
+        }),
+      portFor(ctx, name),
+    );
     return {
       settings: {
         baseUrl: sim.baseUrlFor(code),
-        credentials: { clientKey, clientSecret, privateKey: pemOf(snapKeys.hub.privateKey, 'pkcs8') },
+        credentials: { clientKey, clientSecret, privateKey: pemOf(keys.hub.privateKey, 'pkcs8') },
         bankPublicKey: sim.publicKey,
         // Loopback answers in milliseconds; a hang (injected timeout) should not hold a sync for long.
         timeoutMs: 2000,
@@ -84,7 +95,7 @@ function snapBank(code: SimBankCode) {
       handle: sim,
       setHubUrl: (base: string) => sim.setHubUrl(base),
       stop: () => sim.stop(),
-      banner: `${`${code} (SNAP) sandbox:`.padEnd(34)}${sim.url}/_sandbox`,
+      banner: `${`${code} (SNAP) sandbox:`.padEnd(34)}${sim.url}/_sandbox${taken(note)}`,
     };
   };
 }

@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
+import { banksModule } from '../modules/banks/index.js';
 import { paymentsModule } from '../modules/payments/index.js';
 import { setUpProviders } from './providers.js';
 
@@ -53,5 +58,36 @@ describe('setUpProviders', () => {
     expect(res.status).toBe(200);
     await setup.stop();
     await expect(fetch(`${setup.sandboxes.xendit!.url}/_sandbox`)).rejects.toThrow();
+  });
+
+  it("starts a bank's simulator on SANDBOX_<BANK>_PORT, with the same keys after a restart on the same DATA_DIR", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'swh-providers-'));
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const free = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(free));
+      });
+    });
+    const env = { NODE_ENV: 'test', DATA_DIR: dataDir, BANK_PROVIDERS: 'BRI' };
+    try {
+      const first = await setUpProviders([banksModule], loadConfig({ ...env, SANDBOX_BRI_PORT: String(port) }), context);
+      await first.stop();
+      expect(Object.keys(first.sandboxes)).toEqual(['bri']);
+      expect(first.sandboxes.bri!.url).toBe(`http://127.0.0.1:${port}`);
+      expect(first.banner.join('\n')).toContain(`BRI (SNAP) sandbox:`);
+      expect(first.banner.join('\n')).toContain(`http://127.0.0.1:${port}/_sandbox`);
+
+      // Restarted (any free port now): the notifications are still verified with the same bank key.
+      const again = await setUpProviders([banksModule], loadConfig(env), context);
+      await again.stop();
+      expect(again.webhookSecrets.bankBriPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      expect(again.webhookSecrets.bankBriPublicKey).toBe(first.webhookSecrets.bankBriPublicKey);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a SANDBOX_<BANK>_PORT that is not a port, naming the variable', () => {
+    expect(() => loadConfig({ SANDBOX_DANAMON_PORT: '70000' })).toThrow(/SANDBOX_DANAMON_PORT: must be a port number/);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Part of the composition root: for every provider descriptor the modules declare, the real adapter when its
  * credentials are configured, otherwise (never in production) the simulator paired with it by name in
- * sandbox/registry.ts, on a loopback port with secrets made up for this run. A provider the configuration leaves
- * out is not registered, and its webhooks are checked against a secret nobody has.
+ * sandbox/registry.ts, on a loopback port with secrets it made up (the payment and bank simulators keep theirs in
+ * DATA_DIR/sandbox/ across restarts). A provider the configuration leaves out is not registered, and its webhooks
+ * are checked against a secret nobody has.
  */
 import { randomBytes } from 'node:crypto';
 import { simulators, type RunningSimulator, type SandboxHandles, type SimulatorContext } from '../../sandbox/registry.js';
@@ -70,8 +71,8 @@ export async function setUpProviders(
       }
       const start = (simulators as Record<string, ((ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>) | undefined>)[descriptor.name];
       if (!start) throw new ConfigError([{ variable: descriptor.credentialVariable, message: `is required: ${descriptor.name} has no local simulator` }]);
-      // A simulator's port variable is named after it (SANDBOX_<NAME>_PORT, declared by its module's config);
-      // tests listen on any free port.
+      // A simulator's port variable is named after it (SANDBOX_<NAME>_PORT, declared by its module's config or,
+      // for the banks, with the core sandbox settings); tests listen on any free port.
       const port = (config as unknown as Record<string, unknown>)[`SANDBOX_${descriptor.name.toUpperCase()}_PORT`];
       const simulator = await start({
         settleMs: config.SANDBOX_SETTLE_MS,

@@ -41,6 +41,17 @@ export function wholeNumber(options: { min: number; max?: number; fallback: numb
     });
 }
 
+/** A loopback port for a local simulator (SANDBOX_<NAME>_PORT); unset = its fixed default (any free port in tests). */
+export const simulatorPort = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n > 65_535) {
+    ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535 (0 = any free port)' });
+    return z.NEVER;
+  }
+  return n;
+});
+
 /**
  * True for exactly 32 bytes in canonical base64. Node's decoder silently skips characters that are not base64,
  * so a key with a typo or a stray character would decode to some other key; re-encoding must give the input back.

@@ -2,7 +2,7 @@
  * The payment capability's variables: which providers are on, their credentials and hosts, and method routing.
  */
 import { z } from 'zod';
-import { defineConfigFragment, optionalString, optionalUrl, wholeNumber } from '../../config/schema-parts.js';
+import { defineConfigFragment, optionalString, optionalUrl, simulatorPort, wholeNumber } from '../../config/schema-parts.js';
 import { PAYMENT_PROVIDERS, type PaymentProviderName } from './providers/types.js';
 // The method catalog is plain data; checking PAYMENT_ROUTING against it here makes a typo a start-up error
 // that names the variable, before any database or provider is touched.
@@ -17,17 +17,6 @@ const paymentProviders = optionalString.transform((v, ctx) => {
     return z.NEVER;
   }
   return [...new Set(names)] as PaymentProviderName[];
-});
-
-/** A loopback port for a local simulator; unset = its fixed default (0 under NODE_ENV=test: any free port). */
-const simulatorPort = optionalString.transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  const n = /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n > 65_535) {
-    ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535 (0 = any free port)' });
-    return z.NEVER;
-  }
-  return n;
 });
 
 export const paymentsConfig = defineConfigFragment({
