@@ -1,7 +1,9 @@
 /**
  * A hub restarted on the same DATA_DIR and database talks to bank simulators with the same keys, as `npm start`
  * after a restart does. The simulators keep no state, though: an account bound in the earlier run is unknown to the
- * restarted bank, so its sync fails naming that, and disconnecting and connecting it again (history kept) heals it.
+ * restarted bank, which answers as a bank that dropped the binding (401xx04, customer token not found). An OTP
+ * binding has no refresh token, so the consent has ended: the sync says to connect again, and connecting again
+ * (history kept) heals it.
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-it('keeps the bank keys across a restart; an account bound before it must be connected again', async () => {
+it('keeps the bank keys across a restart; an account bound before it is told its consent ended and connects again', async () => {
   const first = await startTestHub();
   hubs.push(first);
   dataDir = first.dataDir;
@@ -37,10 +39,12 @@ it('keeps the bank keys across a restart; an account bound before it must be con
 
   // The partner keys still work (the hub gets its B2B token); the account's binding is what the bank forgot.
   const stale = await client.post(`/api/bank/sync/${id}`);
-  expect(stale.status).toBe(503);
-  expect(stale.body.error.message).toMatch(/BCA: Unauthorized\. \[Account not bound to this partner\]/);
+  expect(stale.status).toBe(409);
+  expect(stale.body.error.message).toMatch(/your consent at BCA has ended; connect this account again/);
+  const notes = (await client.get('/api/notifications')).body.notifications as { kind: string }[];
+  expect(notes.filter((n) => n.kind === 'bank.consent_expired')).toHaveLength(1);
 
-  expect((await client.delete(`/api/bank/disconnect/${id}`)).status).toBe(200);
+  // No disconnect needed: the ended consent is not active, so connecting asks the bank again.
   const reconnected = await client.post('/api/bank/connect', { bank: 'BCA', accountNumber: '0611104625' });
   expect(reconnected.status).toBe(201);
   expect(reconnected.body.account.id).toBe(id);

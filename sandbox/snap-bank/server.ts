@@ -448,7 +448,10 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
 
     if (requireBinding) {
       const customer = accountTokens.get((c.req.header('authorization-customer') ?? '').replace(/^Bearer\s+/i, ''));
-      if (!customer || customer.bank !== bank || customer.accountNo !== accountNo) return reject(c, 401, service, '00', 'Unauthorized. [Account not bound to this partner]');
+      // ASPI 401xx04: a token this bank does not know (never issued, unbound, or issued before a restart: the
+      // simulator keeps no state), as a bank answers a binding it has dropped.
+      if (!customer) return reject(c, 401, service, '04', 'Customer Token Not Found');
+      if (customer.bank !== bank || customer.accountNo !== accountNo) return reject(c, 401, service, '00', 'Unauthorized. [Account not bound to this partner]');
       // ASPI 401xx02: the holder's token has ended (the partner refreshes it, or the holder consents again).
       if (customer.expiresAt !== undefined && customer.expiresAt <= Date.now()) return reject(c, 401, service, '02', 'Invalid Customer Token');
     }
