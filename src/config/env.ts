@@ -15,7 +15,6 @@ import {
   isBase64Key32,
   optionalString,
   optionalUrl,
-  simulatorPort,
   wholeNumber,
   type ConfigFragment,
 } from './schema-parts.js';
@@ -50,17 +49,6 @@ const coreShape = {
   SANDBOX_SETTLE_MS: wholeNumber({ min: 0, fallback: 3000 }),
   /** How long provider adapters wait for a local simulator before calling it unanswered (tests of lost answers shorten it). */
   SANDBOX_PROVIDER_TIMEOUT_MS: wholeNumber({ min: 100, max: 60_000, fallback: 5000 }),
-  /**
-   * Where the SNAP BI bank simulators listen when a bank has no credentials (defaults 3903-3908), so a base URL
-   * stays the same across restarts. Kept with the other sandbox settings; the composition root finds each by the
-   * simulator's name (SANDBOX_<NAME>_PORT).
-   */
-  SANDBOX_BCA_PORT: simulatorPort,
-  SANDBOX_MANDIRI_PORT: simulatorPort,
-  SANDBOX_BNI_PORT: simulatorPort,
-  SANDBOX_BRI_PORT: simulatorPort,
-  SANDBOX_CIMB_PORT: simulatorPort,
-  SANDBOX_DANAMON_PORT: simulatorPort,
   RATE_LIMIT_PER_MINUTE: wholeNumber({ min: 1, fallback: 120 }),
   LOG_LEVEL: z.preprocess(blankAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   /** Attempts before a webhook event that keeps failing is parked as dead (then replayable by an admin). */

@@ -4,7 +4,7 @@
  * A bank without credentials runs on the local SNAP simulator, never in production.
  */
 import { z } from 'zod';
-import { defineConfigFragment, optionalString, optionalUrl } from '../../config/schema-parts.js';
+import { defineConfigFragment, optionalString, optionalUrl, simulatorPort } from '../../config/schema-parts.js';
 import { BANK_CODES, type BankCode } from './providers/snap/types.js';
 
 const CREDENTIAL_PARTS = ['BASE_URL', 'CLIENT_ID', 'CLIENT_SECRET', 'PRIVATE_KEY'] as const;
@@ -42,6 +42,16 @@ export const banksConfig = defineConfigFragment({
      */
     BANK_PROVIDERS: bankProviders,
     ...bankFields,
+    /**
+     * Where the SNAP BI bank simulators listen when a bank has no credentials (defaults 3903-3908), so a base URL
+     * stays the same across restarts. The composition root finds each by the simulator's name (SANDBOX_<NAME>_PORT).
+     */
+    SANDBOX_BCA_PORT: simulatorPort,
+    SANDBOX_MANDIRI_PORT: simulatorPort,
+    SANDBOX_BNI_PORT: simulatorPort,
+    SANDBOX_BRI_PORT: simulatorPort,
+    SANDBOX_CIMB_PORT: simulatorPort,
+    SANDBOX_DANAMON_PORT: simulatorPort,
   },
   check(env, issue) {
     for (const code of BANK_CODES) {
