@@ -209,7 +209,8 @@ describe('account errors', () => {
   it('a read without the account holder’s consent token is refused', async () => {
     const client = clientFor('DANAMON');
     const account = sandbox.createAccount('DANAMON', { days: 1 });
-    await expect(client.balanceInquiry({ accountNo: account.accountNo })).rejects.toMatchObject({ kind: 'unauthorized' });
+    // ASPI 401xx04, customer token not found: the holder's token, not the partner's credentials.
+    await expect(client.balanceInquiry({ accountNo: account.accountNo })).rejects.toMatchObject({ kind: 'invalid_customer_token', responseCode: { raw: '4011104' } });
   });
 });
 
@@ -227,7 +228,8 @@ describe('consent with OTP', () => {
     expect(bound.accountName).toBe('RIZKY PRATAMA');
     await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).resolves.toMatchObject({ balanceMinor: account.balanceMinor });
     await client.unbindAccount({ accountToken: bound.accountToken });
-    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).rejects.toMatchObject({ kind: 'unauthorized' });
+    // Unbound: the bank no longer knows the token (401xx04), which the hub reads as consent ended.
+    await expect(client.balanceInquiry({ accountNo: account.accountNo, accountToken: bound.accountToken })).rejects.toMatchObject({ kind: 'invalid_customer_token' });
   });
 });
 
