@@ -68,6 +68,8 @@ export class Store {
     if (!dataDir) return;
     this.journal = new Journal(dataDir, options.compactAtBytes);
     for (const record of this.journal.load()) this.replay(record);
+    // A journal of plain records from before frames: rewritten as a snapshot at once, and framed from here on.
+    if (this.journal.legacy) this.journal.compact(this.snapshot());
   }
 
   /** fsyncs running now (tests wait for none). */
