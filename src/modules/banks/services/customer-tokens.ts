@@ -96,7 +96,7 @@ export class CustomerTokens {
         },
         ...(fresh.tokenExpiresAt ? {} : { $unset: { accountTokenExpiresAt: 1 } }),
       },
-      { new: true },
+      { returnDocument: 'after' },
     );
     if (renewed) return fresh.accountToken;
     // Someone stored a newer pair in the meantime (or the holder disconnected): theirs stands.
@@ -109,7 +109,7 @@ export class CustomerTokens {
     const ended = await this.deps.connections.findOneAndUpdate(
       { _id: connection._id, status: 'active' },
       { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     );
     // Only the update that ended it tells the holder, however many calls found the token dead at once.
     if (ended) await this.deps.onConsentExpired?.(ended.toObject());
