@@ -68,8 +68,16 @@ export class Store {
     if (!dataDir) return;
     this.journal = new Journal(dataDir, options.compactAtBytes);
     for (const record of this.journal.load()) this.replay(record);
-    // A journal of plain records from before frames: rewritten as a snapshot at once, and framed from here on.
-    if (this.journal.legacy) this.journal.compact(this.snapshot());
+    // A journal of plain records from before frames: rewritten as a snapshot at once, and framed from here on. If
+    // that fails, nothing may be written: a frame after plain records would make the file unreadable as either.
+    if (this.journal.legacy) {
+      try {
+        this.journal.compact(this.snapshot());
+      } catch (err) {
+        this.journal.close();
+        throw new Error(`the emulator data in ${dataDir} is in the journal format from before frames and could not be rewritten (${(err as Error).message}); no frame was written: free some space and start again`);
+      }
+    }
   }
 
   /** fsyncs running now (tests wait for none). */
