@@ -71,8 +71,8 @@ export async function setUpProviders(
       }
       const start = (simulators as Record<string, ((ctx: SimulatorContext) => Promise<RunningSimulator<unknown, unknown>>) | undefined>)[descriptor.name];
       if (!start) throw new ConfigError([{ variable: descriptor.credentialVariable, message: `is required: ${descriptor.name} has no local simulator` }]);
-      // A simulator's port variable is named after it (SANDBOX_<NAME>_PORT, declared by its module's config or,
-      // for the banks, with the core sandbox settings); tests listen on any free port.
+      // A simulator's port variable is named after it (SANDBOX_<NAME>_PORT, declared by its module's config); tests
+      // listen on any free port.
       const port = (config as unknown as Record<string, unknown>)[`SANDBOX_${descriptor.name.toUpperCase()}_PORT`];
       const simulator = await start({
         settleMs: config.SANDBOX_SETTLE_MS,
