@@ -71,6 +71,20 @@ describe("the holder's token from redirect consent expires", () => {
     expect((await user.client.post(`/api/bank/sync/${accountId}`)).body).toMatchObject({ status: 'succeeded' });
     expect((await t.hub.models.BankConnection.countDocuments({ accountId, status: 'active' }))).toBe(1);
   });
+  it('renewed half-way through a statement: the statement is fetched again and no row is stored twice', async () => {
+    const user = await t.createUser();
+    // Rows without the bank's own id (as Mandiri sends some): only the dedupe rule keeps a row from being stored twice.
+    const sim = mandiri.createAccount('MANDIRI', { days: 29, perDay: 3, withoutIds: true });
+    const accountId = await connectByRedirect(user, sim.accountNo);
+    const refreshes = mandiri.stats.customerTokenRefreshes;
+    // The token ends at the second statement request: the first window's rows are fetched and held, not yet written.
+    mandiri.injectFaults({ mode: 'expire_customer_token', count: 1, bank: 'MANDIRI', path: /bank-statement/, after: 1 });
+    const sync = await user.client.post(`/api/bank/sync/${accountId}`);
+    expect(sync.body).toMatchObject({ status: 'succeeded', new: sim.transactions.length });
+    expect(mandiri.stats.customerTokenRefreshes).toBe(refreshes + 1);
+    expect(await t.hub.models.BankTransaction.countDocuments({ accountId })).toBe(sim.transactions.length);
+  });
+
   it('is renewed with the refresh token when the bank refuses it, and ahead of its stated end; the renewed one is stored', async () => {
     const user = await t.createUser();
     const sim = mandiri.createAccount('MANDIRI', { days: 2, name: 'RINA WATI' });

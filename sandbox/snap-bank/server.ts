@@ -59,7 +59,8 @@ export interface SnapBankSandboxOptions {
   log?: (message: string, data?: object) => void;
 }
 
-export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'bad_json';
+/** `expire_customer_token`: the bank's holder tokens from redirect consent end at that request (as time would end them mid-sync). */
+export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'expire_customer_token' | 'bad_json';
 
 export interface SimAccount {
   bank: SimBankCode;
@@ -71,6 +72,8 @@ export interface SimAccount {
   holdMinor: number;
   transactions: SimTransaction[];
   rand: () => number;
+  /** Statement entries without the bank's own id (Mandiri leaves its reference out on some rows). */
+  withoutIds?: boolean;
 }
 
 export interface SnapBankSandbox {
@@ -78,7 +81,7 @@ export interface SnapBankSandbox {
   /** PEM public key the hub uses to verify notifications from every simulated bank. */
   publicKey: string;
   baseUrlFor(bank: SimBankCode): string;
-  createAccount(bank: SimBankCode, options?: { accountNo?: string; name?: string; status?: 'active' | 'inactive'; days?: number; perDay?: number; seed?: string; startingBalanceMinor?: number; transactions?: SimTransaction[] }): SimAccount;
+  createAccount(bank: SimBankCode, options?: { withoutIds?: boolean; accountNo?: string; name?: string; status?: 'active' | 'inactive'; days?: number; perDay?: number; seed?: string; startingBalanceMinor?: number; transactions?: SimTransaction[] }): SimAccount;
   account(bank: SimBankCode, accountNo: string): SimAccount | undefined;
   /** Books a new entry now (or as given) and notifies the hub. */
   addTransaction(bank: SimBankCode, accountNo: string, entry?: { amountMinor: number; parts: [string, string]; at?: Date }): Promise<SimTransaction>;
@@ -90,7 +93,8 @@ export interface SnapBankSandbox {
   expireCustomerTokens(options?: { refreshTokens?: boolean }): void;
   setBindingMode(mode: 'auto' | 'otp'): void;
   setHubUrl(url: string): void;
-  injectFaults(fault: { mode: SnapFaultMode; count: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }): void;
+  /** `after`: the first that many matching requests pass untouched. */
+  injectFaults(fault: { mode: SnapFaultMode; count: number; bank?: SimBankCode; path?: RegExp; delayMs?: number; after?: number }): void;
   clearFaults(): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
   /** Signs and sends an arbitrary notification body (tests of the intake). */
@@ -160,7 +164,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
   const externalIds = new Map<string, number>();
   const hangs = new Set<() => void>();
   const stats = { attempts: 0, tokenRequests: 0, customerTokenRefreshes: 0, serviceRequests: 0, rejected: {} as Record<string, number> };
-  let faults: { mode: SnapFaultMode; remaining: number; bank?: SimBankCode; path?: RegExp; delayMs?: number }[] = [];
+  let faults: { mode: SnapFaultMode; remaining: number; bank?: SimBankCode; path?: RegExp; delayMs?: number; after?: number }[] = [];
   let bindingMode = options.bindingMode ?? 'auto';
   let hubUrl = options.hubUrl;
   let stopped = false;
@@ -193,6 +197,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       holdMinor: 0,
       transactions,
       rand,
+      withoutIds: o.withoutIds,
     };
     accounts.set(key(bank, accountNo), account);
     return account;
@@ -200,6 +205,10 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
 
   function takeFault(bank: SimBankCode, path: string) {
     const f = faults.find((x) => x.remaining > 0 && (!x.bank || x.bank === bank) && (!x.path || x.path.test(path)));
+    if (f?.after) {
+      f.after--;
+      return undefined;
+    }
     if (f) f.remaining--;
     return f;
   }
@@ -303,6 +312,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     }
     if (fault?.mode === 'bad_json') return c.body('{"responseCode":"200', 200, { 'content-type': 'application/json' });
     if (fault?.mode === 'expire_token') for (const t of tokens.values()) if (t.bank === bank) t.expiresAt = 0;
+    if (fault?.mode === 'expire_customer_token') for (const t of accountTokens.values()) if (t.bank === bank && t.expiresAt !== undefined) t.expiresAt = Date.now();
 
     const partner = partnerOf(bank);
     const timestamp = c.req.header('x-timestamp') ?? '';
@@ -500,7 +510,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       totalDebitEntries: { numberOfEntries: String(summary.debits), amount: money(summary.debitSum) },
       hasMore: hasMore ? 'Y' : 'N',
       lastRecordDateTime: page.length ? jakarta(page[page.length - 1].at) : undefined,
-      detailData: page.map((t) => entryJson(bank, t)),
+      detailData: page.map((t) => entryJson(bank, t, account.withoutIds)),
       additionalInfo: paging.kind === 'key' && hasMore ? { [paging.answerKey]: Buffer.from(String(offset + size)).toString('base64url') } : {},
     });
   });
@@ -564,7 +574,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return t;
   }
 
-  function entryJson(bank: SimBankCode, t: SimTransaction): Record<string, unknown> {
+  function entryJson(bank: SimBankCode, t: SimTransaction, withoutIds = false): Record<string, unknown> {
     const b = SIM_BANK_BEHAVIOUR[bank];
     const credit = t.amountMinor > 0;
     const remark = b.remarkStyle === 'bca36' ? (t.parts[0].slice(0, 18).padEnd(18) + t.parts[1].slice(0, 18).padEnd(18)) : `${t.parts[0]} ${t.parts[1]}`.slice(0, 60);
@@ -575,7 +585,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       type: b.typeSpelling === 'letter' ? (credit ? 'C' : 'D') : credit ? 'CREDIT' : 'DEBIT',
       transactionDetailStatus: 'SUCCESS',
     };
-    if (b.idField) entry[b.idField] = t.id;
+    if (b.idField && !withoutIds) entry[b.idField] = t.id;
     if (b.remarkStyle === 'bca36') entry.endAmount = money(t.balanceAfterMinor);
     else entry.detailBalance = { endAmount: [money(t.balanceAfterMinor)] };
     return entry;
@@ -606,7 +616,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       .join('');
     const otps = [...pendingBindings.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: OTP <b>${p.otp}</b> (ref ${ref})</li>`).join('');
     const pages = [...pendingRedirects.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: <a href="${escapeHtml(`${api.baseUrlFor(p.bank)}/consent/${ref}`)}">consent page</a></li>`).join('');
-    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'bad_json'];
+    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'expire_customer_token', 'bad_json'];
     return `<p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
 <h2>Accounts</h2><table><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
 <h2>Pending OTPs</h2><ul>${otps || '<li>none</li>'}</ul>

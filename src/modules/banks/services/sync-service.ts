@@ -104,19 +104,30 @@ export class BankSyncService {
     try {
       const accountNo = this.deps.cipher.decrypt(account.accountNumberSealed!);
       const overrides = await this.deps.overridesFor?.(userId);
-      const writer = new StreamingWrite((rows) =>
-        writeBankRows(this.deps.transactions, { userId, accountId, source: 'sync', rows, coverage: 'whole-days', overrides, syncRunId: runId, now: this.now() }),
-      );
+      const writers: StreamingWrite[] = [];
+      // A page refused half-way for an ended token is fetched again from the start with the renewed token, with a
+      // writer of its own: the rows the first attempt held back unwritten are dropped (they come again), and those
+      // it wrote are duplicates by the dedupe rule. Sharing one writer would store the held-back rows twice.
+      const fetchStatement = async (accountToken: string | undefined) => {
+        await writers.at(-1)?.finish(false);
+        const writer = new StreamingWrite((rows) =>
+          writeBankRows(this.deps.transactions, { userId, accountId, source: 'sync', rows, coverage: 'whole-days', overrides, syncRunId: runId, now: this.now() }),
+        );
+        writers.push(writer);
+        return client.bankStatement({ accountNo, accountToken, from, to: now, onPage: (page) => writer.add(page) });
+      };
       let statement;
       try {
-        // A page refused half-way for an ended token is fetched again from the start with the renewed one; rows
-        // already written are duplicates by the dedupe rule.
-        statement = await this.deps.tokens.withToken(client, connection, (accountToken) => client.bankStatement({ accountNo, accountToken, from, to: now, onPage: (page) => writer.add(page) }));
+        statement = await this.deps.tokens.withToken(client, connection, fetchStatement);
       } finally {
         // Whatever the fetch did, the writes already started finish (or fail) before the run is recorded.
-        await writer.finish(statement !== undefined);
+        await writers.at(-1)?.finish(statement !== undefined);
       }
-      const written = writer.totals;
+      const written = { inserted: 0, duplicates: 0 };
+      for (const w of writers) {
+        written.inserted += w.totals.inserted;
+        written.duplicates += w.totals.duplicates;
+      }
       const balance = await this.deps.tokens.withToken(client, connection, (accountToken) => client.balanceInquiry({ accountNo, accountToken }));
       await this.markOwnTransfers(userId, from);
       await accounts.updateOne(
