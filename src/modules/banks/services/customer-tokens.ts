@@ -9,10 +9,11 @@
  * - When the bank refuses the refresh token too (or there is none), consent has ended at the bank: the connection
  *   becomes `expired`, the holder is told once, and the call fails with a message saying to connect again.
  *
- * Banks rotate refresh tokens, so two refreshes racing with the same one would have the loser refused and the
- * connection wrongly expired: refreshes of one connection share one request in this process, and the new tokens
- * are stored only over the refresh token they replace (another process that refreshed first wins, and its token is
- * read back).
+ * Banks rotate refresh tokens, so two refreshes racing with the same one have the loser refused while the consent
+ * is alive: refreshes of one connection share one request in this process; across processes the new tokens are
+ * stored only over the refresh token they replace, and a refusal ends the consent only while the connection still
+ * holds the refused refresh token (else the winner's token is read back). Only the bank refusing the holder's
+ * tokens (401xx02/04) ends a consent; a refusal of our own credentials is an error to fix, not an ended consent.
  */
 import { AppError } from '../../../lib/errors.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
@@ -76,12 +77,18 @@ export class CustomerTokens {
     if (!current) throw consentEnded(connection.bank);
     const stored = current.accountTokenSealed ? cipher.decrypt(current.accountTokenSealed) : undefined;
     if (stored !== undefined && stored !== stale) return stored;
-    if (!current.refreshTokenSealed) return this.expire(connection, 'the bank ended the holder\'s token and gave no way to renew it');
+    if (!current.refreshTokenSealed) {
+      return this.endConsent(connection, { accountTokenSealed: current.accountTokenSealed }, "the bank ended the holder's token and gave no way to renew it");
+    }
     let fresh;
     try {
       fresh = await client.refreshCustomerToken({ refreshToken: cipher.decrypt(current.refreshTokenSealed) });
     } catch (err) {
-      if (err instanceof SnapError && err.kind === 'invalid_customer_token') return this.expire(connection, 'the bank refused to renew the holder\'s token');
+      // Refused: ended at the bank, unless another process renewed with this same refresh token first (banks rotate
+      // them, so the loser of that race is refused while the consent is alive): only the refused one ends it.
+      if (err instanceof SnapError && err.kind === 'invalid_customer_token') {
+        return this.endConsent(connection, { refreshTokenSealed: current.refreshTokenSealed }, "the bank refused to renew the holder's token");
+      }
       throw err;
     }
     const renewed = await connections.findOneAndUpdate(
@@ -99,20 +106,30 @@ export class CustomerTokens {
       { returnDocument: 'after' },
     );
     if (renewed) return fresh.accountToken;
-    // Someone stored a newer pair in the meantime (or the holder disconnected): theirs stands.
-    const winner = await connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1 }).lean();
-    if (!winner?.accountTokenSealed) throw consentEnded(connection.bank);
-    return cipher.decrypt(winner.accountTokenSealed);
+    return this.storedToken(connection);
   }
 
-  private async expire(connection: ConnectionTokens, reason: string): Promise<never> {
+  /** The token another process stored after renewing first, or the consent is gone (ended, or disconnected). */
+  private async storedToken(connection: ConnectionTokens): Promise<string> {
+    const winner = await this.deps.connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1 }).lean();
+    if (!winner?.accountTokenSealed) throw consentEnded(connection.bank);
+    return this.deps.cipher.decrypt(winner.accountTokenSealed);
+  }
+
+  /**
+   * Ends the consent, but only while the connection still holds the token or refresh token the bank refused
+   * (`refused`): a connection renewed meanwhile by another process keeps its new token, which is returned.
+   */
+  private async endConsent(connection: ConnectionTokens, refused: Partial<Pick<BankConnection, 'accountTokenSealed' | 'refreshTokenSealed'>>, reason: string): Promise<string> {
     const ended = await this.deps.connections.findOneAndUpdate(
-      { _id: connection._id, status: 'active' },
+      { _id: connection._id, status: 'active', ...refused },
       { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } },
       { returnDocument: 'after' },
     );
-    // Only the update that ended it tells the holder, however many calls found the token dead at once.
-    if (ended) await this.deps.onConsentExpired?.(ended.toObject());
+    if (!ended) return this.storedToken(connection);
+    // Only the update that ended it tells the holder, however many calls found the token dead at once. A failed
+    // notification does not turn the answer into a server error: the consent has ended either way.
+    await this.deps.onConsentExpired?.(ended.toObject()).catch(() => undefined);
     throw consentEnded(connection.bank);
   }
 }

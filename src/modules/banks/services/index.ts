@@ -69,7 +69,7 @@ export function createBankServices(deps: ModuleDeps): BankServices {
         body: `${connection.bank} ended the hub's access to your account (the consent expired and the bank would not renew it). Nothing is synced until you connect it again; your history stays.`,
         data: { accountId: connection.accountId ? String(connection.accountId) : undefined, bank: connection.bank },
         dedupeKey: `bank.consent_expired:${connection._id}`,
-      });
+      }).catch((err: unknown) => logger.warn({ err, connectionId: String(connection._id) }, 'could not tell the holder their bank consent ended'));
     },
   });
   const common = { accounts: models.BankAccount, transactions: models.BankTransaction, connections: models.BankConnection, clientFor, cipher, now, tokens };

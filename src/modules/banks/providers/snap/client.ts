@@ -219,16 +219,12 @@ export class SnapClient {
 
   /**
    * A new customer token for the one that expired (service 74, `grantType: REFRESH_TOKEN`). Never retried: banks
-   * rotate refresh tokens, so a second try with the same one after a lost answer would be refused anyway. A refused
-   * refresh token is `invalid_customer_token`: the holder has to consent again.
+   * rotate refresh tokens, so a second try with the same one after a lost answer would be refused anyway. The bank
+   * refusing the refresh token itself is `invalid_customer_token` (401xx02/04): the holder has to consent again.
+   * Any other refusal (our signature, our client key) is ours to fix and says nothing about the holder's consent.
    */
   async refreshCustomerToken(input: { refreshToken: string }): Promise<Extract<BindingResult, { status: 'bound' }>> {
-    try {
-      return await this.customerTokenGrant('customer-token-refresh', { grantType: 'REFRESH_TOKEN', refreshToken: input.refreshToken });
-    } catch (err) {
-      if (err instanceof SnapError && (err.kind === 'unauthorized' || err.kind === 'invalid_token')) throw new SnapError('invalid_customer_token', this.profile.code, err.message, err.responseCode);
-      throw err;
-    }
+    return this.customerTokenGrant('customer-token-refresh', { grantType: 'REFRESH_TOKEN', refreshToken: input.refreshToken });
   }
 
   private async customerTokenGrant(operation: string, grant: Record<string, string>): Promise<Extract<BindingResult, { status: 'bound' }>> {
