@@ -196,14 +196,26 @@ export class Journal {
   private preallocate(end: number): void {
     if (end <= this.allocated) return;
     const target = end + PREALLOCATE_BYTES;
+    let grown = true;
     try {
       while (this.allocated < target) {
         const n = Math.min(ZEROS.length, target - this.allocated);
         this.allocated += writeSync(this.fd, ZEROS, 0, n, this.allocated);
       }
-      fdatasyncSync(this.fd);
     } catch {
-      this.allocated = fstatSync(this.fd).size;
+      grown = false;
+    }
+    try {
+      // Short of room, the zeros written so far need no fsync of their own: the group fsync that covers the frames
+      // written over them commits the new size with them.
+      if (grown) fdatasyncSync(this.fd);
+      else this.allocated = fstatSync(this.fd).size;
+    } catch (err) {
+      // This fsync also covers frames of earlier batches still waiting for theirs, and Linux reports a writeback
+      // error once per file: swallowed here, the group fsync could then succeed over lost frames. So it fails the
+      // journal and every write waiting on it.
+      this.failure = err as Error;
+      throw Object.assign(new JournalFailedError(`the emulator journal could not be fsynced (${(err as Error).message})`), { durableChunks: 0, cutBack: false, syncFailed: true });
     }
   }
 

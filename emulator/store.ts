@@ -265,9 +265,11 @@ export class Store {
     try {
       journal.writeChunks(batch.map((q) => q.records));
     } catch (err) {
-      const { durableChunks = 0, cutBack = false } = err as { durableChunks?: number; cutBack?: boolean };
-      // The cut-back fsync also made every earlier batch durable, whose own fsync may still be running.
+      const { durableChunks = 0, cutBack = false, syncFailed = false } = err as { durableChunks?: number; cutBack?: boolean; syncFailed?: boolean };
+      // The cut-back fsync also made every earlier batch durable, whose own fsync may still be running. An fsync that
+      // failed instead says nothing about which earlier bytes reached the disk: they all fail.
       if (cutBack) this.settle(Infinity);
+      if (syncFailed) this.settle(Infinity, err as Error);
       batch.forEach((q, i) => (i < durableChunks ? q.done() : q.done(err as Error)));
       this.rejectQueued(err as Error);
       return;
