@@ -23,6 +23,7 @@ import { SnapError } from '../providers/snap/errors.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import { BANK_CODES, type BankCode } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
+import { sealedTokenFields, TOKEN_FIELDS_UNSET } from './customer-tokens.js';
 
 export interface BankConnectDeps {
   accounts: AccountModel;
@@ -103,7 +104,7 @@ export class BankConnectService {
     // Kept on a pending consent so the account gets them once the holder has approved (after the OTP or the redirect).
     const requested = { ...(input.name ? { name: input.name } : {}), ...(input.syncFrequency ? { syncFrequency: input.syncFrequency } : {}) };
     if (binding.status === 'bound') {
-      const connection = await this.deps.connections.create({ ...base, status: 'active', accountTokenSealed: this.deps.cipher.encrypt(binding.accountToken), accountName: binding.accountName, consentedAt: this.now() });
+      const connection = await this.deps.connections.create({ ...base, status: 'active', ...sealedTokenFields(this.deps.cipher, binding), accountName: binding.accountName, consentedAt: this.now() });
       return { status: 'connected', account: await this.activate(connection.toObject(), input) };
     }
     if (binding.status === 'redirect') {
@@ -135,7 +136,7 @@ export class BankConnectService {
     }
     const activated = await this.deps.connections.findOneAndUpdate(
       { _id: pending._id, status: 'pending_consent' },
-      { $set: { status: 'active', accountTokenSealed: this.deps.cipher.encrypt(bound.accountToken), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
+      { $set: { status: 'active', ...sealedTokenFields(this.deps.cipher, bound), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
       { new: true },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
@@ -178,21 +179,11 @@ export class BankConnectService {
     }
     const activated = await this.deps.connections.findOneAndUpdate(
       { _id: pending._id, status: 'pending_consent' },
-      { $set: { status: 'active', ...this.tokenFields(bound), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
+      { $set: { status: 'active', ...sealedTokenFields(this.deps.cipher, bound), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
       { returnDocument: 'after' },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
     return { status: 'connected', account: await this.activate(activated.toObject(), { ...requestedOf(pending), ...(input.name ? { name: input.name } : {}) }), userId: pending.userId };
-  }
-
-  /** The bank's tokens as stored: sealed, with the ends the bank stated (redirect consent's expire; see CustomerTokens). */
-  private tokenFields(bound: Extract<Awaited<ReturnType<SnapClient['exchangeAuthCode']>>, { status: 'bound' }>) {
-    return {
-      accountTokenSealed: this.deps.cipher.encrypt(bound.accountToken),
-      ...(bound.tokenExpiresAt ? { accountTokenExpiresAt: bound.tokenExpiresAt } : {}),
-      ...(bound.refreshToken ? { refreshTokenSealed: this.deps.cipher.encrypt(bound.refreshToken) } : {}),
-      ...(bound.refreshExpiresAt ? { refreshTokenExpiresAt: bound.refreshExpiresAt } : {}),
-    };
   }
 
   /** One of the user's consents, as far as it got (another user's is not found). */
@@ -214,7 +205,7 @@ export class BankConnectService {
       const client = this.deps.clientFor(c.bank);
       if (client && c.accountTokenSealed) await client.unbindAccount({ accountToken: this.deps.cipher.decrypt(c.accountTokenSealed) }).catch(() => undefined);
     }
-    await this.deps.connections.updateMany({ accountId, userId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked', revokedAt: this.now() }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } });
+    await this.deps.connections.updateMany({ accountId, userId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked', revokedAt: this.now() }, $unset: { ...TOKEN_FIELDS_UNSET, syncLock: 1 } });
     await this.deps.accounts.updateOne({ _id: accountId }, { $set: { status: 'disconnected', syncFrequency: 'manual' } });
     if (!options.purge) return { purgedTransactions: 0 };
     const purged = await this.deps.transactions.deleteMany({ accountId, userId });

@@ -20,6 +20,24 @@ import type { FieldCipher } from '../../../lib/crypto.js';
 import type { BankConnection, BankConnectionModel } from '../models/bank-connection.js';
 import type { SnapClient } from '../providers/snap/client.js';
 import { SnapError } from '../providers/snap/errors.js';
+import type { BindingResult } from '../providers/snap/types.js';
+
+/**
+ * The bank's tokens as a connection stores them: sealed, with the ends the bank stated. Binding tokens (OTP) carry
+ * no ends and no refresh token; a bank that does not rotate sends no new refresh token on renewal, and the old one
+ * stays. Every path that stores a bank's tokens (consent, renewal) goes through here.
+ */
+export function sealedTokenFields(cipher: FieldCipher, bound: Extract<BindingResult, { status: 'bound' }>) {
+  return {
+    accountTokenSealed: cipher.encrypt(bound.accountToken),
+    ...(bound.tokenExpiresAt ? { accountTokenExpiresAt: bound.tokenExpiresAt } : {}),
+    ...(bound.refreshToken ? { refreshTokenSealed: cipher.encrypt(bound.refreshToken) } : {}),
+    ...(bound.refreshExpiresAt ? { refreshTokenExpiresAt: bound.refreshExpiresAt } : {}),
+  };
+}
+
+/** Every token field of a connection, for an `$unset` when its consent ends (disconnected, or ended at the bank). */
+export const TOKEN_FIELDS_UNSET = { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1 } as const;
 
 /** Refresh this long before the bank's stated end, so a token does not run out in the middle of a sync. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -94,13 +112,7 @@ export class CustomerTokens {
     const renewed = await connections.findOneAndUpdate(
       { _id: connection._id, status: 'active', refreshTokenSealed: current.refreshTokenSealed },
       {
-        $set: {
-          accountTokenSealed: cipher.encrypt(fresh.accountToken),
-          ...(fresh.tokenExpiresAt ? { accountTokenExpiresAt: fresh.tokenExpiresAt } : {}),
-          // A bank that does not rotate sends no new refresh token: the old one stays.
-          ...(fresh.refreshToken ? { refreshTokenSealed: cipher.encrypt(fresh.refreshToken) } : {}),
-          ...(fresh.refreshExpiresAt ? { refreshTokenExpiresAt: fresh.refreshExpiresAt } : {}),
-        },
+        $set: sealedTokenFields(cipher, fresh),
         ...(fresh.tokenExpiresAt ? {} : { $unset: { accountTokenExpiresAt: 1 } }),
       },
       { returnDocument: 'after' },
@@ -123,7 +135,7 @@ export class CustomerTokens {
   private async endConsent(connection: ConnectionTokens, refused: Partial<Pick<BankConnection, 'accountTokenSealed' | 'refreshTokenSealed'>>, reason: string): Promise<string> {
     const ended = await this.deps.connections.findOneAndUpdate(
       { _id: connection._id, status: 'active', ...refused },
-      { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1, refreshTokenExpiresAt: 1, syncLock: 1 } },
+      { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { ...TOKEN_FIELDS_UNSET, syncLock: 1 } },
       { returnDocument: 'after' },
     );
     if (!ended) return this.storedToken(connection);
