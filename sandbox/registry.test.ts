@@ -45,6 +45,21 @@ const freePort = () =>
     });
   });
 
+/**
+ * Listens on `port` so a simulator finds its default taken; resolves to the function that lets it go. When something
+ * else holds the port already, that does the same job and there is nothing to release.
+ */
+async function holdPort(port: number): Promise<() => Promise<void>> {
+  const blocker = createServer();
+  const held = await new Promise<boolean>((resolve) => {
+    blocker.once('error', () => resolve(false));
+    blocker.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  return async () => {
+    if (held) await new Promise((r) => blocker.close(r));
+  };
+}
+
 describe('sandbox settings that stay put', () => {
   it('keeps the same keys per DATA_DIR across restarts, in owner-only files', async () => {
     const first = await simulators.midtrans({ ...ctx(), anyPort: true });
@@ -118,18 +133,14 @@ describe('sandbox settings that stay put', () => {
 
   it('listens on the configured port, and falls back to a free port (saying so) when the default is taken', async () => {
     // Hold the default so the fallback is exercised whatever else runs on this machine.
-    const blocker = createServer();
-    const held = await new Promise<boolean>((resolve) => {
-      blocker.once('error', () => resolve(false));
-      blocker.listen(DEFAULT_SIMULATOR_PORTS.xendit, '127.0.0.1', () => resolve(true));
-    });
+    const release = await holdPort(DEFAULT_SIMULATOR_PORTS.xendit);
     try {
       const sim = await simulators.xendit(ctx());
       await sim.stop();
       expect(sim.url).not.toBe(`http://127.0.0.1:${DEFAULT_SIMULATOR_PORTS.xendit}`);
       expect(sim.banner).toMatch(/port 3902 was taken; set SANDBOX_\*_PORT to choose/);
     } finally {
-      if (held) await new Promise((r) => blocker.close(r));
+      await release();
     }
     const free = await freePort();
     const configured = await simulators.xendit({ ...ctx(), port: free });
@@ -143,18 +154,14 @@ describe('sandbox settings that stay put', () => {
     expect(new Set(ports).size).toBe(ports.length);
     expect([DEFAULT_SIMULATOR_PORTS.bca, DEFAULT_SIMULATOR_PORTS.danamon]).toEqual([3903, 3908]);
 
-    const blocker = createServer();
-    const held = await new Promise<boolean>((resolve) => {
-      blocker.once('error', () => resolve(false));
-      blocker.listen(DEFAULT_SIMULATOR_PORTS.cimb, '127.0.0.1', () => resolve(true));
-    });
+    const release = await holdPort(DEFAULT_SIMULATOR_PORTS.cimb);
     try {
       const sim = await simulators.cimb(ctx());
       await sim.stop();
       expect(sim.url).not.toBe(`http://127.0.0.1:${DEFAULT_SIMULATOR_PORTS.cimb}`);
       expect(sim.banner).toMatch(/^CIMB \(SNAP\) sandbox: +http:\/\/127\.0\.0\.1:\d+\/_sandbox   \(port 3907 was taken; set SANDBOX_\*_PORT to choose\)$/);
     } finally {
-      if (held) await new Promise((r) => blocker.close(r));
+      await release();
     }
 
     const free = await freePort();
