@@ -1,6 +1,7 @@
 /**
- * Durability: an append-only journal of BSON records, fsynced before a write is acknowledged, plus a snapshot
- * that compaction rewrites (write to a temp file, fsync, rename, fsync the directory).
+ * Durability: a journal of framed BSON records (see FRAME_MAGIC), written over preallocated zeros and fsynced before
+ * a write is acknowledged, plus a snapshot that compaction rewrites (write to a temp file, fsync, rename, fsync the
+ * directory).
  *
  * Snapshot and journal carry a generation number: the snapshot's first record names it, and the journal that
  * follows it is `journal.bson` for generation 0 and `journal.<n>.bson` after. Compaction writes generation n+1's
@@ -8,9 +9,9 @@
  * a kill anywhere in compaction never replays records the snapshot already holds (replaying an old delete-then-
  * reinsert on top of a newer snapshot would trip a unique index and leave a store that cannot open).
  *
- * A torn last record (a kill mid-write) is dropped on open and the file is cut back to the last whole record. A
- * write that fails (a full disk) is cut back the same way at once, and the journal refuses every later write:
- * appending after a torn record would put acknowledged writes where the next open cannot read them.
+ * A torn frame (a kill or power cut mid-write) is dropped on open and the file is cut back to the last whole frame.
+ * A write that fails (a full disk) is cut back the same way at once, and the journal refuses every later write:
+ * writing after a torn frame would put acknowledged writes where the next open cannot read them.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
