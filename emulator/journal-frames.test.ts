@@ -4,6 +4,7 @@
  * later writes after the cut are read back, and a journal of plain BSON records written before frames opens with
  * all its data and is framed from then on.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,14 +23,28 @@ const newDir = async () => {
   return dir;
 };
 
-const FRAME_MAGIC = 0x4a575331;
+/** Frames checked by CRC-32 (written now), and by MD5 (written by the first framed journals, still read). */
+const FRAME_MAGIC = 0x4a575332;
+const MD5_FRAME_MAGIC = 0x4a575331;
 
-/** Where the whole frames of a journal file end: the first position without the frame magic. */
+/** Where the whole frames of a journal file end: the first position without a frame magic. */
 function framesEnd(file: string): number {
   const buf = readFileSync(file);
   let offset = 0;
-  while (offset + 16 <= buf.length && buf.readUInt32LE(offset) === FRAME_MAGIC) offset += 16 + buf.readUInt32LE(offset + 4);
+  while (offset + 16 <= buf.length && [FRAME_MAGIC, MD5_FRAME_MAGIC].includes(buf.readUInt32LE(offset))) offset += 16 + buf.readUInt32LE(offset + 4);
   return offset;
+}
+
+/** A frame as the first framed journals wrote it: the first 8 bytes of MD5(position u64 LE ‖ payload). */
+function md5Frame(position: number, record: Record<string, unknown>): Buffer {
+  const payload = Buffer.from(BSON.serialize(record));
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(MD5_FRAME_MAGIC, 0);
+  header.writeUInt32LE(payload.length, 4);
+  const where = Buffer.alloc(8);
+  where.writeBigUInt64LE(BigInt(position));
+  createHash('md5').update(where).update(payload).digest().copy(header, 8, 0, 8);
+  return Buffer.concat([header, payload]);
 }
 
 const idsOf = (store: Store, db: string, coll: string) => [...store.collection(db, coll)!.docs.values()].map((d) => d._id as string | number);
@@ -113,5 +128,57 @@ describe('framed, preallocated journal', () => {
     const reopened = new Store(dir, { log: () => {} });
     expect(idsOf(reopened, 'db', 'payments').sort()).toEqual([2, 3]);
     reopened.close();
+  });
+
+  it('reads the MD5 frames of the first framed journals, stops at a torn one, and carries on with CRC-32 frames', async () => {
+    const dir = await newDir();
+    const first = md5Frame(0, { o: 'put', d: 'db', c: 'c', doc: { _id: 'md5-1', amountMinor: 5_000 } });
+    const second = md5Frame(first.length, { o: 'put', d: 'db', c: 'c', doc: { _id: 'md5-2', amountMinor: 7_500 } });
+    // A third MD5 frame torn by a power loss: its last byte never reached the disk.
+    const torn = md5Frame(first.length + second.length, { o: 'put', d: 'db', c: 'c', doc: { _id: 'md5-torn' } });
+    torn[torn.length - 2] ^= 0xff;
+    // The first frame once more, whole but at the wrong position: it must not be read as the fourth.
+    const misplaced = md5Frame(0, { o: 'put', d: 'db', c: 'c', doc: { _id: 'md5-misplaced' } });
+    writeFileSync(path.join(dir, 'journal.bson'), Buffer.concat([first, second, torn, misplaced, Buffer.alloc(4096)]));
+
+    const store = new Store(dir, { log: () => {} });
+    expect(idsOf(store, 'db', 'c')).toEqual(['md5-1', 'md5-2']);
+    // Not taken for a journal from before frames: nothing was rewritten as a snapshot.
+    expect(existsSync(path.join(dir, 'snapshot.bson'))).toBe(false);
+    await insertDurably(store, 'db', 'c', { _id: 'crc-1' });
+    store.close();
+    const file = readFileSync(path.join(dir, 'journal.bson'));
+    expect(file.readUInt32LE(first.length + second.length)).toBe(FRAME_MAGIC);
+
+    const reopened = new Store(dir, { log: () => {} });
+    expect(idsOf(reopened, 'db', 'c').sort()).toEqual(['crc-1', 'md5-1', 'md5-2']);
+    reopened.close();
+  });
+
+  it('does not read a CRC-32 frame moved to another position, nor one whose check was zeroed', async () => {
+    const dir = await newDir();
+    const store = new Store(dir, { log: () => {} });
+    await insertDurably(store, 'db', 'c', { _id: 'a' });
+    await insertDurably(store, 'db', 'c', { _id: 'b' });
+    store.close();
+    const file = path.join(dir, 'journal.bson');
+    const buf = readFileSync(file);
+    const firstLength = 16 + buf.readUInt32LE(4);
+    expect(buf.readUInt32LE(0)).toBe(FRAME_MAGIC);
+    // The first frame written again in the second's place: whole, but not where it was written.
+    const moved = Buffer.concat([buf.subarray(0, firstLength), buf.subarray(0, firstLength), Buffer.alloc(4096)]);
+    writeFileSync(file, moved);
+    const reopened = new Store(dir, { log: () => {} });
+    expect(idsOf(reopened, 'db', 'c')).toEqual(['a']);
+    reopened.close();
+
+    // A frame whose check bytes are all zeros (a header torn after its length) is not whole either.
+    const zeroed = Buffer.from(buf.subarray(0, firstLength));
+    zeroed.fill(0, 8, 16);
+    writeFileSync(file, Buffer.concat([zeroed, Buffer.alloc(4096)]));
+    const again = new Store(dir, { log: () => {} });
+    // The frame also created the collection: none of it was read.
+    expect(again.collection('db', 'c')).toBeUndefined();
+    again.close();
   });
 });

@@ -14,6 +14,7 @@
  * writing after a torn frame would put acknowledged writes where the next open cannot read them.
  */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { closeSync, constants, existsSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { BSON, type Document } from 'bson';
@@ -47,10 +48,15 @@ const COMPACT_AT_BYTES = 64 * 1024 * 1024;
  * stopped at a torn BSON record before. The snapshot is written whole, fsynced and renamed, and stays plain BSON.
  *
  * Frame: magic (u32 LE, larger than any BSON record could be, so a journal of plain records from before is told
- * apart by its first four bytes), payload length (u32 LE), the first 8 bytes of MD5(position u64 LE ‖ payload),
- * then the payload (the command's BSON records).
+ * apart by its first four bytes), payload length (u32 LE), an 8-byte check, then the payload (the command's BSON
+ * records). The check is CRC-32(position u64 LE ‖ payload) then four zero bytes, as WAL formats use (PostgreSQL,
+ * LevelDB): it finds a torn or misplaced frame, which is all it is for, and costs 0.4 µs a frame where the MD5 of
+ * the first framed journals cost 3.4 µs on the event loop (a tenth of the durable path's own CPU per insert).
+ * Frames of that first kind (their own magic, the first 8 bytes of MD5(position ‖ payload)) are still read, so a
+ * journal may hold both.
  */
-const FRAME_MAGIC = 0x4a575331;
+const FRAME_MAGIC = 0x4a575332;
+const MD5_FRAME_MAGIC = 0x4a575331;
 const FRAME_HEADER = 16;
 /** The journal file grows by this much of zeros at a time (one fsync each), so appends are overwrites in between. */
 const PREALLOCATE_BYTES = 4 * 1024 * 1024;
@@ -98,7 +104,7 @@ export class Journal {
       for (const record of all) if (record.o !== 'snapshot') records.push(record);
     }
     const journal = readFileSync(this.journalPath(this.generation));
-    this.legacy = journal.length >= 4 && journal.readUInt32LE(0) !== FRAME_MAGIC;
+    this.legacy = journal.length >= 4 && !isFrameMagic(journal.readUInt32LE(0));
     const good = this.legacy ? readRecords(journal, records as Array<JournalRecord | SnapshotHeader>) : readFrames(journal, records);
     // Everything after the last whole frame goes: the preallocated zeros, and any torn frame, which must never be
     // read as whole once later frames are written short of its end.
@@ -384,30 +390,45 @@ function frame(chunks: Buffer[], at: number): Buffer {
   for (const chunk of chunks) {
     out.writeUInt32LE(FRAME_MAGIC, offset);
     out.writeUInt32LE(chunk.length, offset + 4);
-    frameCheck(at + offset, chunk).copy(out, offset + 8);
+    out.writeUInt32LE(crcCheck(at + offset, chunk), offset + 8);
+    out.writeUInt32LE(0, offset + 12);
     chunk.copy(out, offset + FRAME_HEADER);
     offset += FRAME_HEADER + chunk.length;
   }
   return out;
 }
 
-/** The first 8 bytes of MD5(position ‖ payload): a torn write or a frame read at another position fails it. */
-function frameCheck(position: number, payload: Buffer): Buffer {
+const isFrameMagic = (magic: number) => magic === FRAME_MAGIC || magic === MD5_FRAME_MAGIC;
+
+const positionBytes = (position: number) => {
   const where = Buffer.allocUnsafe(8);
   where.writeBigUInt64LE(BigInt(position));
-  return createHash('md5').update(where).update(payload).digest().subarray(0, 8);
+  return where;
+};
+
+/** CRC-32(position ‖ payload): a torn write or a frame read at another position fails it. */
+function crcCheck(position: number, payload: Buffer): number {
+  return crc32(payload, crc32(positionBytes(position)));
+}
+
+/** Whether the frame at `offset` (header and payload whole in `buf`) holds the check its writer gave it. */
+function frameIsWhole(buf: Buffer, offset: number, magic: number, payload: Buffer): boolean {
+  if (magic === FRAME_MAGIC) return buf.readUInt32LE(offset + 8) === crcCheck(offset, payload) && buf.readUInt32LE(offset + 12) === 0;
+  const md5 = createHash('md5').update(positionBytes(offset)).update(payload).digest().subarray(0, 8);
+  return md5.equals(buf.subarray(offset + 8, offset + FRAME_HEADER));
 }
 
 /** Appends the records of the whole frames in `buf` to `into`; returns the byte offset after the last whole frame. */
 function readFrames(buf: Buffer, into: JournalRecord[]): number {
   let offset = 0;
   while (offset + FRAME_HEADER <= buf.length) {
-    if (buf.readUInt32LE(offset) !== FRAME_MAGIC) break;
+    const magic = buf.readUInt32LE(offset);
+    if (!isFrameMagic(magic)) break;
     const length = buf.readUInt32LE(offset + 4);
     const end = offset + FRAME_HEADER + length;
     if (length < 5 || end > buf.length) break;
     const payload = buf.subarray(offset + FRAME_HEADER, end);
-    if (!frameCheck(offset, payload).equals(buf.subarray(offset + 8, offset + FRAME_HEADER))) break;
+    if (!frameIsWhole(buf, offset, magic, payload)) break;
     const records: Array<JournalRecord | SnapshotHeader> = [];
     // A frame whose checksum holds is what was written: records that do not parse are damage, not a tear.
     if (readRecords(payload, records) !== payload.length) throw new Error(`the emulator journal is damaged in the frame at byte ${offset}; refusing to open it`);
