@@ -99,11 +99,15 @@ describe("the holder's token from redirect consent expires", () => {
     // The bank ends the token (time passed at the bank): the hub's next call is refused, it renews and asks again.
     const refreshes = mandiri.stats.customerTokenRefreshes;
     const refusedBefore = mandiri.stats.rejected['4011402'] ?? 0;
+    const allRefusals = () => Object.values(mandiri.stats.rejected).reduce((sum, n) => sum + n, 0);
+    const allRefusedBefore = allRefusals();
     mandiri.expireCustomerTokens();
     await mandiri.addTransaction('MANDIRI', sim.accountNo, { amountMinor: 75_000_00, parts: ['TRSF E-BANKING CR', 'GAJI'] });
     const sync = await user.client.post(`/api/bank/sync/${accountId}`);
     expect(sync.body).toMatchObject({ status: 'succeeded' });
     expect(mandiri.stats.rejected['4011402']).toBe(refusedBefore + 1);
+    // One refusal in the whole sync: the balance asked for after the statement goes with the renewed token too.
+    expect(allRefusals()).toBe(allRefusedBefore + 1);
     expect(mandiri.stats.customerTokenRefreshes).toBe(refreshes + 1);
     const renewed = await connection();
     expect(renewed.status).toBe('active');

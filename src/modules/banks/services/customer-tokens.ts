@@ -52,8 +52,15 @@ export interface CustomerTokenDeps {
 
 type ConnectionTokens = Pick<BankConnection, '_id' | 'userId' | 'bank' | 'accountId' | 'accountTokenSealed' | 'accountTokenExpiresAt' | 'refreshTokenSealed'>;
 
+/** A token as the connection now stores it: sealed as stored, its stated end, and the token itself. */
+interface HeldToken {
+  token: string;
+  sealed: string;
+  expiresAt?: Date;
+}
+
 export class CustomerTokens {
-  private readonly refreshing = new Map<string, Promise<string>>();
+  private readonly refreshing = new Map<string, Promise<HeldToken>>();
 
   constructor(private readonly deps: CustomerTokenDeps) {}
 
@@ -64,13 +71,25 @@ export class CustomerTokens {
   async withToken<T>(client: SnapClient, connection: ConnectionTokens, call: (accountToken: string | undefined) => Promise<T>): Promise<T> {
     let token = this.tokenOf(connection);
     const endsAt = connection.accountTokenExpiresAt?.getTime();
-    if (token !== undefined && endsAt !== undefined && endsAt - REFRESH_MARGIN_MS <= this.deps.now().getTime()) token = await this.refresh(client, connection, token);
+    if (token !== undefined && endsAt !== undefined && endsAt - REFRESH_MARGIN_MS <= this.deps.now().getTime()) token = await this.renew(client, connection, token);
     try {
       return await call(token);
     } catch (err) {
       if (!(err instanceof SnapError && err.kind === 'invalid_customer_token') || token === undefined) throw err;
-      return call(await this.refresh(client, connection, token));
+      return call(await this.renew(client, connection, token));
     }
+  }
+
+  /**
+   * A fresh token in place of `stale`, also put in the caller's copy of the connection: the next call made with the
+   * same copy (a sync asks for the balance after the statement) then uses it, instead of being refused once more
+   * for the old one. The copy gets the sealed value the database holds, so it never differs from what is stored.
+   */
+  private async renew(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<string> {
+    const held = await this.refresh(client, connection, stale);
+    connection.accountTokenSealed = held.sealed;
+    connection.accountTokenExpiresAt = held.expiresAt;
+    return held.token;
   }
 
   private tokenOf(connection: ConnectionTokens): string | undefined {
@@ -78,7 +97,7 @@ export class CustomerTokens {
   }
 
   /** A fresh token in place of `stale`: one request per connection at a time in this process. */
-  private refresh(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<string> {
+  private refresh(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<HeldToken> {
     const key = String(connection._id);
     let pending = this.refreshing.get(key);
     if (!pending) {
@@ -88,13 +107,13 @@ export class CustomerTokens {
     return pending;
   }
 
-  private async refreshOnce(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<string> {
+  private async refreshOnce(client: SnapClient, connection: ConnectionTokens, stale: string): Promise<HeldToken> {
     const { connections, cipher } = this.deps;
     // Another process may have refreshed already: its token is in the database, not in our copy.
-    const current = await connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1, refreshTokenSealed: 1 }).lean();
+    const current = await connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1, accountTokenExpiresAt: 1, refreshTokenSealed: 1 }).lean();
     if (!current) throw consentEnded(connection.bank);
-    const stored = current.accountTokenSealed ? cipher.decrypt(current.accountTokenSealed) : undefined;
-    if (stored !== undefined && stored !== stale) return stored;
+    const stored = this.held(current);
+    if (stored && stored.token !== stale) return stored;
     if (!current.refreshTokenSealed) {
       return this.endConsent(connection, { accountTokenSealed: current.accountTokenSealed }, "the bank ended the holder's token and gave no way to renew it");
     }
@@ -117,22 +136,28 @@ export class CustomerTokens {
       },
       { returnDocument: 'after' },
     );
-    if (renewed) return fresh.accountToken;
+    if (renewed?.accountTokenSealed) return { token: fresh.accountToken, sealed: renewed.accountTokenSealed, expiresAt: renewed.accountTokenExpiresAt };
     return this.storedToken(connection);
   }
 
+  private held(stored: Pick<BankConnection, 'accountTokenSealed' | 'accountTokenExpiresAt'>): HeldToken | undefined {
+    if (!stored.accountTokenSealed) return undefined;
+    return { token: this.deps.cipher.decrypt(stored.accountTokenSealed), sealed: stored.accountTokenSealed, expiresAt: stored.accountTokenExpiresAt };
+  }
+
   /** The token another process stored after renewing first, or the consent is gone (ended, or disconnected). */
-  private async storedToken(connection: ConnectionTokens): Promise<string> {
-    const winner = await this.deps.connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1 }).lean();
-    if (!winner?.accountTokenSealed) throw consentEnded(connection.bank);
-    return this.deps.cipher.decrypt(winner.accountTokenSealed);
+  private async storedToken(connection: ConnectionTokens): Promise<HeldToken> {
+    const winner = await this.deps.connections.findOne({ _id: connection._id, status: 'active' }, { accountTokenSealed: 1, accountTokenExpiresAt: 1 }).lean();
+    const held = winner && this.held(winner);
+    if (!held) throw consentEnded(connection.bank);
+    return held;
   }
 
   /**
    * Ends the consent, but only while the connection still holds the token or refresh token the bank refused
    * (`refused`): a connection renewed meanwhile by another process keeps its new token, which is returned.
    */
-  private async endConsent(connection: ConnectionTokens, refused: Partial<Pick<BankConnection, 'accountTokenSealed' | 'refreshTokenSealed'>>, reason: string): Promise<string> {
+  private async endConsent(connection: ConnectionTokens, refused: Partial<Pick<BankConnection, 'accountTokenSealed' | 'refreshTokenSealed'>>, reason: string): Promise<HeldToken> {
     const ended = await this.deps.connections.findOneAndUpdate(
       { _id: connection._id, status: 'active', ...refused },
       { $set: { status: 'expired', expiredAt: this.deps.now(), lastError: reason }, $unset: { ...TOKEN_FIELDS_UNSET, syncLock: 1 } },
