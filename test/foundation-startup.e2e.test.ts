@@ -24,8 +24,10 @@ async function runMain(cwd: string, env: Record<string, string>): Promise<{ code
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  // A process that starts instead of refusing would run forever; stop it so the test fails rather than hangs.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // A process that starts instead of refusing would run forever; stop it so the test fails rather than hangs. The
+  // budget is generous: tsx compiles the whole hub before main runs, which took over 20 s on a 2-core machine busy
+  // with the rest of the suite and other builds.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 75_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
   return { code, output };
@@ -45,7 +47,7 @@ it('reads .env from the working directory, and the real environment wins over it
   // The file was read (its bad WEBHOOK_MAX_ATTEMPTS stops the start) but its PORT lost to the environment's.
   expect(output).toMatch(/WEBHOOK_MAX_ATTEMPTS: must be between 1 and 50/);
   expect(output).not.toMatch(/PORT:/);
-}, 30_000);
+}, 90_000);
 
 it('refuses to start in production with a payment provider that has no keys, naming the variables', async () => {
   const cwd = await tempDir();
@@ -62,4 +64,4 @@ it('refuses to start in production with a payment provider that has no keys, nam
   expect(output).toMatch(/MIDTRANS_SERVER_KEY: is required when NODE_ENV=production/);
   expect(output).toMatch(/XENDIT_SECRET_KEY: is required when NODE_ENV=production/);
   expect(output).not.toMatch(/sandbox/i);
-}, 30_000);
+}, 90_000);
