@@ -91,6 +91,19 @@ function readHeaderLine(cells: Cell[], info: StatementInfo): boolean {
   return false;
 }
 
+/**
+ * What the header block above the column header row says (account number, period, holder, currency), from the first
+ * records alone: the import needs the account a statement names before the job reads the whole file.
+ */
+export function headerInfo(head: TableRecord[], findColumns: (cells: Cell[]) => ColumnLayout | undefined): StatementInfo {
+  const info: StatementInfo = {};
+  for (const record of head) {
+    if (findColumns(record.cells)) break;
+    readHeaderLine(record.cells, info);
+  }
+  return info;
+}
+
 /** A footer line's total, or undefined when the line is not one. `Mutasi Kredit : 3 , 1,500,000.00` keeps the count. */
 function readFooterLine(cells: Cell[], totals: StatementTotals, currency: string, format: NumberFormat | undefined, line: number): boolean {
   const parts = cells.map(text).filter((c) => c !== '' && c !== ':');
