@@ -88,6 +88,9 @@ describe('which account a statement lands in', () => {
     const csv = klikbca('0123456789', rows);
     const first = await importAndWait(user, 'mutasi.csv', csv);
     expect(first).toMatchObject({ status: 'done', imported: 2 });
+    // The dry run says what the import will do: it compares with the account the statement names.
+    const dry = await upload(user.apiKey, '/api/data/validate', 'mutasi (1).csv', csv);
+    expect(dry.body).toMatchObject({ accountId: first.accountId, summary: { valid: 2, duplicates: 2 } });
     const again = await importAndWait(user, 'mutasi (1).csv', csv);
     expect(again).toMatchObject({ status: 'done', imported: 0, duplicates: 2 });
     expect(again.accountId).toBe(first.accountId);
