@@ -123,6 +123,22 @@ describe('which account a statement lands in', () => {
     expect((await user.client.get('/api/data/export?format=json')).body).toHaveLength(synced.body.length);
   });
 
+  it('Mandiri MCM names its account on every row: two accounts stay two, and the same file again adds nothing', async () => {
+    const user = await t.createUser();
+    const mcm = (accountNo: string) =>
+      [
+        'Account No,Date,Val. Date,Transaction Code,Description,Description,Reference No.,Debit,Credit',
+        `${accountNo},02/01/25,02/01/25,7101,"MCM InhouseTrf","KE 1370012345678 PT ANUGERAH","MCM2501020001","453,684.00",.00`,
+        `${accountNo},06/01/25,06/01/25,7102,"Biaya Transfer SKN","","","2,900.00",.00`,
+      ].join('\r\n');
+    const operasional = await importAndWait(user, 'mcm.csv', mcm('1230004567890'));
+    const payroll = await importAndWait(user, 'mcm.csv', mcm('1230009999999'));
+    expect([operasional.imported, payroll.imported]).toEqual([2, 2]);
+    expect(payroll.accountId).not.toBe(operasional.accountId);
+    const again = await importAndWait(user, 'mcm.csv', mcm('1230004567890'));
+    expect(again).toMatchObject({ accountId: operasional.accountId, imported: 0, duplicates: 2 });
+  });
+
   it('a statement that names another account number is refused for an account whose number is known, and changes nothing', async () => {
     const user = await t.createUser();
     const mine = await importAndWait(user, 'bca.csv', klikbca('0123456789', rows));

@@ -20,6 +20,8 @@ export interface ColumnLayout {
   balance?: number;
   externalId?: number;
   currency?: number;
+  /** A column holding the account number on every row (Mandiri MCM), when no header block names it. */
+  account?: number;
 }
 
 export interface LayoutOptions {
@@ -97,11 +99,26 @@ function readHeaderLine(cells: Cell[], info: StatementInfo): boolean {
  */
 export function headerInfo(head: TableRecord[], findColumns: (cells: Cell[]) => ColumnLayout | undefined): StatementInfo {
   const info: StatementInfo = {};
+  let layout: ColumnLayout | undefined;
   for (const record of head) {
-    if (findColumns(record.cells)) break;
-    readHeaderLine(record.cells, info);
+    if (layout) {
+      if (accountFromRow(record.cells, layout, info)) break;
+      continue;
+    }
+    layout = findColumns(record.cells);
+    if (!layout) readHeaderLine(record.cells, info);
+    else if (layout.account === undefined || info.accountNumber) break;
   }
   return info;
+}
+
+/** The account number a row carries in its own column (Mandiri MCM), when the header block named none. */
+function accountFromRow(cells: Cell[], layout: ColumnLayout, info: StatementInfo): boolean {
+  if (layout.account === undefined || info.accountNumber) return false;
+  const value = text(cells[layout.account]).replace(/\s/g, '');
+  if (!/^\d{6,}$/.test(value)) return false;
+  info.accountNumber = value;
+  return true;
 }
 
 /** A footer line's total, or undefined when the line is not one. `Mutasi Kredit : 3 , 1,500,000.00` keeps the count. */
@@ -258,6 +275,7 @@ export async function* interpretTable(records: AsyncIterable<TableRecord>, input
   function* handle(raw: TableRecord): Generator<ImportEvent> {
     if (isBlank(raw.cells)) return;
     const record = alignToHeader(raw, headerXs);
+    accountFromRow(record.cells, layout!, info);
     if (inFooter || readFooterLineIfAny(record)) {
       yield* flushHeld();
       return;
