@@ -16,6 +16,22 @@ describe('parseAmount', () => {
     expect(parseAmount('1.000', 'IDR', STYLE_FORMAT.us)?.minor).toBe(100);
   });
 
+  it('lets a value that breaks the file format speak for itself instead of losing a thousand times its size', () => {
+    // A KlikBCA (US) CSV re-saved by Excel on Indonesian Windows, and the other way round.
+    expect(parseAmount('150.000,00', 'IDR', STYLE_FORMAT.us)?.minor).toBe(15000000);
+    expect(parseAmount('1.500,00', 'IDR', STYLE_FORMAT.us)?.minor).toBe(150000);
+    expect(parseAmount('1,000.50', 'IDR', STYLE_FORMAT.id)?.minor).toBe(100050);
+    expect(parseAmount('1,500,000.00', 'IDR', { decimal: '.', thousands: '' })?.minor).toBe(150000000);
+    expect(parseAmount('1,2,3.4.5', 'IDR', STYLE_FORMAT.us)).toBeUndefined();
+  });
+
+  it('reads "Rp 25.000,-" as no cents, and CR/DB written against the digits', () => {
+    expect(parseAmount('Rp 25.000,-', 'IDR')?.minor).toBe(2500000);
+    expect(parseAmount('-Rp 25.000,-', 'IDR', STYLE_FORMAT.us)?.minor).toBe(-2500000);
+    expect(parseAmount('1,000.00DB', 'IDR')).toEqual({ minor: 100000, direction: 'debit' });
+    expect(parseAmount('50K', 'IDR')).toBeUndefined();
+  });
+
   it('keeps direction suffixes and signs', () => {
     expect(parseAmount('287,490.00 DB', 'IDR')).toEqual({ minor: 28749000, direction: 'debit' });
     expect(parseAmount('4,512,300.00 CR', 'IDR')).toEqual({ minor: 451230000, direction: 'credit' });

@@ -29,7 +29,9 @@ export interface ParsedAmount {
   direction?: Direction;
 }
 
-const DIRECTION_SUFFIX = /\s*\b(CR|DB|CR\.|DB\.|DR|D|K|C|DEBET|DEBIT|KREDIT|CREDIT)\s*$/i;
+// `CR`/`DB`/`DR` may follow the digits without a space ("1,000.00DB"); a lone letter needs one, since "50K" is how
+// people write fifty thousand.
+const DIRECTION_SUFFIX = /(?:\s*\b|(?<=\d)(?=(?:CR|DB|DR)\.?\s*$))(CR|DB|CR\.|DB\.|DR|D|K|C|DEBET|DEBIT|KREDIT|CREDIT)\s*$/i;
 
 /** Strips what banks wrap numbers in: currency marks, Excel `'` guards, spaces and non-breaking spaces. */
 function clean(text: string): string {
@@ -64,7 +66,26 @@ export function detectNumberStyle(samples: Iterable<string>): NumberStyle | unde
   return us >= id ? 'us' : 'id';
 }
 
+const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether a value is written the way a format says: thousands in groups of three before one decimal separator. */
+function fits(body: string, format: NumberFormat): boolean {
+  const d = escape(format.decimal);
+  const plain = new RegExp(`^\\d+(${d}\\d*)?$`);
+  if (plain.test(body)) return true;
+  if (!format.thousands) return false;
+  return new RegExp(`^\\d{1,3}(${escape(format.thousands)}\\d{3})+(${d}\\d*)?$`).test(body);
+}
+
 function toPlainDecimal(body: string, format: NumberFormat | undefined): string {
+  // A value that breaks the file's format ("150.000,00" in a KlikBCA CSV re-saved by Excel on Indonesian Windows)
+  // would otherwise lose its separators into a number a thousand times off; when the value itself says which
+  // convention it uses, that wins, else it is refused below.
+  if (format && !fits(body, format)) {
+    const own = styleOf(body);
+    const alternative = own ? STYLE_FORMAT[own] : undefined;
+    return alternative && fits(body, alternative) ? toPlainDecimal(body, alternative) : body;
+  }
   if (format) {
     let t = body;
     if (format.thousands) t = t.split(format.thousands).join('');
@@ -98,6 +119,13 @@ export function parseAmount(text: string | number, currency: string, format?: Nu
     const s = suffix[1].toUpperCase().replace('.', '');
     direction = ['CR', 'K', 'C', 'KREDIT', 'CREDIT'].includes(s) ? 'credit' : 'debit';
     t = t.slice(0, suffix.index).trim();
+  }
+  // "Rp 25.000,-": no cents, written the Indonesian way. The dash is not a sign, and a comma in front of it is the
+  // decimal one, so the dots are thousands. ("10.000.-" is seen too; its dot says nothing, the file's format decides.)
+  const noCents = /^(.*\d)([.,])-$/.exec(t);
+  if (noCents) {
+    t = noCents[1];
+    if (noCents[2] === ',') format = STYLE_FORMAT.id;
   }
   let negative = false;
   if (/^\(.*\)$/.test(t)) {

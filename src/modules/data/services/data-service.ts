@@ -7,6 +7,7 @@ import { NO_MAX_TIME } from '../../../db/limits.js';
 import type { ModuleDeps } from '../../contract.js';
 import type { Actor } from '../../../services/actor.js';
 import { notFound } from '../../../lib/errors.js';
+import type { StatementAccountHint } from './import-service.js';
 import type { MappingService } from './mapping-service.js';
 import type { ParseOptions } from './parse-statement.js';
 import type { StatementSource } from './source.js';
@@ -22,8 +23,15 @@ export interface ExportQuery {
   category?: string;
 }
 
+/** The account a statement names, when the user has it already (ImportService.findStatementAccount). */
+export type StatementAccountLookup = (actor: Actor, hint: StatementAccountHint) => Promise<string | undefined>;
+
 export class DataService {
-  constructor(private readonly deps: Pick<ModuleDeps, 'models' | 'audit' | 'logger'>, private readonly mappings: MappingService) {}
+  constructor(
+    private readonly deps: Pick<ModuleDeps, 'models' | 'audit' | 'logger'>,
+    private readonly mappings: MappingService,
+    private readonly statementAccount?: StatementAccountLookup,
+  ) {}
 
   templates() {
     return ALL_TEMPLATES.map((t) => ({ id: t.id, bank: t.bank, name: t.name, formats: t.formats, certainty: t.certainty, note: t.note, columns: t.columns, example: t.example }));
@@ -36,11 +44,25 @@ export class DataService {
     return account;
   }
 
-  /** Validation of a file from anywhere: a spooled upload, or `sourceFromBuffer(buffer)` for a chat download. */
-  async validate(actor: Actor, source: StatementSource, input: ParseOptions & { accountId?: string; mappingId?: string }): Promise<ValidationResult> {
-    const { mappingId, ...options } = input;
+  /**
+   * Validation of a file from anywhere: a spooled upload, or `sourceFromBuffer(buffer)` for a chat download. Without
+   * `accountId`, duplicates are counted against the account an import without one would land in (the one the
+   * statement names, when the user has it), so the dry run says what the import will do; `accountId` says which.
+   */
+  async validate(actor: Actor, source: StatementSource, input: ParseOptions & { accountId?: string; mappingId?: string; fileName?: string }): Promise<ValidationResult & { accountId?: string }> {
+    const { mappingId, fileName, ...options } = input;
     if (!options.mapping && mappingId) options.mapping = await this.mappings.mappingOf(actor, mappingId);
     if (options.accountId) await this.ownAccount(actor, options.accountId);
+    const result = await this.validateAgainst(actor, source, options);
+    if (options.accountId || !this.statementAccount) return result;
+    const bank = result.template?.bank;
+    const accountId = await this.statementAccount(actor, { accountNumber: result.info.accountNumber, bank, currency: result.info.currency, fileName: fileName ?? 'statement' });
+    if (!accountId) return result;
+    // Read again, now comparing with that account's rows (fingerprints are per account).
+    return { ...(await this.validateAgainst(actor, source, { ...options, accountId })), accountId };
+  }
+
+  private async validateAgainst(actor: Actor, source: StatementSource, options: ParseOptions & { accountId?: string }): Promise<ValidationResult> {
     const tx = this.deps.models.BankTransaction;
     return validateStatement(source, {
       ...options,

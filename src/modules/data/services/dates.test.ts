@@ -20,6 +20,17 @@ describe('statement dates', () => {
     expect(parseStatementDate('02/01')).toBeUndefined();
   });
 
+  it('books a timestamp with a zone on its Jakarta day, and one without on the date it shows', () => {
+    expect(parseStatementDate('2024-12-17T18:30:00.000Z')).toBe('2024-12-18');
+    expect(parseStatementDate('2024-12-17T16:59:59Z')).toBe('2024-12-17');
+    expect(parseStatementDate('2024-12-17T23:10:00+07:00')).toBe('2024-12-17');
+    expect(parseStatementDate('2024-12-17T18:30:00')).toBe('2024-12-17');
+    expect(parseStatementDate('20241217183000[0:GMT]')).toBe('2024-12-18');
+    expect(parseStatementDate('20241217120000.000[-5:EST]')).toBe('2024-12-18');
+    expect(parseStatementDate('20241217183000')).toBe('2024-12-17');
+    expect(parseStatementDate('2024-02-31T10:00:00Z')).toBeUndefined();
+  });
+
   it('parses period headers', () => {
     expect(parsePeriod('15/12/2024 - 14/01/2025')).toEqual({ from: '2024-12-15', to: '2025-01-14' });
     expect(parsePeriod('01 Agu 2024 s/d 31 Agu 2024')).toEqual({ from: '2024-08-01', to: '2024-08-31' });

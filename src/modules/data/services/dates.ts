@@ -3,6 +3,7 @@
  * 03/04 into March 4th). Dates without a year (`25/09`, KlikBCA) take it from the statement period, wrapping
  * December→January when the period spans a new year.
  */
+import { jakartaDate } from '../../../lib/time.js';
 
 const MONTHS: Record<string, number> = {
   jan: 1, januari: 1, january: 1,
@@ -54,15 +55,36 @@ export function yearFromPeriod(month: number, day: number, period: Period | unde
 }
 
 /**
+ * An ISO timestamp that carries its zone (`2024-12-17T18:30:00Z`, `…+00:00`) is an instant: the day is the one it
+ * falls on in Jakarta (18:30 UTC is 01:30 the next morning there), the day bank sync gives the same transaction.
+ * A timestamp without a zone is a wall-clock time as the bank printed it, and keeps its date.
+ */
+function zonedDay(t: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$/i.test(t)) return undefined;
+  const ms = Date.parse(t.replace(' ', 'T').replace(/\s+(?=[Zz+-]\d*)/, '').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : jakartaDate(ms);
+}
+
+/**
  * Parses the day-first forms banks print: dd/mm/yyyy, dd-mm-yy, dd.mm.yyyy, dd/mm (with a period), yyyy-mm-dd
  * (ISO, unambiguous), yyyymmdd (OFX/BRI), `25 Sep 2024`, `25-SEP-24`, `25 Agustus 2024`, `25 Sep` (with a period).
  */
 export function parseStatementDate(text: string, period?: Period): string | undefined {
   const t = text.replace(/^'+/, '').trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(t);
-  if (m) return valid(+m[1], +m[2], +m[3]);
-  m = /^(\d{4})(\d{2})(\d{2})(?:\d{6})?(?:\.\d+)?(?:\[.*\])?$/.exec(t);
-  if (m) return valid(+m[1], +m[2], +m[3]);
+  if (m) {
+    const day = valid(+m[1], +m[2], +m[3]);
+    return day && (zonedDay(t) ?? day);
+  }
+  m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?(?:\.\d+)?(?:\[([+-]?\d{1,2}(?:\.\d+)?)(?::[^\]]*)?\])?$/.exec(t);
+  if (m) {
+    const day = valid(+m[1], +m[2], +m[3]);
+    // OFX `20241217183000[0:GMT]`: an instant with its offset, booked on its Jakarta day. Without an offset the
+    // time is the bank's own wall clock, taken as written.
+    if (!day || m[4] === undefined || m[7] === undefined) return day;
+    const offsetMs = Number(m[7]) * 3_600_000;
+    return jakartaDate(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) - offsetMs);
+  }
   m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$/.exec(t);
   if (m) return valid(fullYear(m[3]), +m[2], +m[1]);
   m = /^(\d{1,2})[/.-](\d{1,2})$/.exec(t);

@@ -21,7 +21,7 @@ import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { LedgerBatchWriter } from './ledger-writer.js';
 import type { MappingService } from './mapping-service.js';
 import type { RowError, StatementInfo } from './model.js';
-import { openStatement, type ParseOptions } from './parse-statement.js';
+import { openStatement, type OpenedStatement, type ParseOptions } from './parse-statement.js';
 import { sourceFromFile } from './source.js';
 import { checkTotals, RowTotals } from './statement-checks.js';
 import type { Mapping } from './templates/generic.js';
@@ -61,6 +61,14 @@ export interface StatementAccountHint {
   bank?: string;
   currency?: string;
   fileName: string;
+}
+
+/** The digits of an account number a statement prints in full; undefined for a masked one (`******6789`, `0123xxxx89`). */
+function fullAccountNumber(text: string | undefined): string | undefined {
+  const t = text?.replace(/^'+/, '').trim();
+  if (!t || !/^[\d\s.-]+$/.test(t)) return undefined;
+  const digits = t.replace(/\D/g, '');
+  return digits.length >= 6 ? digits : undefined;
 }
 
 export class ImportService {
@@ -115,16 +123,20 @@ export class ImportService {
     try {
       const parse = await this.parseOptions(actor, request);
       const opened = await openStatement(await sourceFromFile(incomingPath), parse);
-      for await (const _ of opened.events) break; // close the reader the detection opened
-      const account = request.accountId
-        ? await this.ownAccount(actor, request.accountId)
-        : await models.BankAccount.create({
-            userId: actor.userId,
-            kind: 'import',
-            name: `Imported: ${request.fileName}`.slice(0, 120),
-            currency: parse.currency ?? 'IDR',
-            bank: opened.template?.bank !== 'ANY' ? opened.template?.bank : undefined,
-          });
+      const info = await this.statementInfo(opened);
+      const bank = opened.template?.bank !== 'ANY' ? opened.template?.bank : undefined;
+      let account: { _id: Types.ObjectId };
+      if (request.accountId) {
+        const own = await this.ownAccount(actor, request.accountId);
+        this.refuseOtherAccount(own, info.accountNumber, bank);
+        account = own;
+      } else {
+        // The account the statement names (the one a bank sync or an earlier import of it already filled), found by
+        // the ledger's one account-number rule, as a statement sent in chat is: a second upload of the same file, or
+        // a retried request, then meets its own rows and adds nothing, and a synced period is not stored twice.
+        const id = await this.accountForStatement(actor, { accountNumber: info.accountNumber, bank, currency: parse.currency ?? info.currency, fileName: request.fileName });
+        account = { _id: new Types.ObjectId(id) };
+      }
       const job = await models.ImportJob.create({
         userId: actor.userId,
         accountId: account._id,
@@ -143,6 +155,35 @@ export class ImportService {
       await rm(incomingPath, { force: true });
       throw err;
     }
+  }
+
+  /**
+   * What the statement says about its account, before any row is imported: a table's header block, or, for OFX and
+   * CAMT.053 (read whole into memory by their importers anyway), the info their events carry. Closes the reader.
+   */
+  private async statementInfo(opened: OpenedStatement): Promise<StatementInfo> {
+    let info: StatementInfo = { ...opened.headerInfo };
+    const whole = opened.format === 'ofx' || opened.format === 'camt053';
+    for await (const event of opened.events) {
+      if (!whole) break;
+      if (event.kind === 'info') info = { ...info, ...event.info };
+    }
+    return info;
+  }
+
+  /**
+   * A statement whose header names an account number other than the one the chosen account is known by belongs to
+   * another account (the spouse's BCA, last year's closed one): importing it would mix two accounts' rows and
+   * balances, so it is refused before anything is written.
+   */
+  private refuseOtherAccount(account: { bank?: string; accountNumberHash?: string }, statementNumber: string | undefined, templateBank: string | undefined) {
+    const digits = fullAccountNumber(statementNumber);
+    const bank = account.bank ?? templateBank;
+    if (!digits || !account.accountNumberHash || !bank) return;
+    if (accountNumberHash(bank, digits) === account.accountNumberHash) return;
+    throw new AppError('UNPROCESSABLE', `this statement is for account ${maskAccountNumber(digits)}, not the account chosen; import it without accountId (it goes to its own account) or choose that account`, {
+      details: { issues: [{ field: 'accountId', reason: `the statement names account ${maskAccountNumber(digits)}` }] },
+    });
   }
 
   private async parseOptions(actor: Actor, request: ImportRequest): Promise<ParseOptions> {

@@ -21,11 +21,13 @@ declare module '../../../services/registry.js' {
 
 export function createDataServices(deps: ModuleDeps): DataServices {
   const dataMappings = new MappingService(deps);
-  const data = new DataService(deps, dataMappings);
+  const dataImports = new ImportService(deps, dataMappings);
+  // A dry run counts duplicates against the account the import would pick (the one the statement names).
+  const data = new DataService(deps, dataMappings, (actor, hint) => dataImports.findStatementAccount(actor, hint));
   return {
     data,
     dataExportSchedules: new ExportScheduleService(deps, data),
-    dataImports: new ImportService(deps, dataMappings),
+    dataImports,
     dataMappings,
     manualEntries: new ManualEntryService(deps),
     dataBulk: new BulkService(deps),

@@ -13,12 +13,12 @@ import { readPdfRecords } from './importers/pdf.js';
 import { importQif } from './importers/qif.js';
 import { refuseXls } from './importers/xls.js';
 import { readXlsxRecords } from './importers/xlsx.js';
-import { StatementFileError, type ImportEvent, type StatementFormat } from './model.js';
+import { StatementFileError, type ImportEvent, type StatementFormat, type StatementInfo } from './model.js';
 import type { StatementSource } from './source.js';
 import { text, type TableRecord } from './table.js';
 import { templateById, type StatementTemplate } from './templates/index.js';
 import { mappingTemplate, type Mapping } from './templates/generic.js';
-import { interpretTable } from './templates/layout.js';
+import { headerInfo, interpretTable } from './templates/layout.js';
 import type { TableFormat } from './templates/template.js';
 
 export interface ParseOptions {
@@ -34,6 +34,8 @@ export interface OpenedStatement {
   format: StatementFormat;
   formatConfidence: number;
   template?: { id: string; name: string; bank: string; certainty: 'known' | 'best-guess'; confidence: number };
+  /** What a table's header block says (account number, period…), known before its rows are read. */
+  headerInfo?: StatementInfo;
   events: AsyncIterable<ImportEvent>;
 }
 
@@ -111,6 +113,7 @@ export async function openStatement(source: StatementSource, options: ParseOptio
   return {
     ...base,
     template: { id: t.id, name: t.name, bank: t.bank, certainty: t.certainty, confidence },
+    headerInfo: headerInfo(head, (cells) => t.findColumns(cells)),
     events: interpretTable(all, { findColumns: (cells) => t.findColumns(cells), options: t.options, currency: options.currency ?? options.mapping?.currency }),
   };
 }

@@ -19,7 +19,7 @@ export const registerDataValidate = (app: OpenAPIHono<HubEnv>) =>
   app.openapi(route, async (c) => {
     const upload = await receiveUpload(c.req.raw);
     try {
-      const result = await c.var.services.data.validate(c.var.actor, upload.source, uploadOptions(upload.fields));
+      const result = await c.var.services.data.validate(c.var.actor, upload.source, { ...uploadOptions(upload.fields), fileName: upload.fileName });
       return c.json(result, 200);
     } finally {
       await upload.release();

@@ -46,11 +46,8 @@ export const importCommand = defineCommand<Record<string, never>, Services>({
       const fileName = ctx.file.name;
       let result: ValidationResult;
       try {
-        result = await ctx.services.data.validate(actor, sourceFromBuffer(data), {});
-        const hint = { accountNumber: result.info.accountNumber, bank: result.template?.bank, currency: result.info.currency, fileName };
-        // Count duplicates against the account this statement would land in, when the user already has it.
-        const accountId = await ctx.services.dataImports.findStatementAccount(actor, hint);
-        if (accountId) result = await ctx.services.data.validate(actor, sourceFromBuffer(data), { accountId });
+        // Duplicates are counted against the account this statement would land in, when the user already has it.
+        result = await ctx.services.data.validate(actor, sourceFromBuffer(data), { fileName });
       } catch (err) {
         if (err instanceof AppError && ['UNSUPPORTED_MEDIA_TYPE', 'UNPROCESSABLE', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'BAD_REQUEST'].includes(err.code)) {
           return reply.text(

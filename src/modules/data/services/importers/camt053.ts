@@ -39,7 +39,8 @@ function amountOf(node: Node, fallbackCurrency: string): { minor: number; curren
 function dateOf(node: unknown): string | undefined {
   const n = node as Node | undefined;
   const v = str(n?.Dt) ?? str(n?.DtTm);
-  return v ? parseStatementDate(v.slice(0, 10)) : undefined;
+  // A DtTm with its offset is booked on its Jakarta day (parseStatementDate); a Dt is the day itself.
+  return v ? parseStatementDate(v) : undefined;
 }
 
 export async function* importCamt053(source: StatementSource): AsyncGenerator<ImportEvent> {

@@ -49,7 +49,8 @@ export async function* importOfx(source: StatementSource): AsyncGenerator<Import
     n++;
     const block = raw.split(/<\/STMTTRN>/i)[0];
     const posted = leaf(block, 'DTPOSTED');
-    const date = posted ? parseStatementDate(posted.replace(/\[.*$/, '').slice(0, 8)) : undefined;
+    // Whole, offset included: `20241217183000[0:GMT]` is the 18th in Jakarta (parseStatementDate).
+    const date = posted && /^\d{8}/.test(posted) ? parseStatementDate(posted) : undefined;
     if (!date) {
       yield { kind: 'error', error: { row: n, field: 'DTPOSTED', message: posted ? `"${posted}" is not an OFX date` : 'missing' } };
       continue;

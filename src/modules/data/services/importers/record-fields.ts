@@ -21,7 +21,8 @@ export function rowFromObject(record: unknown, row: number, defaultCurrency = 'I
   const currency = typeof currencyRaw === 'string' ? currencyRaw.toUpperCase() : defaultCurrency;
   if (!isSupportedCurrency(currency)) return { row, field: 'currency', message: `unsupported currency "${currency}"` };
   const dateRaw = pick(r, ['date', 'tanggal', 'bookingDate', 'bookedAt', 'transactionDate']);
-  const date = typeof dateRaw === 'string' ? parseStatementDate(dateRaw.length > 10 && dateRaw[4] === '-' ? dateRaw.slice(0, 10) : dateRaw) : undefined;
+  // Whole: a timestamp with a zone (`…T18:30:00Z`) is booked on its Jakarta day, not on the UTC date in front of it.
+  const date = typeof dateRaw === 'string' ? parseStatementDate(dateRaw) : undefined;
   if (!date) return { row, field: 'date', message: dateRaw === undefined ? 'missing' : `"${String(dateRaw)}" is not a date` };
   const descriptionRaw = pick(r, ['description', 'keterangan', 'memo', 'name', 'payee', 'remark']);
   const description = typeof descriptionRaw === 'string' ? descriptionRaw.trim() : '';

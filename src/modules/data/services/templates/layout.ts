@@ -20,6 +20,8 @@ export interface ColumnLayout {
   balance?: number;
   externalId?: number;
   currency?: number;
+  /** A column holding the account number on every row (Mandiri MCM), when no header block names it. */
+  account?: number;
 }
 
 export interface LayoutOptions {
@@ -89,6 +91,34 @@ function readHeaderLine(cells: Cell[], info: StatementInfo): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * What the header block above the column header row says (account number, period, holder, currency), from the first
+ * records alone: the import needs the account a statement names before the job reads the whole file.
+ */
+export function headerInfo(head: TableRecord[], findColumns: (cells: Cell[]) => ColumnLayout | undefined): StatementInfo {
+  const info: StatementInfo = {};
+  let layout: ColumnLayout | undefined;
+  for (const record of head) {
+    if (layout) {
+      if (accountFromRow(record.cells, layout, info)) break;
+      continue;
+    }
+    layout = findColumns(record.cells);
+    if (!layout) readHeaderLine(record.cells, info);
+    else if (layout.account === undefined || info.accountNumber) break;
+  }
+  return info;
+}
+
+/** The account number a row carries in its own column (Mandiri MCM), when the header block named none. */
+function accountFromRow(cells: Cell[], layout: ColumnLayout, info: StatementInfo): boolean {
+  if (layout.account === undefined || info.accountNumber) return false;
+  const value = text(cells[layout.account]).replace(/\s/g, '');
+  if (!/^\d{6,}$/.test(value)) return false;
+  info.accountNumber = value;
+  return true;
 }
 
 /** A footer line's total, or undefined when the line is not one. `Mutasi Kredit : 3 , 1,500,000.00` keeps the count. */
@@ -245,6 +275,7 @@ export async function* interpretTable(records: AsyncIterable<TableRecord>, input
   function* handle(raw: TableRecord): Generator<ImportEvent> {
     if (isBlank(raw.cells)) return;
     const record = alignToHeader(raw, headerXs);
+    accountFromRow(record.cells, layout!, info);
     if (inFooter || readFooterLineIfAny(record)) {
       yield* flushHeld();
       return;

@@ -23,7 +23,8 @@ export const mandiriMcm: StatementTemplate = {
   bankHint: /mandiri|mcm/i,
   findColumns(cells) {
     const keys = cells.map(key);
-    if (findColumn(keys, ['account no', 'accountno']) === undefined) return undefined;
+    const account = findColumn(keys, ['account no', 'accountno']);
+    if (account === undefined) return undefined;
     const date = findColumn(keys, ['date', 'postdate', 'post date']);
     const description = allColumns(keys, ['description', 'remarks', 'additional desc', 'additionaldesc']);
     const debit = findColumn(keys, ['debit', 'debit amount']);
@@ -37,6 +38,8 @@ export const mandiriMcm: StatementTemplate = {
       externalId: findColumn(keys, ['reference no', 'reference no.', 'referenceno']),
       currency: findColumn(keys, ['ccy', 'currency']),
       balance: findColumn(keys, ['balance', 'close balance', 'closing balance']),
+      // MCM names its account on every row, not in a header: the import's account is found by it.
+      account,
     };
   },
 };
