@@ -1,0 +1,89 @@
+/**
+ * Chat edge cases found in review, through the real webhook routes against the fake Bot API and fake Slack: a reply
+ * that fails to send must not run the command a second time, private figures stay out of group chats, Slack's
+ * HTML-escaped text is read as the user typed it, and amounts written the Indonesian way ("Rp 50.000,-") are read.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../sandbox/slack/index.js';
+import type { FakeTelegram, TgUser } from '../sandbox/telegram/index.js';
+import { chatHelpers } from './chat-helpers.js';
+import { eventually, startTestHub, type TestHub } from './harness.js';
+
+let t: TestHub;
+let tg: FakeTelegram;
+let slack: FakeSlack;
+let h: ReturnType<typeof chatHelpers>;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  h = chatHelpers(t);
+  ({ tg, slack } = h);
+});
+afterAll(() => t?.stop());
+
+const ledger = (userId: string) => t.hub.models.BankTransaction.find({ userId, source: 'manual' }).lean();
+
+describe('a reply that fails to send', () => {
+  it('does not run the command again: one ledger entry for one /catat, and its answer still arrives', async () => {
+    const user: TgUser = { id: 9101, first_name: 'Rudi' };
+    const owner = await h.linkTelegram(user);
+    // Telegram answers the reply with a 5xx once; the inbox must not apply the update a second time.
+    tg.failNext('sendMessage', { errorCode: 500 });
+    await h.send(tg.update.text(user, '/catat 25rb kopi'));
+    expect(await ledger(owner.id)).toHaveLength(1);
+    expect(h.textsTo(user.id).filter((x) => x.includes('Pengeluaran dicatat: Rp25.000,00'))).toHaveLength(1);
+  });
+
+  it('a /link whose reply cannot be sent is not retried into "the code is wrong"', async () => {
+    const user: TgUser = { id: 9102, first_name: 'Nina' };
+    const owner = await t.createUser('tg-9102');
+    const code = (await owner.client.post<{ code: string }>('/api/chat/link-code')).body.code;
+    tg.failNext('sendMessage', { errorCode: 502, description: 'Bad Gateway' }, 3);
+    await h.send(tg.update.text(user, `/link ${code}`));
+    expect(await t.hub.models.ChatIdentity.countDocuments({ channel: 'telegram', externalUserId: '9102' })).toBe(1);
+    expect(h.textsTo(user.id).some((x) => /salah|kedaluwarsa|sudah dipakai/i.test(x))).toBe(false);
+    const failures = await t.hub.models.AuditEntry.countDocuments({ action: 'chat.link', outcome: 'failure', 'metadata.externalUserId': '9102' });
+    expect(failures).toBe(0);
+  });
+});
+
+describe('private figures in a group chat', () => {
+  it('/refund over the refundable amount answers in the DM, not in the group', async () => {
+    const user: TgUser = { id: 9201, first_name: 'Made' };
+    const owner = await h.linkTelegram(user);
+    const created = await owner.client.post<{ id: string; orderId: string }>('/api/payment/process', { amountMinor: 12_345_600, method: 'gopay', description: 'arisan' }, { 'idempotency-key': 'made-arisan-1' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await t.hub.sandboxes.midtrans!.settle(created.body.orderId);
+    await eventually(async () => (await t.hub.models.Payment.findById(created.body.id).lean())?.status, (s) => s === 'success', 15_000);
+
+    const group = { id: -1009201, type: 'supergroup' as const, title: 'Arisan' };
+    await h.send(tg.update.text(user, `/refund ${created.body.id.slice(-8)} 999jt`, group));
+    expect(h.textsTo(group.id).join('\n')).not.toContain('Rp123.456');
+    expect(h.textsTo(user.id).join('\n')).toContain('Rp123.456,00');
+  });
+});
+
+describe('Slack text arrives HTML-escaped', () => {
+  it('"&amp;" in a slash command is stored and shown as "&"', async () => {
+    const user = { id: 'U0AMP', name: 'amp' };
+    const owner = await h.linkSlack(user, 'D0AMP');
+    // What Slack sends when someone types `/sw catat 25rb kopi & roti <2>`: &, < and > escaped as entities.
+    await slack.sendSlashCommand({ user, channelId: 'D0AMP', text: 'catat 25rb kopi &amp; roti &lt;2&gt;' });
+    await h.settleInbox();
+    const rows = await ledger(owner.id);
+    expect(rows.map((r) => r.description)).toEqual(['kopi & roti <2>']);
+    const answer = JSON.stringify(slack.responses.at(-1)!.body);
+    expect(answer).toContain('kopi &amp; roti &lt;2&gt;');
+    expect(answer).not.toContain('&amp;amp;');
+  });
+});
+
+describe('amounts the Indonesian way', () => {
+  it('"Rp 50.000,-" is Rp50.000', async () => {
+    const user: TgUser = { id: 9301, first_name: 'Ketut' };
+    const owner = await h.linkTelegram(user);
+    await h.send(tg.update.text(user, '/catat Rp 50.000,- parkir'));
+    expect(h.lastTo(user.id).plain).toContain('Pengeluaran dicatat: Rp50.000,00 — parkir');
+    expect((await ledger(owner.id)).map((r) => r.amountMinor)).toEqual([-5_000_000]);
+  });
+});
