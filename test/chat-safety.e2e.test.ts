@@ -87,3 +87,17 @@ describe('amounts the Indonesian way', () => {
     expect((await ledger(owner.id)).map((r) => r.amountMinor)).toEqual([-5_000_000]);
   });
 });
+
+describe('rate limit', () => {
+  it('a flood of commands gets one "too many commands" answer per window, not one per message', async () => {
+    const user: TgUser = { id: 9401, first_name: 'Banjir' };
+    // Stay inside one fixed minute window (the limiter counts per calendar minute).
+    const second = new Date().getSeconds();
+    if (second > 45) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
+    await Promise.all(Array.from({ length: 40 }, () => tg.deliver(tg.update.text(user, '/help'))));
+    await h.settleInbox();
+    const refusals = h.textsTo(user.id).filter((x) => x.startsWith('Terlalu banyak perintah'));
+    expect(refusals).toHaveLength(1);
+    expect(h.messagesTo(user.id)).toHaveLength(31);
+  });
+});
