@@ -101,3 +101,22 @@ describe('rate limit', () => {
     expect(h.messagesTo(user.id)).toHaveLength(31);
   });
 });
+
+describe('private answers asked in a Telegram group', () => {
+  it('when Telegram refuses the DM, the group is told to open a private chat and is not told it was sent', async () => {
+    const user: TgUser = { id: 9501, first_name: 'Putu' };
+    const group = { id: -1009501, type: 'group' as const, title: 'Kantor' };
+    // Linked from the group itself: the user never opened a private chat with the bot.
+    const owner = await t.createUser('tg-9501');
+    const code = (await owner.client.post<{ code: string }>('/api/chat/link-code')).body.code;
+    await h.send(tg.update.text(user, `/link ${code}`, group));
+    expect(h.lastTo(group.id).plain).toContain('Akun terhubung');
+    tg.neverStarted(user.id);
+
+    await h.send(tg.update.text(user, '/payments', group));
+    const said = h.textsTo(group.id).slice(1);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('Buka chat pribadi');
+    expect(said.join('\n')).not.toContain('saya kirim lewat pesan langsung');
+  });
+});
