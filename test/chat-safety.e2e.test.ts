@@ -120,3 +120,24 @@ describe('private answers asked in a Telegram group', () => {
     expect(said.join('\n')).not.toContain('saya kirim lewat pesan langsung');
   });
 });
+
+describe('linking', () => {
+  it('a chat linked to one user is not silently moved to another by their code', async () => {
+    const user: TgUser = { id: 9601, first_name: 'Sinta' };
+    const first = await h.linkTelegram(user);
+    const other = await t.createUser('someone-else');
+    const code = (await other.client.post<{ code: string }>('/api/chat/link-code')).body.code;
+    await h.send(tg.update.text(user, `/link ${code}`));
+    expect(h.lastTo(user.id).plain).toContain('/unlink');
+    const identity = await t.hub.models.ChatIdentity.findOne({ channel: 'telegram', externalUserId: '9601' }).lean();
+    expect(String(identity!.userId)).toBe(first.id);
+    // The code was not spent: its owner can still link their own chat with it.
+    await h.send(tg.update.text({ id: 9602, first_name: 'Other' }, `/link ${code}`));
+    expect(h.lastTo(9602).plain).toContain('Akun terhubung');
+
+    // The same user's fresh code on an already linked chat is fine (nothing changes owner).
+    const again = (await first.client.post<{ code: string }>('/api/chat/link-code')).body.code;
+    await h.send(tg.update.text(user, `/link ${again}`));
+    expect(h.lastTo(user.id).plain).toContain('Akun terhubung');
+  });
+});
