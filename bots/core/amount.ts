@@ -1,7 +1,7 @@
 /**
  * Rupiah amounts the way people type them in Indonesian chats, to IDR minor units (2 decimals, ISO 4217).
  *
- * Accepted: `150000`, `150.000`, `Rp 150.000`, `Rp150.000,50`, `IDR 1.500.000`, `150rb`, `150 ribu`, `150k`,
+ * Accepted: `150000`, `150.000`, `Rp 150.000`, `Rp 150.000,-`, `Rp150.000,50`, `IDR 1.500.000`, `150rb`, `150 ribu`, `150k`,
  * `1,5jt`, `1.5jt`, `2 juta`, `1,25 miliar`, `1,500,000.50` (English grouping when both separators appear).
  *
  * Separator rule, because Indonesian uses `.` for thousands and `,` for decimals while English does the reverse:
@@ -49,6 +49,8 @@ export function parseRupiahToMinor(input: string): number {
   if (!raw) throw new AmountParseError('empty', input);
   let text = raw.toLowerCase().replace(/\s+/g, '');
   text = text.replace(/^(rp\.?|idr)/, '');
+  // "Rp 50.000,-": the dash is the Indonesian way of writing "no cents" on prices and receipts.
+  text = text.replace(/(?<=\d)[.,]-$/, '');
   if (text.startsWith('-')) throw new AmountParseError('not_positive', input);
 
   const match = /^(\d[\d.,]*)([a-z]*)$/.exec(text);

@@ -183,6 +183,9 @@ describe('command engine', () => {
     await engine.handle(text(alice, '/start'));
     const limited = plain((await engine.handle(text(alice, '/start'))).replies);
     expect(limited).toMatch(/^Terlalu banyak perintah\. Coba lagi dalam \d+ detik\.$/);
+    const again = await engine.handle(text(alice, '/start'));
+    expect(again.replies).toEqual([]);
+    expect(again.toast).toMatch(/^Terlalu banyak perintah/);
     expect(plain((await engine.handle(text(bob, '/start'))).replies)).toBe('charge,boom,lookup,start');
   });
 

@@ -77,6 +77,9 @@ export class CommandEngine<Services = any> {
       const limit = await this.options.rateLimiter.consume(`chat:${incoming.origin.channel}:${incoming.origin.externalUserId}`, this.perMinute, this.now().getTime());
       if (!limit.allowed) {
         const text = say(locale, MESSAGES.rateLimited, { seconds: limit.resetSeconds });
+        // Only the first refused message of a window is answered: answering each one would make the bot flood the
+        // chat back, and spend the platform's per-chat budget that the real answers and notifications need.
+        if (limit.count !== undefined && limit.count > this.perMinute + 1) return { replies: [], locale, toast: text };
         return { replies: [reply.text(text)], locale, toast: text };
       }
 

@@ -3,7 +3,8 @@
  * this interface; the memory one is for tests and the core used on its own.
  */
 export interface ChatRateLimiter {
-  consume(subject: string, limit: number, now?: number): Promise<{ allowed: boolean; resetSeconds: number }>;
+  /** `count` is this request's place in the window, when the limiter knows it (to answer only the first refusal). */
+  consume(subject: string, limit: number, now?: number): Promise<{ allowed: boolean; resetSeconds: number; count?: number }>;
 }
 
 export class MemoryRateLimiter implements ChatRateLimiter {
@@ -16,6 +17,6 @@ export class MemoryRateLimiter implements ChatRateLimiter {
     const window = current && current.start === start ? current : { start, count: 0 };
     window.count++;
     this.windows.set(subject, window);
-    return { allowed: window.count <= limit, resetSeconds: Math.max(1, Math.ceil((start + this.windowMs - now) / 1000)) };
+    return { allowed: window.count <= limit, count: window.count, resetSeconds: Math.max(1, Math.ceil((start + this.windowMs - now) / 1000)) };
   }
 }

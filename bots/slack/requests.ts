@@ -46,6 +46,20 @@ const eventEnvelope = z.looseObject({
   event: z.looseObject({ type: z.string(), user: z.string().optional(), user_id: z.string().optional(), bot_id: z.string().optional(), subtype: z.string().optional(), text: z.string().optional(), channel: z.string().optional(), channel_id: z.string().optional(), channel_type: z.string().optional(), file_id: z.string().optional() }).optional(),
 });
 
+/**
+ * Slack sends message and command text with `&`, `<` and `>` escaped as HTML entities, and links and mentions in
+ * angle brackets (`<https://x.id|x.id>`, `<@U123>`). Commands read what the user typed: links become their label
+ * (or URL), mentions are dropped, and the three entities are decoded (`&amp;` last, so a typed "&lt;" stays one).
+ */
+export function slackPlainText(text: string): string {
+  return text
+    .replace(/<[@#!][^>]*>/g, '')
+    .replace(/<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>/g, (_whole, url: string, label?: string) => label || url)
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
 /** Slack channel ids: D… is a direct message with the bot; C…/G… are channels and group conversations. */
 export function isSlackGroup(channelId: string, channelName?: string): boolean {
   return !(channelId.startsWith('D') || channelName === 'directmessage');
@@ -58,7 +72,7 @@ export function slackOrigin(teamId: string, userId: string, channelId: string, c
 /** `/sw pay 150rb qris` arrives as command=/sw text="pay 150rb qris". Throws ZodError when malformed. */
 export function parseSlashCommand(form: URLSearchParams): SlackInbound {
   const body = slashCommand.parse(Object.fromEntries(form));
-  const words = body.text.trim().replace(/^\//, '');
+  const words = slackPlainText(body.text).trim().replace(/^\//, '');
   return {
     kind: 'command',
     dedupeKey: `trigger:${body.trigger_id}`,
@@ -105,7 +119,7 @@ export function parseEvent(json: unknown): SlackInbound {
   }
   if ((e.type === 'app_mention' || (e.type === 'message' && e.channel_type === 'im')) && e.user && e.text !== undefined) {
     // "<@U0BOT> pay 150rb qris" → "/pay 150rb qris"; a DM may be typed with or without the slash.
-    const words = e.text.replace(/<@[A-Z0-9]+>/g, '').trim().replace(/^\//, '');
+    const words = slackPlainText(e.text).trim().replace(/^\//, '');
     return { kind: 'message', dedupeKey, origin: slackOrigin(teamId, e.user, e.channel ?? ''), text: `/${words || 'help'}` };
   }
   return { kind: 'ignored', dedupeKey, reason: `event ${e.type}` };

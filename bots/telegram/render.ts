@@ -32,7 +32,6 @@ export function renderTelegram(reply: Reply, target: TelegramTarget): TelegramCa
   const toPrivate = reply.visibility === 'private' && target.isGroup;
   const chatId = toPrivate ? target.userId : target.chatId;
   const calls: TelegramCall[] = [];
-  if (toPrivate && target.movedNotice) calls.push({ method: 'sendMessage', chat_id: target.chatId, text: escapeMarkdownV2(target.movedNotice), parse_mode: 'MarkdownV2' });
 
   const keyboard = inlineKeyboard(reply.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : [])));
   const chunks = chunkText(reply.blocks.flatMap(renderBlock));
@@ -56,6 +55,9 @@ export function renderTelegram(reply: Reply, target: TelegramTarget): TelegramCa
     if (block.type === 'image') calls.push({ method: 'sendPhoto', chat_id: chatId, photo: file, ...caption, ...(markup ? { reply_markup: markup } : {}) });
     else calls.push({ method: 'sendDocument', chat_id: chatId, document: file, ...caption, ...(markup ? { reply_markup: markup } : {}) });
   });
+  // The group hears "sent to you directly" only once it is true: calls run in order and stop at the first failure,
+  // so a DM Telegram refuses (the user never pressed Start) leaves the group without a false notice.
+  if (toPrivate && target.movedNotice) calls.push({ method: 'sendMessage', chat_id: target.chatId, text: escapeMarkdownV2(target.movedNotice), parse_mode: 'MarkdownV2' });
   return calls;
 }
 

@@ -96,8 +96,8 @@ describe('rendering through telegraf to the fake Bot API', () => {
     const calls = renderTelegram({ visibility: 'private', blocks: [{ type: 'text', text: 'Saldo: Rp1.000' }] }, { chatId: '-1001', userId: '42', isGroup: true, movedNotice: 'Saya kirim lewat pesan langsung.' });
     await sender.send(calls);
     expect(fake.messages.map((m) => [m.chat_id, m.plain])).toEqual([
-      ['-1001', 'Saya kirim lewat pesan langsung.'],
       ['42', 'Saldo: Rp1.000'],
+      ['-1001', 'Saya kirim lewat pesan langsung.'],
     ]);
   });
 

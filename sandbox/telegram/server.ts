@@ -76,6 +76,8 @@ export interface FakeTelegram {
   waitFor(method: string, match?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** The next `times` calls to `method` fail like the real API would (e.g. 429 with retry_after). */
   failNext(method: string, fault: Partial<Fault> & { errorCode: number }, times?: number): void;
+  /** This user never pressed Start in a private chat with the bot: sending to them answers 403, as Telegram does. */
+  neverStarted(userId: number): void;
   addFile(bytes: Buffer, meta: { fileName?: string; mimeType?: string; folder?: 'documents' | 'photos' }): StoredFile;
   update: {
     text(from: TgUser, text: string, chat?: TgChat): Record<string, unknown>;
@@ -93,6 +95,9 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
+/** Methods that write into a chat, refused for a private chat the user never started. */
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendChatAction']);
+
 const JSON_FIELDS = ['reply_markup', 'entities', 'caption_entities', 'link_preview_options', 'commands', 'scope', 'reply_parameters', 'allowed_updates'];
 
 export async function startFakeTelegram(options: FakeTelegramOptions): Promise<FakeTelegram> {
@@ -103,6 +108,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
   const files = new Map<string, StoredFile>();
   const commands = new Map<string, { command: string; description: string }[]>();
   const faults = new Map<string, Fault[]>();
+  const notStarted = new Set<string>();
   const waiters: { method: string; match?: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   const pendingQueries = new Map<string, { from: TgUser }>();
   const answeredQueries = new Map<string, { text?: string; show_alert?: boolean }>();
@@ -391,6 +397,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
           w.resolve(call);
         }
       }
+      if (SEND_METHODS.has(method) && notStarted.has(String(params.chat_id))) return bad(c, 403, "Forbidden: bot can't initiate conversation with a user");
       const queue = faults.get(method);
       const fault = queue?.shift();
       if (fault) return bad(c, fault.errorCode, fault.description, fault.retryAfter);
@@ -430,6 +437,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       const queue = faults.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push({ errorCode: fault.errorCode, description, retryAfter: fault.errorCode === 429 ? (fault.retryAfter ?? 1) : fault.retryAfter });
       faults.set(method, queue);
+    },
+    neverStarted(userId) {
+      notStarted.add(String(userId));
     },
     addFile,
     update: {
@@ -497,6 +507,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions): Promise<F
       messages.length = 0;
       answeredQueries.clear();
       faults.clear();
+      notStarted.clear();
     },
     close: async () => {
       for (const wake of [...pollers]) wake();

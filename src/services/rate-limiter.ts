@@ -10,6 +10,8 @@ export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
   remaining: number;
+  /** This request's place in the window (1 for the first). */
+  count: number;
   /** Seconds until the window resets. */
   resetSeconds: number;
 }
@@ -29,6 +31,7 @@ export class RateLimiter {
       allowed: count <= limit,
       limit,
       remaining: Math.max(0, limit - count),
+      count,
       resetSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)),
     };
   }

@@ -36,8 +36,20 @@ export function chatRuntime(services: Services, logger?: Logger): ChatRuntime {
   return runtime;
 }
 
-/** Longest wait for a platform's retry_after inside one webhook event; longer waits go back to the inbox retry. */
+/** Longest wait for a platform's retry_after inside one webhook event; a reply that would wait longer is dropped. */
 const INLINE_RETRY_LIMIT_S = 5;
+/** Pause before the one retry of a reply that failed for a transient reason (5xx, network). */
+const AFTER_EFFECT_RETRY_MS = 500;
+
+/** Worth one more try: a platform 5xx or a network failure (not a 4xx, which would fail the same way again). */
+function isTransient(err: unknown): boolean {
+  if (err instanceof TelegramError) return err.code >= 500;
+  if (err instanceof TelegramRateLimited || err instanceof SlackRateLimited) return false;
+  const code = (err as { code?: unknown } | null)?.code;
+  // @slack/web-api: platform errors are answers (4xx-like); HTTP and request errors are the transport failing.
+  if (code === 'slack_webapi_platform_error') return false;
+  return true;
+}
 
 export class ChatRuntime {
   readonly engine: CommandEngine<Services>;
@@ -87,8 +99,33 @@ export class ChatRuntime {
           : { kind: 'text', origin: inbound.origin, text: inbound.text, presenter };
     const result = await this.engine.handle(incoming);
     if (inbound.kind === 'button') await this.withRetry(() => this.telegramSender!.answerButton(inbound.callbackQueryId, result.toast)).catch((err) => this.logger.warn({ err }, 'answerCallbackQuery failed'));
-    await this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined);
-    return result.command ?? inbound.kind;
+    const outcome = result.command ?? inbound.kind;
+    return this.afterEffect(outcome, () => this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined));
+  }
+
+  /**
+   * Sends the replies of a command that has already run. A failure here must not reach the inbox: it would apply
+   * the update again and run the command twice (a second /catat entry, a consumed /link code answered as "wrong").
+   * A transient failure gets one more try; after that the reply is logged as lost and the event counts as applied.
+   */
+  private async afterEffect(outcome: string, send: () => Promise<void>): Promise<string> {
+    try {
+      await send();
+      return outcome;
+    } catch (first) {
+      if (!isTransient(first)) {
+        this.logger.warn({ err: first, command: outcome }, 'chat reply not delivered; the command is not run again');
+        return `${outcome} (reply not delivered)`;
+      }
+      await new Promise((resolve) => setTimeout(resolve, AFTER_EFFECT_RETRY_MS));
+      try {
+        await send();
+        return outcome;
+      } catch (err) {
+        this.logger.warn({ err, command: outcome }, 'chat reply not delivered; the command is not run again');
+        return `${outcome} (reply not delivered)`;
+      }
+    }
   }
 
   /** Applies one Slack command, button press or message event. */
@@ -111,8 +148,7 @@ export class ChatRuntime {
     const responseUrl = inbound.kind === 'command' || inbound.kind === 'button' ? inbound.responseUrl : undefined;
     // Slack has no button toast: a refused press ("not yours", "expired") comes back as an ephemeral reply, and a
     // second press of a used button (no reply) shows nothing, as the first press already replaced the message.
-    await this.sendSlack(result.replies, inbound.origin, responseUrl);
-    return result.command ?? inbound.kind;
+    return this.afterEffect(result.command ?? inbound.kind, () => this.sendSlack(result.replies, inbound.origin, responseUrl));
   }
 
   /** A Telegram document as a file the core can offer to a command: getFile, then the file URL, size-limited. */

@@ -56,15 +56,18 @@ describe('link codes', () => {
     expect(await identities.resolve({ channel: 'telegram', externalUserId: '2' })).toBeNull();
   });
 
-  it('relinking moves the chat account to the new user and keeps its settings', async () => {
+  it('relinking with the same user keeps settings; another user\'s code is refused until /unlink', async () => {
     const first = await newUser();
     const second = await newUser();
     await identities.link({ channel: 'telegram', externalUserId: '50', directChatId: '50' }, (await identities.createLinkCode(actor(first))).code);
     await identities.updateSettings({ channel: 'telegram', externalUserId: '50' }, { language: 'en', zone: 'WIT' });
-    const moved = await identities.link({ channel: 'telegram', externalUserId: '50' }, (await identities.createLinkCode(actor(second))).code);
-    expect(moved).toMatchObject({ userId: second, language: 'en', zone: 'WIT' });
+    expect(await identities.link({ channel: 'telegram', externalUserId: '50' }, (await identities.createLinkCode(actor(first))).code)).toMatchObject({ userId: first, language: 'en', zone: 'WIT' });
+    const othersCode = (await identities.createLinkCode(actor(second))).code;
+    await expect(identities.link({ channel: 'telegram', externalUserId: '50' }, othersCode)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await identities.resolve({ channel: 'telegram', externalUserId: '50' })).toMatchObject({ userId: first });
     expect(await identities.unlink({ channel: 'telegram', externalUserId: '50' })).toBe(true);
     expect(await identities.resolve({ channel: 'telegram', externalUserId: '50' })).toBeNull();
+    expect(await identities.link({ channel: 'telegram', externalUserId: '50' }, othersCode)).toMatchObject({ userId: second });
   });
 });
 

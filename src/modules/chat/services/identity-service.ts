@@ -60,11 +60,24 @@ export class ChatIdentityService {
     }
   }
 
-  /** Consumes the code (once, before it expires) and links this chat account to the code's user. */
+  /**
+   * Consumes the code (once, before it expires) and links this chat account to the code's user. A chat already
+   * linked to someone else is refused (CONFLICT) and the code is left unspent: a code passed on by another person
+   * must not quietly turn this chat into theirs, where statements sent next would land in their account.
+   */
   async link(account: ChatAccount, rawCode: string): Promise<LinkedAccount> {
     const now = this.deps.now();
     const code = rawCode.trim().toUpperCase().replace(/[\s-]/g, '');
-    const used = /^[A-Z0-9]{4,16}$/.test(code)
+    const wellFormed = /^[A-Z0-9]{4,16}$/.test(code);
+    const current = wellFormed ? await this.deps.models.ChatIdentity.findOne({ channel: account.channel, externalUserId: account.externalUserId }).lean() : null;
+    if (current) {
+      const pending = await this.deps.models.ChatLinkCode.findOne({ codeHash: hashCode(code), usedAt: { $exists: false }, expiresAt: { $gt: now } }).lean();
+      if (pending && String(pending.userId) !== String(current.userId)) {
+        await this.deps.audit.record({ actor: { channel: account.channel }, action: 'chat.link', outcome: 'failure', metadata: { externalUserId: account.externalUserId, reason: 'chat already linked to another user' } });
+        throw new AppError('CONFLICT', 'this chat is already linked to another account; /unlink first', { details: { issues: [{ field: 'code', reason: 'chat already linked to another account' }] } });
+      }
+    }
+    const used = wellFormed
       ? await this.deps.models.ChatLinkCode.findOneAndUpdate(
           { codeHash: hashCode(code), usedAt: { $exists: false }, expiresAt: { $gt: now } },
           { $set: { usedAt: now, usedBy: `${account.channel}:${account.externalUserId}` } },

@@ -21,11 +21,12 @@ export const refundCommand = defineCommand<{ id: string; amount?: number }, Serv
     const actor = actorOf(ctx);
     const p = await ctx.services.payments.get(actor, await resolvePaymentId(ctx.services, actor, ctx.args.id));
     const refundable = p.amountMinor - (p.refundedAmountMinor ?? 0);
+    // Both refusals below speak of the payment's own state and figures: private, so a group never sees them.
     if (!['success', 'partially_refunded'].includes(p.status) || refundable <= 0) {
-      return reply.text(ctx.say({ id: 'Pembayaran ini {status}; hanya pembayaran lunas yang bisa dikembalikan.', en: 'This payment is {status}; only paid payments can be refunded.' }, { status: statusWord(p.status, ctx.locale) }));
+      return reply.text(ctx.say({ id: 'Pembayaran ini {status}; hanya pembayaran lunas yang bisa dikembalikan.', en: 'This payment is {status}; only paid payments can be refunded.' }, { status: statusWord(p.status, ctx.locale) }), 'private');
     }
     const amount = ctx.args.amount ?? refundable;
-    if (amount > refundable) return reply.text(ctx.say({ id: 'Paling banyak {max} yang bisa dikembalikan.', en: 'At most {max} can be refunded.' }, { max: money(refundable) }));
+    if (amount > refundable) return reply.text(ctx.say({ id: 'Paling banyak {max} yang bisa dikembalikan.', en: 'At most {max} can be refunded.' }, { max: money(refundable) }), 'private');
     const buttons = await ctx.buttons([
       { label: { id: 'Ya, kembalikan', en: 'Yes, refund' }, action: 'confirm', style: 'danger', payload: { paymentId: p.id, amountMinor: amount } },
       { label: { id: 'Batal', en: 'Cancel' }, action: 'cancel' },
