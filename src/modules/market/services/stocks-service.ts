@@ -46,12 +46,13 @@ export class StocksService {
   async quote(ticker: string, field = 'symbols'): Promise<QuoteView> {
     const symbol = normaliseTicker(ticker, field);
     const { provider, cache } = this.deps;
-    const cached = await cache.get(`stocks:quote:${symbol}`, provider.descriptor, async () => ({
-      value: await provider.quote(symbol).catch((err) => {
+    // The fetch may be shared with other callers asking for the same ticker (see MarketCache): name this caller's
+    // field on the way out, not inside the fetch.
+    const cached = await cache
+      .get(`stocks:quote:${symbol}`, provider.descriptor, async () => ({ value: await provider.quote(symbol), source: provider.descriptor.id }))
+      .catch((err) => {
         throw err instanceof UnknownTickerError ? new UnknownTickerError(symbol, field) : err;
-      }),
-      source: provider.descriptor.id,
-    }));
+      });
     return view(cached);
   }
 

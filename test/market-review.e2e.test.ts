@@ -1,0 +1,61 @@
+/**
+ * Market data under load and outage, through HTTP against the market simulators: a burst of requests for
+ * something not cached yet reaches the source once (not once per request), an export full of foreign-currency
+ * rows of one day fetches that day's table once, and with every rates source down the freshest cached table is
+ * the one served.
+ */
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/lib/clock.js';
+import type { RunningSimulator } from '../sandbox/market/index.js';
+import { startTestHub, type ApiClient, type TestHub } from './harness.js';
+
+const DAY_MS = 86_400_000;
+let t: TestHub;
+let user: { id: string; apiKey: string; client: ApiClient };
+const clock = new ManualClock();
+const sim = (name: string) => (t.hub.sandboxes as Record<string, RunningSimulator | undefined>)[name]!;
+
+beforeAll(async () => {
+  t = await startTestHub({ hubOptions: { clock }, runJobs: false });
+  user = await t.createUser('market-review');
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('a burst of requests for something not cached yet', () => {
+  it('asks the stock source once for twelve simultaneous quotes of one ticker', async () => {
+    const before = sim('yahoo-chart').requests;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => user.client.get('/api/external/stocks?symbols=BMRI')));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(new Set(answers.map((a) => a.body.quotes[0].priceMinor)).size).toBe(1);
+    expect(sim('yahoo-chart').requests - before).toBe(1);
+  });
+
+  it('asks the rates source once for a past day that many simultaneous conversions need', async () => {
+    const before = sim('frankfurter').requests;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => user.client.get(`/api/external/currency/convert?amount=${i + 1}&from=USD&to=IDR&date=2023-03-15`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(sim('frankfurter').requests - before).toBe(1);
+  });
+
+  it('fetches one day\'s table once for an export of many foreign-currency rows of that day', async () => {
+    const userId = new Types.ObjectId(user.id);
+    const accountId = new Types.ObjectId();
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      userId, accountId, source: 'manual', date: '2023-05-10', bookedAt: new Date('2023-05-10T05:00:00Z'), amountMinor: -(1000 + i * 37), currency: 'USD',
+      description: `card ${i}`, fingerprint: `review-fx-${i}`, contentKey: `review-fx-ck-${i}`, category: 'travel', categorySource: 'user', tags: [], ownTransfer: false,
+    }));
+    await t.hub.models.BankTransaction.insertMany(rows);
+    const before = sim('frankfurter').requests;
+    const res = await fetch(`${t.url}/api/data/export?format=json&currency=IDR`, { headers: { authorization: `Bearer ${user.apiKey}` } });
+    expect(res.status).toBe(200);
+    const exported = (await res.json()) as { converted: { rateDate: string } }[];
+    expect(exported).toHaveLength(40);
+    expect(exported.every((r) => r.converted.rateDate === '2023-05-10')).toBe(true);
+    expect(sim('frankfurter').requests - before).toBe(1);
+  });
+});
