@@ -59,3 +59,22 @@ describe('a burst of requests for something not cached yet', () => {
     expect(sim('frankfurter').requests - before).toBe(1);
   });
 });
+
+describe('every rates source down', () => {
+  it('serves the freshest cached table, not the primary\'s older one', async () => {
+    // Both sources' latest tables are cached now.
+    expect((await user.client.get('/api/external/currency?base=USD&symbols=IDR')).body.source).toBe('frankfurter');
+    await sim('frankfurter').stop();
+    await clock.advance(2 * DAY_MS);
+    // Frankfurter cannot answer and its table is past stale-while-revalidate: the fallback answers and is cached.
+    const fallback = await user.client.get('/api/external/currency?base=USD&symbols=IDR');
+    expect(fallback.body).toMatchObject({ source: 'open-er-api', stale: false });
+
+    await sim('open-er-api').stop();
+    await clock.advance(2 * DAY_MS);
+    const stale = await user.client.get('/api/external/currency?base=USD&symbols=IDR');
+    expect(stale.status).toBe(200);
+    expect(stale.body).toMatchObject({ source: 'open-er-api', stale: true, rates: { IDR: fallback.body.rates.IDR } });
+    expect(stale.body.ageSeconds).toBeLessThan(3 * 86_400);
+  });
+});
