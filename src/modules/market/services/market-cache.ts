@@ -123,7 +123,7 @@ export class MarketCache {
       }
     }
     try {
-      return await this.fetchShared(key, fetch);
+      return await this.fetchShared(key, policy, fetch);
     } catch (err) {
       if (!entry || isDefinitiveAnswer(err) || !(err instanceof SourceUnavailableError)) throw err;
       return { ...this.describe<T>(entry, true), sourceError: err.message };
@@ -148,11 +148,19 @@ export class MarketCache {
     while (this.refreshing.size) await Promise.allSettled([...this.refreshing.values()]);
   }
 
-  /** One fetch per key at a time in this process; every caller gets its outcome (each falls back on its own). */
-  private fetchShared<T>(key: string, fetch: () => Promise<{ value: T; source: string }>): Promise<Cached<T>> {
+  /**
+   * One fetch per key at a time in this process; every caller gets its outcome (each falls back on its own). The
+   * store is read once more first: a caller that found the key missing may arrive just after another caller's
+   * fetch (or another process's) stored a fresh value, and that value is the answer.
+   */
+  private fetchShared<T>(key: string, policy: CachePolicy, fetch: () => Promise<{ value: T; source: string }>): Promise<Cached<T>> {
     let running = this.fetching.get(key);
     if (!running) {
-      running = this.fetchAndStore(key, fetch).finally(() => this.fetching.delete(key));
+      running = (async () => {
+        const latest = await this.store.get(key);
+        if (latest && this.now() - latest.fetchedAt.getTime() < policy.ttlMs) return this.describe<T>(latest, false);
+        return this.fetchAndStore(key, fetch);
+      })().finally(() => this.fetching.delete(key));
       this.fetching.set(key, running);
     }
     return running as Promise<Cached<T>>;
