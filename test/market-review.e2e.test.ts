@@ -60,6 +60,23 @@ describe('a burst of requests for something not cached yet', () => {
   });
 });
 
+describe('chat: a cached answer being refreshed', () => {
+  const chat = async (text: string) => {
+    const res = await user.client.post<{ replies: { blocks: { text?: string }[] }[] }>('/api/chat/message', { text });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.replies.flatMap((r) => r.blocks.map((b) => b.text ?? '')).join('\n');
+  };
+
+  it('gives its age without claiming the source is down when the source is fine', async () => {
+    expect(await chat('/stock BBNI')).not.toContain('⚠');
+    await clock.advance(5 * 60_000); // past the quote's minute of freshness, within its 15 minutes of revalidation
+    const again = await chat('/stock BBNI');
+    expect(again).toMatch(/⚠.*5 (menit|minutes)/);
+    expect(again).not.toMatch(/tidak bisa dihubungi|cannot be reached/);
+    expect((await user.client.get('/api/external/status')).body.sources.find((s: { source: string }) => s.source === 'yahoo-chart').state).toBe('up');
+  });
+});
+
 describe('every rates source down', () => {
   it('serves the freshest cached table, not the primary\'s older one', async () => {
     // Both sources' latest tables are cached now.
@@ -76,5 +93,7 @@ describe('every rates source down', () => {
     expect(stale.status).toBe(200);
     expect(stale.body).toMatchObject({ source: 'open-er-api', stale: true, rates: { IDR: fallback.body.rates.IDR } });
     expect(stale.body.ageSeconds).toBeLessThan(3 * 86_400);
+    const reply = await user.client.post<{ replies: { blocks: { text?: string }[] }[] }>('/api/chat/message', { text: '/convert 100 USD IDR' });
+    expect(JSON.stringify(reply.body)).toMatch(/tidak bisa dihubungi|cannot be reached/);
   });
 });

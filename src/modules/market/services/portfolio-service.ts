@@ -25,6 +25,8 @@ export interface HoldingValuation {
   dayChangeMinor: number;
   stale: boolean;
   ageSeconds: number;
+  /** Why the price is stale, when its source just failed (absent while a stale price is merely being refreshed). */
+  sourceError?: string;
 }
 
 export interface PortfolioValuation {
@@ -90,6 +92,7 @@ export class PortfolioService {
         dayChangeMinor: shares * quote.changeMinor,
         stale: quote.stale,
         ageSeconds: quote.ageSeconds,
+        ...(quote.sourceError ? { sourceError: quote.sourceError } : {}),
       };
     });
     const sum = (pick: (r: HoldingValuation) => number) => rows.reduce((s, r) => s + pick(r), 0);

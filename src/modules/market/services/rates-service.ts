@@ -40,6 +40,8 @@ export interface ConversionAnswer {
   stale: boolean;
   ageSeconds: number;
   attribution?: string;
+  /** Why the source could not give a fresh rate just now, when the answer is stale because of it. */
+  sourceError?: string;
 }
 
 export class RatesService {
