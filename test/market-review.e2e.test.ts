@@ -60,6 +60,20 @@ describe('a burst of requests for something not cached yet', () => {
   });
 });
 
+describe('asking for what no source has', () => {
+  it('weather history before the archive begins (1940) is a 400 naming the field, and does not trip the source\'s breaker', async () => {
+    expect((await user.client.get('/api/external/weather/history?city=Jakarta&from=1940-01&to=1940-02')).status).toBe(200);
+    const before = sim('open-meteo').requests;
+    const res = await user.client.get('/api/external/weather/history?city=Jakarta&from=1925-01&to=1927-12');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0]).toMatchObject({ field: 'from' });
+    expect(res.body.error.message).toContain('1940');
+    expect(sim('open-meteo').requests - before).toBeLessThanOrEqual(1); // at most the city's geocoding
+    const status = (await user.client.get('/api/external/status')).body.sources.find((s: { source: string }) => s.source === 'open-meteo');
+    expect(status).toMatchObject({ state: 'up', breaker: 'closed' });
+  });
+});
+
 describe('chat: a cached answer being refreshed', () => {
   const chat = async (text: string) => {
     const res = await user.client.post<{ replies: { blocks: { text?: string }[] }[] }>('/api/chat/message', { text });
