@@ -72,6 +72,13 @@ describe('asking for what no source has', () => {
     const status = (await user.client.get('/api/external/status')).body.sources.find((s: { source: string }) => s.source === 'open-meteo');
     expect(status).toMatchObject({ state: 'up', breaker: 'closed' });
   });
+
+  it('an unknown ticker\'s history names the path\'s field, ticker', async () => {
+    const res = await user.client.get('/api/external/stocks/ZZZZ/history?range=5d');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0].field).toBe('ticker');
+    expect(res.body.error.message).toMatch(/^ticker: .*ZZZZ/);
+  });
 });
 
 describe('chat: a cached answer being refreshed', () => {

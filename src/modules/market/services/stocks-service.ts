@@ -59,11 +59,15 @@ export class StocksService {
   async history(ticker: string, range: HistoryRange): Promise<{ quote: QuoteView; bars: (PriceBar & { closeMinor: number | null })[] }> {
     const symbol = normaliseTicker(ticker, 'ticker');
     const { provider, cache } = this.deps;
-    const cached = await cache.get(
-      `stocks:history:${symbol}:${range}`,
-      { ttlMs: 60 * 60_000, staleWhileRevalidateMs: 24 * 60 * 60_000 },
-      async () => ({ value: await provider.history(symbol, range), source: provider.descriptor.id }),
-    );
+    const cached = await cache
+      .get(`stocks:history:${symbol}:${range}`, { ttlMs: 60 * 60_000, staleWhileRevalidateMs: 24 * 60 * 60_000 }, async () => ({
+        value: await provider.history(symbol, range),
+        source: provider.descriptor.id,
+      }))
+      .catch((err) => {
+        // The adapter names no field; here the ticker is the route's path parameter.
+        throw err instanceof UnknownTickerError ? new UnknownTickerError(symbol, 'ticker') : err;
+      });
     const { quote, bars } = cached.value;
     return {
       quote: view({ ...cached, value: quote }),
