@@ -81,6 +81,17 @@ describe('asking for what no source has', () => {
   });
 });
 
+describe('portfolio amounts', () => {
+  it('refuses a holding too large to value in exact sen, and stores nothing', async () => {
+    const huge = await user.client.request<any>('PUT', '/api/external/portfolio/BBCA', { lots: 100_000_000_000, averagePrice: '9000' });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.details.issues[0].field).toBe('lots');
+    const valuation = await user.client.get('/api/external/portfolio');
+    expect(valuation.body.holdings).toEqual([]);
+    expect(Number.isSafeInteger(valuation.body.totals.valueMinor)).toBe(true);
+  });
+});
+
 describe('chat: a cached answer being refreshed', () => {
   const chat = async (text: string) => {
     const res = await user.client.post<{ replies: { blocks: { text?: string }[] }[] }>('/api/chat/message', { text });

@@ -51,6 +51,11 @@ export class PortfolioService {
     if (averagePriceMinor <= 0) {
       throw new AppError('VALIDATION_FAILED', 'averagePrice: must be more than zero', { details: { issues: [{ field: 'averagePrice', reason: 'must be more than zero' }] } });
     }
+    // Value, cost and gain are whole sen in JSON numbers: a holding whose cost is past 2^53 sen (about Rp90 trillion)
+    // would be valued with rounded, wrong figures. Refused rather than shown wrong.
+    if (BigInt(input.lots) * BigInt(SHARES_PER_LOT) * BigInt(averagePriceMinor) > BigInt(Number.MAX_SAFE_INTEGER) || !Number.isSafeInteger(averagePriceMinor)) {
+      throw new AppError('VALIDATION_FAILED', 'lots: lots × 100 × averagePrice is too large to value exactly', { details: { issues: [{ field: 'lots', reason: 'lots × 100 × averagePrice is too large to value exactly' }] } });
+    }
     await this.deps.stocks.quote(ticker, 'ticker'); // unknown ticker → 400 naming it, nothing stored
     const userId = actor.userId;
     const doc = await this.deps.model.findOneAndUpdate(
