@@ -95,6 +95,12 @@ export class MarketCache {
   private readonly now: () => number;
   private readonly leaseMs: number;
   private readonly refreshing = new Map<string, Promise<void>>();
+  /**
+   * Fetches under way in this process, by key: a burst of requests for a key that is missing or expired (a page of
+   * quotes, an export converting hundreds of rows of one day) shares one call to the source instead of each making
+   * its own, which would trip the source's rate limit and our own circuit breaker.
+   */
+  private readonly fetching = new Map<string, Promise<Cached<unknown>>>();
 
   constructor(private readonly store: CacheStore, private readonly options: MarketCacheOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -117,7 +123,7 @@ export class MarketCache {
       }
     }
     try {
-      return await this.fetchAndStore(key, fetch);
+      return await this.fetchShared(key, policy, fetch);
     } catch (err) {
       if (!entry || isDefinitiveAnswer(err) || !(err instanceof SourceUnavailableError)) throw err;
       return { ...this.describe<T>(entry, true), sourceError: err.message };
@@ -140,6 +146,24 @@ export class MarketCache {
   /** Resolves when no background refresh started by this process is running (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.refreshing.size) await Promise.allSettled([...this.refreshing.values()]);
+  }
+
+  /**
+   * One fetch per key at a time in this process; every caller gets its outcome (each falls back on its own). The
+   * store is read once more first: a caller that found the key missing may arrive just after another caller's
+   * fetch (or another process's) stored a fresh value, and that value is the answer.
+   */
+  private fetchShared<T>(key: string, policy: CachePolicy, fetch: () => Promise<{ value: T; source: string }>): Promise<Cached<T>> {
+    let running = this.fetching.get(key);
+    if (!running) {
+      running = (async () => {
+        const latest = await this.store.get(key);
+        if (latest && this.now() - latest.fetchedAt.getTime() < policy.ttlMs) return this.describe<T>(latest, false);
+        return this.fetchAndStore(key, fetch);
+      })().finally(() => this.fetching.delete(key));
+      this.fetching.set(key, running);
+    }
+    return running as Promise<Cached<T>>;
   }
 
   private async fetchAndStore<T>(key: string, fetch: () => Promise<{ value: T; source: string }>): Promise<Cached<T>> {

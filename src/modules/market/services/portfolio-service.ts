@@ -25,6 +25,8 @@ export interface HoldingValuation {
   dayChangeMinor: number;
   stale: boolean;
   ageSeconds: number;
+  /** Why the price is stale, when its source just failed (absent while a stale price is merely being refreshed). */
+  sourceError?: string;
 }
 
 export interface PortfolioValuation {
@@ -48,6 +50,11 @@ export class PortfolioService {
     const averagePriceMinor = Number(parseMajorToMinor(input.averagePrice, 'IDR', 'averagePrice'));
     if (averagePriceMinor <= 0) {
       throw new AppError('VALIDATION_FAILED', 'averagePrice: must be more than zero', { details: { issues: [{ field: 'averagePrice', reason: 'must be more than zero' }] } });
+    }
+    // Value, cost and gain are whole sen in JSON numbers: a holding whose cost is past 2^53 sen (about Rp90 trillion)
+    // would be valued with rounded, wrong figures. Refused rather than shown wrong.
+    if (BigInt(input.lots) * BigInt(SHARES_PER_LOT) * BigInt(averagePriceMinor) > BigInt(Number.MAX_SAFE_INTEGER) || !Number.isSafeInteger(averagePriceMinor)) {
+      throw new AppError('VALIDATION_FAILED', 'lots: lots × 100 × averagePrice is too large to value exactly', { details: { issues: [{ field: 'lots', reason: 'lots × 100 × averagePrice is too large to value exactly' }] } });
     }
     await this.deps.stocks.quote(ticker, 'ticker'); // unknown ticker → 400 naming it, nothing stored
     const userId = actor.userId;
@@ -90,6 +97,7 @@ export class PortfolioService {
         dayChangeMinor: shares * quote.changeMinor,
         stale: quote.stale,
         ageSeconds: quote.ageSeconds,
+        ...(quote.sourceError ? { sourceError: quote.sourceError } : {}),
       };
     });
     const sum = (pick: (r: HoldingValuation) => number) => rows.reduce((s, r) => s + pick(r), 0);

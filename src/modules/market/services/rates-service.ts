@@ -40,6 +40,8 @@ export interface ConversionAnswer {
   stale: boolean;
   ageSeconds: number;
   attribution?: string;
+  /** Why the source could not give a fresh rate just now, when the answer is stale because of it. */
+  sourceError?: string;
 }
 
 export class RatesService {
@@ -155,7 +157,8 @@ export class RatesService {
       if (!cached.stale || !cached.sourceError) return cached;
       answered.push(cached);
     }
-    if (answered.length) return answered[0];
+    // Every source that answered is stale because it failed just now: the most recent table is the best guess.
+    if (answered.length) return answered.reduce((best, c) => (c.ageSeconds < best.ageSeconds ? c : best));
     // A source that could not answer might have quoted the missing code: that is "try later", not "unknown".
     if (failures.length) throw failures[0];
     if (!candidates.length) throw new SourceUnavailableError('rates', 'no rates source is configured', 'down');

@@ -46,23 +46,28 @@ export class StocksService {
   async quote(ticker: string, field = 'symbols'): Promise<QuoteView> {
     const symbol = normaliseTicker(ticker, field);
     const { provider, cache } = this.deps;
-    const cached = await cache.get(`stocks:quote:${symbol}`, provider.descriptor, async () => ({
-      value: await provider.quote(symbol).catch((err) => {
+    // The fetch may be shared with other callers asking for the same ticker (see MarketCache): name this caller's
+    // field on the way out, not inside the fetch.
+    const cached = await cache
+      .get(`stocks:quote:${symbol}`, provider.descriptor, async () => ({ value: await provider.quote(symbol), source: provider.descriptor.id }))
+      .catch((err) => {
         throw err instanceof UnknownTickerError ? new UnknownTickerError(symbol, field) : err;
-      }),
-      source: provider.descriptor.id,
-    }));
+      });
     return view(cached);
   }
 
   async history(ticker: string, range: HistoryRange): Promise<{ quote: QuoteView; bars: (PriceBar & { closeMinor: number | null })[] }> {
     const symbol = normaliseTicker(ticker, 'ticker');
     const { provider, cache } = this.deps;
-    const cached = await cache.get(
-      `stocks:history:${symbol}:${range}`,
-      { ttlMs: 60 * 60_000, staleWhileRevalidateMs: 24 * 60 * 60_000 },
-      async () => ({ value: await provider.history(symbol, range), source: provider.descriptor.id }),
-    );
+    const cached = await cache
+      .get(`stocks:history:${symbol}:${range}`, { ttlMs: 60 * 60_000, staleWhileRevalidateMs: 24 * 60 * 60_000 }, async () => ({
+        value: await provider.history(symbol, range),
+        source: provider.descriptor.id,
+      }))
+      .catch((err) => {
+        // The adapter names no field; here the ticker is the route's path parameter.
+        throw err instanceof UnknownTickerError ? new UnknownTickerError(symbol, 'ticker') : err;
+      });
     const { quote, bars } = cached.value;
     return {
       quote: view({ ...cached, value: quote }),

@@ -10,6 +10,8 @@ import type { MarketCache } from './market-cache.js';
 const DAY_MS = 86_400_000;
 /** The archive runs about five days behind. */
 const ARCHIVE_LAG_DAYS = 6;
+/** ERA5's first month: the archive refuses anything earlier, and such a refusal must not count as the source failing. */
+export const ARCHIVE_FIRST_MONTH = '1940-01';
 /**
  * A month with at least this much rain counts as rainy season: BMKG starts the rainy season at 50 mm in a
  * ten-day period (dasarian), about 150 mm a month.
@@ -58,6 +60,9 @@ export class WeatherService {
 
   /** Monthly rainfall and temperature for the months from `firstMonth` to `lastMonth` ('YYYY-MM'), oldest first. */
   async monthly(city: string, firstMonth: string, lastMonth: string): Promise<{ place: Place; months: MonthlyWeather[] } & FreshnessInfo> {
+    // Asked of the archive, each month before 1940 would be a refused call (retried, and counted by the breaker
+    // until it opened for every user): it is bad input, so it is refused here.
+    if (firstMonth < ARCHIVE_FIRST_MONTH) throw validationFailed([{ field: 'from', reason: `no weather archive before ${ARCHIVE_FIRST_MONTH}` }]);
     const place = await this.place(city);
     const { provider, cache } = this.deps;
     const latestDay = new Date(this.deps.now().getTime() - ARCHIVE_LAG_DAYS * DAY_MS).toISOString().slice(0, 10);

@@ -43,13 +43,18 @@ export function ageText(ageSeconds: number, language: Language): string {
   return language === 'id' ? `${n} ${unit} lalu` : `${n} ${unit} ago`;
 }
 
-/** A line saying the answer is from cache (source down); undefined for fresh answers. */
-export function staleNote(ctx: Pick<Ctx, 'say' | 'locale'>, answer: { stale: boolean; ageSeconds: number }): string | undefined {
+/**
+ * A line saying the answer is from cache, with its age; undefined for fresh answers. Only an answer whose source
+ * just failed (`sourceError`) says the source cannot be reached: one past its time to live but within
+ * stale-while-revalidate comes from a source that is fine and is being refreshed right now.
+ */
+export function staleNote(ctx: Pick<Ctx, 'say' | 'locale'>, answer: { stale: boolean; ageSeconds: number; sourceError?: string }): string | undefined {
   if (!answer.stale) return undefined;
-  return ctx.say(
-    { id: '⚠ Data tersimpan dari {age}: sumbernya sedang tidak bisa dihubungi.', en: '⚠ Cached data from {age}: the source cannot be reached right now.' },
-    { age: ageText(answer.ageSeconds, ctx.locale.language) },
-  );
+  const age = ageText(answer.ageSeconds, ctx.locale.language);
+  if (!answer.sourceError) {
+    return ctx.say({ id: '⚠ Data tersimpan dari {age}; sedang diperbarui.', en: '⚠ Cached data from {age}; it is being refreshed.' }, { age });
+  }
+  return ctx.say({ id: '⚠ Data tersimpan dari {age}: sumbernya sedang tidak bisa dihubungi.', en: '⚠ Cached data from {age}: the source cannot be reached right now.' }, { age });
 }
 
 /** The Indonesian word /market takes for each service (`/market nyala saham`). */

@@ -38,7 +38,7 @@ export const portfolioCommand = defineCommand<Record<string, never>, Services>({
           ],
         },
       ];
-      const stale = v.holdings.find((h) => h.stale);
+      const stale = v.holdings.find((h) => h.sourceError) ?? v.holdings.find((h) => h.stale);
       const note = stale ? staleNote(ctx, stale) : undefined;
       if (note) blocks.push({ type: 'text', text: note });
       return reply.of(blocks, 'private');

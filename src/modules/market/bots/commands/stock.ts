@@ -46,7 +46,7 @@ export const stockCommand = defineCommand<{ ticker?: string }, Services>({
           },
         );
       }
-      const stale = quotes.find((q) => q.stale);
+      const stale = quotes.find((q) => q.sourceError) ?? quotes.find((q) => q.stale);
       const note = stale ? staleNote(ctx, stale) : undefined;
       if (note) blocks.push({ type: 'text', text: note });
       return reply.of(blocks, 'public');
