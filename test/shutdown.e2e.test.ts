@@ -69,7 +69,8 @@ it('starts with no configuration and shuts down gracefully on SIGTERM, finishing
       check();
     });
   try {
-    const url = (await waitFor(/running at (http:\/\/\S+)/, 30_000))[1];
+    // Generous: tsx compiles the whole hub first, which took over 30 s on a 2-core machine with other builds running.
+    const url = (await waitFor(/running at (http:\/\/\S+)/, 75_000))[1];
     const adminKey = (await waitFor(/Admin API key:\s+(swh_\S+)/, 1_000))[1];
     expect(output).toMatch(/Midtrans sandbox: http:\/\/127\.0\.0\.1:\d+\/_sandbox/);
     expect((await fetch(`${url}/ready`)).status).toBe(200);
@@ -115,4 +116,4 @@ it('starts with no configuration and shuts down gracefully on SIGTERM, finishing
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
-}, 60_000);
+}, 120_000);
