@@ -45,6 +45,22 @@ describe('a reply that fails to send', () => {
     const failures = await t.hub.models.AuditEntry.countDocuments({ action: 'chat.link', outcome: 'failure', 'metadata.externalUserId': '9102' });
     expect(failures).toBe(0);
   });
+
+  it('a later reply that fails once is sent on the retry, without sending the ones before it again', async () => {
+    const user: TgUser = { id: 9103, first_name: 'Sari' };
+    await h.linkTelegram(user);
+    await h.send(tg.update.text(user, '/pay 75rb qris pulsa'));
+    const summary = h.lastTo(user.id);
+    // The confirmation answers twice: it edits the summary ("payment created"), then sends the QR code. The QR's
+    // sendPhoto fails once with a 5xx. Sending the edit again would be refused by Telegram (message is not
+    // modified), and the QR would then never come.
+    tg.failNext('sendPhoto', { errorCode: 500 });
+    await h.send(tg.update.press(user, summary, h.buttonsOf(summary)[0].callback_data!));
+    await h.settleInbox();
+    expect(summary.edits).toBe(1);
+    expect(summary.plain).toContain('Rp75.000,00');
+    expect(h.messagesTo(user.id).filter((m) => m.photo)).toHaveLength(1);
+  });
 });
 
 describe('private figures in a group chat', () => {

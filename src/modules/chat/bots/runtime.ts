@@ -100,7 +100,8 @@ export class ChatRuntime {
     const result = await this.engine.handle(incoming);
     if (inbound.kind === 'button') await this.withRetry(() => this.telegramSender!.answerButton(inbound.callbackQueryId, result.toast)).catch((err) => this.logger.warn({ err }, 'answerCallbackQuery failed'));
     const outcome = result.command ?? inbound.kind;
-    return this.afterEffect(outcome, () => this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined));
+    const progress = { sent: 0 };
+    return this.afterEffect(outcome, () => this.sendTelegram(result.replies, inbound.origin, result.locale, inbound.kind === 'button' ? inbound.messageId : undefined, progress));
   }
 
   /**
@@ -148,7 +149,8 @@ export class ChatRuntime {
     const responseUrl = inbound.kind === 'command' || inbound.kind === 'button' ? inbound.responseUrl : undefined;
     // Slack has no button toast: a refused press ("not yours", "expired") comes back as an ephemeral reply, and a
     // second press of a used button (no reply) shows nothing, as the first press already replaced the message.
-    return this.afterEffect(result.command ?? inbound.kind, () => this.sendSlack(result.replies, inbound.origin, responseUrl));
+    const progress = { sent: 0 };
+    return this.afterEffect(result.command ?? inbound.kind, () => this.sendSlack(result.replies, inbound.origin, responseUrl, progress));
   }
 
   /** A Telegram document as a file the core can offer to a command: getFile, then the file URL, size-limited. */
@@ -233,9 +235,13 @@ export class ChatRuntime {
     await this.slackResponder.send(message, uploads, { channelId: channel, userId });
   }
 
-  private async sendTelegram(replies: Reply[], origin: ChatOrigin, locale: Locale, originalMessageId?: number): Promise<void> {
+  /**
+   * Sends `replies` in order from `progress.sent`, counting each one sent: a retry after a failure part-way resumes
+   * at the reply that failed instead of sending the ones before it twice.
+   */
+  private async sendTelegram(replies: Reply[], origin: ChatOrigin, locale: Locale, originalMessageId: number | undefined, progress: { sent: number }): Promise<void> {
     const bot = await this.services.chatPlatforms.telegram!.botUsername();
-    for (const r of replies) {
+    for (const r of replies.slice(progress.sent)) {
       const calls = renderTelegram(r, { chatId: origin.chatId, userId: origin.externalUserId, isGroup: origin.isGroup, originalMessageId, movedNotice: say(locale, MESSAGES.sentPrivately) });
       try {
         await this.withRetry(() => this.telegramSender!.send(calls));
@@ -243,22 +249,26 @@ export class ChatRuntime {
         // Telegram refuses a DM to someone who never opened a private chat with the bot: tell them in the group.
         if (err instanceof TelegramError && err.code === 403 && origin.isGroup) {
           await this.withRetry(() => this.telegramSender!.send(renderTelegram(replyOf.text(say(locale, MESSAGES.startPrivateChat, { bot })), { chatId: origin.chatId, userId: origin.externalUserId, isGroup: true })));
+          progress.sent++;
           continue;
         }
         throw err;
       }
+      progress.sent++;
     }
   }
 
-  private async sendSlack(replies: Reply[], origin: ChatOrigin, responseUrl?: string): Promise<void> {
+  /** As sendTelegram: from `progress.sent`, counting each reply sent. */
+  private async sendSlack(replies: Reply[], origin: ChatOrigin, responseUrl?: string, progress = { sent: 0 }): Promise<void> {
     const userId = origin.externalUserId.split(':')[1] ?? origin.externalUserId;
-    for (const r of replies) {
+    for (const r of replies.slice(progress.sent)) {
       const { message, uploads } = renderSlack(r);
       await this.withRetry(() => this.slackResponder!.send(message, uploads, { channelId: origin.chatId, userId, responseUrl }));
+      progress.sent++;
     }
   }
 
-  /** One inline retry after a short platform rate limit; longer ones are the inbox's to retry later. */
+  /** One inline retry after a short platform rate limit; after a longer one the reply is given up (see afterEffect). */
   private async withRetry<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
