@@ -270,10 +270,12 @@ export class BankService {
     const userId = new Types.ObjectId(actor.userId);
     await this.deps.overrides.updateOne({ userId, match }, { $set: { category: input.category } }, { upsert: true });
     const overrides = await this.overridesFor(userId);
-    // Only rows whose text can contain the match are read; the regex is a prefilter, categorize() decides.
-    const words = match.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // Only rows whose text contains every word of the match are read; this is a prefilter, categorize() decides.
+    // One literal regex per word, never the words joined by `.*`: a match of many short words ("a a a … zz") makes
+    // such a pattern backtrack exponentially over a long description, and one request then pins the database.
+    const words = [...new Set(match.split(' '))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const candidates = await this.deps.transactions
-      .find({ userId, categorySource: { $ne: 'user' }, ownTransfer: false, description: { $regex: words.join('.*'), $options: 'i' } }, { description: 1, amountMinor: 1, category: 1 })
+      .find({ userId, categorySource: { $ne: 'user' }, ownTransfer: false, $and: words.map((w) => ({ description: { $regex: w, $options: 'i' } })) }, { description: 1, amountMinor: 1, category: 1 })
       .lean();
     const changes = candidates
       .map((t) => ({ t, result: categorize({ description: t.description, amountMinor: t.amountMinor }, overrides) }))
