@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { WebhookIntake } from '../../../../../webhooks/intake.js';
 import type { HubEnv } from '../../../../http/hub-env.js';
 import { codeToStatus } from '../../../../http/errors.js';
+import { maskAccountNumber } from '../../../../lib/crypto.js';
 import { AppError, validationFailed } from '../../../../lib/errors.js';
 import type { WebhookSecrets } from '../../../contract.js';
 import { notificationKeyName } from '../../providers/snap-descriptor.js';
@@ -20,7 +21,11 @@ import { BANK_CODES, type BankCode, type RawStatementEntry } from '../../provide
 export interface BankMutationEvent {
   eventKey: string;
   bank: BankCode;
-  body: { accountNo: string; transaction: RawStatementEntry };
+  /**
+   * The account number only masked: the normalized event is what the admin inbox lists, and account numbers leave
+   * the hub masked. The handler reads the number from the stored raw body. (`accountNo`: events stored before.)
+   */
+  body: { accountNumberMasked?: string; accountNo?: string; transaction: RawStatementEntry };
 }
 
 /**
@@ -66,7 +71,7 @@ export function bankNotificationWebhook(secrets: WebhookSecrets): WebhookIntake<
       const externalId = request.headers.get('x-external-id');
       const day = (request.headers.get('x-timestamp') ?? '').slice(0, 10);
       const key = externalId ? `${day}:${externalId}` : `body:${createHash('sha256').update(request.raw).digest('hex')}`;
-      return { eventKey: `${bank}:${key}`, bank, body: { accountNo: body.accountNo, transaction: body.transaction } };
+      return { eventKey: `${bank}:${key}`, bank, body: { accountNumberMasked: maskAccountNumber(body.accountNo), transaction: body.transaction } };
     },
     acknowledge: (c, { duplicate }) => c.json({ responseCode: `200${NOTIFY_SERVICE}00`, responseMessage: duplicate ? 'Successful (already received)' : 'Successful' }, 200),
     refuse: (c: Context<HubEnv>, error: AppError) => {
