@@ -2,7 +2,7 @@
  * POST /webhooks/bank/:bank — a bank's account-mutation notification (body format: our assumption, see
  * sandbox/snap-bank/server.ts), through the shared intake: verified with the bank's public key as a SNAP
  * notification (SHA256withRSA over METHOD:path:sha256(minified body):timestamp), 401 and stored nowhere when it
- * does not verify, stored once per bank + day + X-EXTERNAL-ID, and answered the SNAP way (responseCode).
+ * does not verify or was signed more than 15 minutes from now, stored once per bank + day + X-EXTERNAL-ID, and answered the SNAP way (responseCode).
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
@@ -38,6 +38,15 @@ const MutationNotification = z.looseObject({
   transaction: StatementEntrySchema,
 });
 
+/**
+ * How far a notification's X-TIMESTAMP may be from our clock. The timestamp is signed, so a notification captured
+ * once (a log, a proxy) and sent again later (with any X-EXTERNAL-ID, which is not signed) would otherwise verify
+ * and be stored as a new event for ever. 15 minutes leaves room for clock skew and a bank's quick retries; an
+ * entry whose notification came too late still arrives with the next sync. Slack's window is 5 minutes.
+ */
+export const NOTIFICATION_WINDOW_MS = 15 * 60_000;
+const SIGNED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:\d{2}|Z)$/;
+
 /** Service code of the notification answer: SNAP BI defines none for account mutations, so "00" (our assumption). */
 const NOTIFY_SERVICE = '00';
 
@@ -46,7 +55,7 @@ const bankOf = (param: string | undefined): BankCode | undefined => {
   return (BANK_CODES as readonly string[]).includes(code) ? (code as BankCode) : undefined;
 };
 
-export function bankNotificationWebhook(secrets: WebhookSecrets): WebhookIntake<BankMutationEvent> {
+export function bankNotificationWebhook(secrets: WebhookSecrets, now: () => number = Date.now): WebhookIntake<BankMutationEvent> {
   return {
     provider: 'bank',
     kind: 'bank-mutation',
@@ -57,7 +66,10 @@ export function bankNotificationWebhook(secrets: WebhookSecrets): WebhookIntake<
       const bank = bankOf(params.bank);
       const publicKey = bank ? secrets[notificationKeyName(bank)] : undefined;
       if (!bank || !publicKey) return false;
-      return verifyNotification({ method, path, body: raw, timestamp: headers.get('x-timestamp') ?? '', signature: headers.get('x-signature') ?? '', publicKey });
+      const timestamp = headers.get('x-timestamp') ?? '';
+      // SNAP timestamps carry their offset; one without is not a moment we can compare.
+      if (!SIGNED_TIMESTAMP.test(timestamp) || !(Math.abs(now() - Date.parse(timestamp)) <= NOTIFICATION_WINDOW_MS)) return false;
+      return verifyNotification({ method, path, body: raw, timestamp, signature: headers.get('x-signature') ?? '', publicKey });
     },
     normalize: (parsed, request) => {
       const bank = bankOf(request.params.bank)!;
