@@ -59,8 +59,12 @@ export interface SnapBankSandboxOptions {
   log?: (message: string, data?: object) => void;
 }
 
-/** `expire_customer_token`: the bank's holder tokens from redirect consent end at that request (as time would end them mid-sync). */
-export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'expire_customer_token' | 'bad_json';
+/**
+ * `expire_customer_token`: the bank's holder tokens from redirect consent end at that request (as time would end them
+ * mid-sync). `repeat_page`: a statement request for a page after the first is answered with the page before it again,
+ * `hasMore` and continuation key as they were then (a bank's paging cache or retry gone wrong).
+ */
+export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'expire_customer_token' | 'bad_json' | 'repeat_page';
 
 export interface SimAccount {
   bank: SimBankCode;
@@ -97,8 +101,11 @@ export interface SnapBankSandbox {
   injectFaults(fault: { mode: SnapFaultMode; count: number; bank?: SimBankCode; path?: RegExp; delayMs?: number; after?: number }): void;
   clearFaults(): void;
   setDeliveryMode(mode: { duplicate?: boolean; outOfOrder?: boolean }): void;
-  /** Signs and sends an arbitrary notification body (tests of the intake). */
-  sendNotification(bank: SimBankCode, body: object): Promise<boolean>;
+  /**
+   * Signs and sends an arbitrary notification body (tests of the intake). `signedAt`: the X-TIMESTAMP it is signed
+   * with (a notification captured earlier and sent again, or a bank whose clock is off); `externalId`: its X-EXTERNAL-ID.
+   */
+  sendNotification(bank: SimBankCode, body: object, options?: { signedAt?: Date; externalId?: string }): Promise<boolean>;
   /** attempts: every request to a bank route, faulted or not; serviceRequests: those that reached the service checks. */
   readonly stats: { attempts: number; tokenRequests: number; customerTokenRefreshes: number; serviceRequests: number; rejected: Record<string, number> };
   /** Every notification delivery attempt (label = the entry id), from the kit. */
@@ -203,8 +210,9 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return account;
   }
 
-  function takeFault(bank: SimBankCode, path: string) {
-    const f = faults.find((x) => x.remaining > 0 && (!x.bank || x.bank === bank) && (!x.path || x.path.test(path)));
+  /** `repeat_page` is a statement's own fault, taken only by a request for a page after the first. */
+  function takeFault(bank: SimBankCode, path: string, kind: 'request' | 'later_page' = 'request') {
+    const f = faults.find((x) => x.remaining > 0 && (x.mode === 'repeat_page') === (kind === 'later_page') && (!x.bank || x.bank === bank) && (!x.path || x.path.test(path)));
     if (f?.after) {
       f.after--;
       return undefined;
@@ -493,6 +501,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     let offset = 0;
     if (paging.kind === 'page') offset = (Math.max(Number(info[paging.page]) || 1, 1) - 1) * size;
     else if (info[paging.requestKey]) offset = Number(Buffer.from(info[paging.requestKey], 'base64url').toString()) || 0;
+    if (offset > 0 && takeFault(bank, path, 'later_page')) offset = Math.max(0, offset - size);
     // The journal is in time order: the window is found by binary search, and its totals are computed once per
     // window and journal length rather than on every page (a 10,000-entry statement is 100 pages).
     const summary = windowSummary(account, from, to);
@@ -595,13 +604,13 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return createSign('RSA-SHA256').update(`POST:${path}:${createHash('sha256').update(minify(body)).digest('hex')}:${timestamp}`).sign(keys.privateKey as KeyObject, 'base64');
   }
 
-  async function deliver(bank: SimBankCode, body: object, reference: string): Promise<boolean> {
+  async function deliver(bank: SimBankCode, body: object, reference: string, sent: { signedAt?: Date; externalId?: string } = {}): Promise<boolean> {
     if (!hubUrl) return false;
     const url = `${hubUrl.replace(/\/$/, '')}/webhooks/bank/${bank.toLowerCase()}`;
     const raw = JSON.stringify(body);
-    const timestamp = jakarta(new Date());
+    const timestamp = jakarta(new Date(Math.floor((sent.signedAt ?? new Date()).getTime() / 1000) * 1000));
     const partner = partnerOf(bank);
-    const headers = { 'X-TIMESTAMP': timestamp, 'X-SIGNATURE': sign(new URL(url).pathname, raw, timestamp), 'X-PARTNER-ID': partner.partnerId ?? partner.clientKey, 'X-EXTERNAL-ID': `${Date.now()}${++idSeq}`, 'CHANNEL-ID': SIM_BANK_BEHAVIOUR[bank].channelId };
+    const headers = { 'X-TIMESTAMP': timestamp, 'X-SIGNATURE': sign(new URL(url).pathname, raw, timestamp), 'X-PARTNER-ID': partner.partnerId ?? partner.clientKey, 'X-EXTERNAL-ID': sent.externalId ?? `${Date.now()}${++idSeq}`, 'CHANNEL-ID': SIM_BANK_BEHAVIOUR[bank].channelId };
     const label = `${bank} ${reference}`;
     // Duplicates and out-of-order delivery (held back until the next one is sent) are the kit's delivery modes.
     await kit.deliver({ url, body: raw, headers, label });
@@ -616,7 +625,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       .join('');
     const otps = [...pendingBindings.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: OTP <b>${p.otp}</b> (ref ${ref})</li>`).join('');
     const pages = [...pendingRedirects.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: <a href="${escapeHtml(`${api.baseUrlFor(p.bank)}/consent/${ref}`)}">consent page</a></li>`).join('');
-    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'expire_customer_token', 'bad_json'];
+    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'expire_customer_token', 'bad_json', 'repeat_page'];
     return `<p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
 <h2>Accounts</h2><table><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
 <h2>Pending OTPs</h2><ul>${otps || '<li>none</li>'}</ul>
@@ -655,7 +664,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     injectFaults: (f) => faults.push({ ...f, remaining: f.count }),
     clearFaults: () => (faults = []),
     setDeliveryMode: (mode) => kit.setDeliveryMode(mode),
-    sendNotification: (bank, body) => deliver(bank, body, 'manual'),
+    sendNotification: (bank, body, sent) => deliver(bank, body, 'manual', sent),
     stats,
     get notifications() {
       return kit.deliveries;

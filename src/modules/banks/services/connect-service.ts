@@ -215,11 +215,16 @@ export class BankConnectService {
   /** The ledger account behind a confirmed connection: reused when the user had it before (reconnect, import). */
   private async activate(connection: BankConnection, input: { name?: string; syncFrequency?: SyncFrequency }): Promise<Account> {
     const accountNo = this.deps.cipher.decrypt(connection.accountNumberSealed);
+    // Without a frequency asked for, a connected account syncs daily. One that was not being synced (disconnected,
+    // which set it to manual, or known only from an imported statement) starts on that default again; an account
+    // still connected (a consent renewed after it ended at the bank) keeps the frequency its user chose.
+    const before = input.syncFrequency ? null : await this.deps.accounts.findOne({ userId: connection.userId, accountNumberHash: connection.accountNumberHash }, { kind: 1, status: 1 }).lean();
+    const syncFrequency = input.syncFrequency ?? (!before || before.kind !== 'bank' || before.status !== 'active' ? 'daily' : undefined);
     const account = await this.deps.accounts.findOneAndUpdate(
       { userId: connection.userId, accountNumberHash: connection.accountNumberHash },
       {
-        $set: { kind: 'bank', bank: connection.bank, accountNumberSealed: connection.accountNumberSealed, accountNumberMasked: maskAccountNumber(accountNo), connectionId: connection._id, status: 'active', ...(input.syncFrequency ? { syncFrequency: input.syncFrequency } : {}) },
-        $setOnInsert: { userId: connection.userId, accountNumberHash: connection.accountNumberHash, name: input.name ?? `${connection.bank} ${maskAccountNumber(accountNo)}`, currency: 'IDR', ...(input.syncFrequency ? {} : { syncFrequency: 'daily' }) },
+        $set: { kind: 'bank', bank: connection.bank, accountNumberSealed: connection.accountNumberSealed, accountNumberMasked: maskAccountNumber(accountNo), connectionId: connection._id, status: 'active', ...(syncFrequency ? { syncFrequency } : {}) },
+        $setOnInsert: { userId: connection.userId, accountNumberHash: connection.accountNumberHash, name: input.name ?? `${connection.bank} ${maskAccountNumber(accountNo)}`, currency: 'IDR', ...(syncFrequency ? {} : { syncFrequency: 'daily' }) },
       },
       { upsert: true, new: true },
     );

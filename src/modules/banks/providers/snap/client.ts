@@ -174,6 +174,15 @@ export class SnapClient {
         const balance = Array.isArray(body.balance) ? body.balance[0] : body.balance;
         if (startingBalanceMinor === undefined && balance?.startingBalance) startingBalanceMinor = decimalToMinor(balance.startingBalance.value, balance.startingBalance.currency || 'IDR');
         if (balance?.endingBalance) endingBalanceMinor = decimalToMinor(balance.endingBalance.value, balance.endingBalance.currency || 'IDR');
+        // A bank that answers the page before again (a paging field it does not read, a missing or stale continuation
+        // key, a cache gone wrong) would have its entries stored twice (banks without entry ids dedupe by content, and
+        // two identical rows on a day are two purchases) and the page it skipped lost; and one that keeps doing it
+        // runs to maxPages. Entries are strictly ordered in time, so a later page never starts and ends with exactly
+        // the entries the page before did.
+        if (samePage(previous?.detailData, body.detailData)) {
+          this.options.logger?.warn({ provider: this.provider, page, fromDateTime }, 'bank answered the same statement page again');
+          throw new SnapError('bad_response', this.profile.code, `${this.profile.code} answered the same statement page again (page ${page} of the window from ${fromDateTime}); nothing of it was stored`);
+        }
         const pageEntries = (body.detailData ?? []).map((raw) => this.readEntry(raw));
         count += pageEntries.length;
         if (input.onPage) await input.onPage(pageEntries);
@@ -416,6 +425,13 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
     description: profile.description(raw),
     balanceMinor: end?.value ? decimalToMinor(end.value, end.currency || currency) : undefined,
   };
+}
+
+/** Two statement pages holding the same entries: same length, same first and same last entry as the bank wrote them. */
+function samePage(before: RawStatementEntry[] | undefined, now: RawStatementEntry[] | undefined): boolean {
+  if (!before?.length || !now?.length || before.length !== now.length) return false;
+  const same = (a: RawStatementEntry, b: RawStatementEntry) => JSON.stringify(a) === JSON.stringify(b);
+  return same(before[0], now[0]) && same(before[before.length - 1], now[now.length - 1]);
 }
 
 /** An ISO 8601 instant from a bank's answer, or undefined when absent or unreadable (the bank then decides when it ends). */
