@@ -40,6 +40,8 @@ describe('statement import and export over HTTP', () => {
     const first = await importAndWait(user, 'bca-klikbca-id.csv');
     expect(first).toMatchObject({ status: 'done', imported: 10, duplicates: 0, rejected: 0, pending: 1 });
     expect(first.checks.every((c: any) => c.ok)).toBe(true);
+    // Times in Asia/Jakarta, like every other answer.
+    for (const k of ['createdAt', 'startedAt', 'finishedAt']) expect(first[k], k).toMatch(/\+07:00$/);
 
     const again = await importAndWait(user, 'bca-klikbca-id.csv', { accountId: first.accountId });
     expect(again).toMatchObject({ status: 'done', imported: 0, duplicates: 10 });
