@@ -112,6 +112,24 @@ describe('banks over HTTP', () => {
     expect((await user.client.get(`/api/bank/transactions/${id}?cursor=garbage`)).status).toBe(400);
   });
 
+  it('connects and syncs without printing deprecation warnings to the console (first run of npm start)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const user = await t.createUser();
+      const connected = await user.client.post('/api/bank/connect', { bank: 'BCA', accountNumber: '0611104625', syncFrequency: 'manual' });
+      expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+      const sync = await user.client.post(`/api/bank/sync/${connected.body.account.id}`);
+      expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+      // 'warning' is emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => /mongoose/i.test(w))).toEqual([]);
+  });
+
   it('with the OTP step: nothing is connected until the holder’s code is confirmed', async () => {
     const user = await t.createUser();
     const sim = bca.createAccount('BCA', { days: 3 });

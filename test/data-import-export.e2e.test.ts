@@ -40,6 +40,8 @@ describe('statement import and export over HTTP', () => {
     const first = await importAndWait(user, 'bca-klikbca-id.csv');
     expect(first).toMatchObject({ status: 'done', imported: 10, duplicates: 0, rejected: 0, pending: 1 });
     expect(first.checks.every((c: any) => c.ok)).toBe(true);
+    // Times in Asia/Jakarta, like every other answer.
+    for (const k of ['createdAt', 'startedAt', 'finishedAt']) expect(first[k], k).toMatch(/\+07:00$/);
 
     const again = await importAndWait(user, 'bca-klikbca-id.csv', { accountId: first.accountId });
     expect(again).toMatchObject({ status: 'done', imported: 0, duplicates: 10 });
@@ -84,5 +86,24 @@ describe('statement import and export over HTTP', () => {
     expect((await other.client.get(`/api/data/export?accountId=${mine.accountId}`)).status).toBe(404);
     const templates = await user.client.get('/api/data/templates');
     expect(templates.body.templates.map((x: any) => x.id)).toContain('bca-klikbca-bisnis');
+  });
+
+  it('names each row\'s account in the export, so rows from several accounts can be told apart', async () => {
+    const user = await t.createUser();
+    await importAndWait(user, 'bca-klikbca-id.csv');
+    const cash = await user.client.post('/api/data/entries', { type: 'expense', amountMinor: 2_500_000, currency: 'IDR', description: 'kopi', date: '2024-12-20' });
+    expect(cash.status, JSON.stringify(cash.body)).toBe(201);
+
+    const json = await fetch(`${t.url}/api/data/export?format=json&from=2024-12-01&to=2024-12-31`, { headers: { authorization: `Bearer ${user.apiKey}` } });
+    const rows = (await json.json()) as Array<{ description: string; account?: string }>;
+    expect(rows.find((r) => r.description === 'kopi')?.account).toBe('Cash');
+    const bankRows = rows.filter((r) => r.description !== 'kopi');
+    expect(bankRows.length).toBe(8);
+    // The account the statement header names (BCA 0123456789), shown as its masked name, never the full number.
+    for (const row of bankRows) expect(row.account).toMatch(/^BCA \*+6789$/);
+
+    const csv = await (await fetch(`${t.url}/api/data/export?format=csv&from=2024-12-20&to=2024-12-20`, { headers: { authorization: `Bearer ${user.apiKey}` } })).text();
+    expect(csv).toContain(',kopi,-25000.00,IDR,,');
+    expect(csv.split('\r\n').find((l) => l.includes(',kopi,'))).toContain(',Cash,manual,');
   });
 });

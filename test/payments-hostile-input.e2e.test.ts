@@ -31,6 +31,17 @@ describe('Xendit callbacks with a valid token and a body that is not an object',
   }
 });
 
+describe('a field the route does not know', () => {
+  it('is named in the 400 (not "json"), with the field path inside an object, and nothing is stored', async () => {
+    const before = await t.hub.connection.collection('linkedAccounts').countDocuments();
+    const res = await user.client.post('/api/payment/direct-debit/links', { bank: 'bri', method: 'direct_debit_bri', mobileNumber: '081234567890', cardLastFour: '1234', cardExpiry: '12/29' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([{ field: 'bank', reason: 'is not a field of this request', in: 'json' }]);
+    expect(res.body.error.message).toBe('bank: is not a field of this request');
+    expect(await t.hub.connection.collection('linkedAccounts').countDocuments()).toBe(before);
+  });
+});
+
 describe('impossible and absurd dates', () => {
   it('refuses 30 February as runAt with 400 naming the field, instead of charging on 2 March', async () => {
     const res = await user.client.post('/api/payment/process', { method: 'qris', amountMinor: 5_000_000, runAt: '2027-02-30T10:00:00Z' }, idem());

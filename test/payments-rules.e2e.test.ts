@@ -119,6 +119,10 @@ describe('direct debit', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ status: 'active', accountLabel: 'card •••• 8888' });
     expect(confirmed.body.nextStep).toBeUndefined();
+    // Times are shown in Asia/Jakarta like every other answer (README: Times), not as UTC `Z` strings.
+    expect(start.body.createdAt).toMatch(/\+07:00$/);
+    expect(confirmed.body.activatedAt).toMatch(/\+07:00$/);
+    expect(Date.parse(confirmed.body.activatedAt)).toBeGreaterThanOrEqual(Date.parse(start.body.createdAt));
 
     // The provider's token is a bearer credential: encrypted at rest, never answered.
     const stored = await t.hub.models.LinkedAccount.findById(start.body.id).lean();

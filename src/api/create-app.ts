@@ -11,11 +11,15 @@ export function createApp(): OpenAPIHono<HubEnv> {
   const app = new OpenAPIHono<HubEnv>({
     defaultHook: (result) => {
       if (result.success) return;
-      const issues: FieldIssue[] = result.error.issues.map((issue) => ({
-        field: issue.path.length ? issue.path.map(String).join('.') : result.target,
-        reason: issue.message,
-        in: result.target,
-      }));
+      const issues: FieldIssue[] = result.error.issues.flatMap((issue) => {
+        const path = issue.path.map(String);
+        // A strict schema reports unknown keys on the object that holds them (path [] for the body, so the field
+        // would read "json"); name each unknown key instead, so the caller sees which field to drop or correct.
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => ({ field: [...path, key].join('.'), reason: 'is not a field of this request', in: result.target }));
+        }
+        return [{ field: path.length ? path.join('.') : result.target, reason: issue.message, in: result.target }];
+      });
       throw validationFailed(issues);
     },
   });

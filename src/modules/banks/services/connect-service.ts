@@ -137,7 +137,7 @@ export class BankConnectService {
     const activated = await this.deps.connections.findOneAndUpdate(
       { _id: pending._id, status: 'pending_consent' },
       { $set: { status: 'active', ...sealedTokenFields(this.deps.cipher, bound), accountName: bound.accountName, consentedAt: this.now() }, $unset: { bindingReference: 1, bindingExpiresAt: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     );
     if (!activated) throw new AppError('CONFLICT', 'this connection was already confirmed');
     return { status: 'connected', account: await this.activate(activated.toObject(), { ...requestedOf(pending), ...(input.name ? { name: input.name } : {}), ...(input.syncFrequency ? { syncFrequency: input.syncFrequency } : {}) }) };
@@ -226,7 +226,7 @@ export class BankConnectService {
         $set: { kind: 'bank', bank: connection.bank, accountNumberSealed: connection.accountNumberSealed, accountNumberMasked: maskAccountNumber(accountNo), connectionId: connection._id, status: 'active', ...(syncFrequency ? { syncFrequency } : {}) },
         $setOnInsert: { userId: connection.userId, accountNumberHash: connection.accountNumberHash, name: input.name ?? `${connection.bank} ${maskAccountNumber(accountNo)}`, currency: 'IDR', ...(syncFrequency ? {} : { syncFrequency: 'daily' }) },
       },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     );
     await this.deps.connections.updateOne({ _id: connection._id }, { $set: { accountId: account!._id } });
     return account!.toObject();

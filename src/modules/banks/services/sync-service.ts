@@ -89,7 +89,7 @@ export class BankSyncService {
     const connection = await connections.findOneAndUpdate(
       { accountId, userId, status: 'active', $or: [{ syncLock: { $exists: false } }, { syncLock: null }, { 'syncLock.until': { $lt: now } }] },
       { $set: { syncLock: { runId, until: new Date(now.getTime() + lockMs) } } },
-      { new: true },
+      { returnDocument: 'after' },
     );
     if (!connection) {
       const active = await connections.exists({ accountId, userId, status: 'active' });
@@ -137,7 +137,7 @@ export class BankSyncService {
       const finished = await runs.findOneAndUpdate(
         { _id: runId },
         { $set: { status: 'succeeded', finishedAt: this.now(), fetched: statement.count, inserted: written.inserted, duplicates: written.duplicates } },
-        { new: true },
+        { returnDocument: 'after' },
       );
       await connections.updateOne({ _id: connection._id }, { $set: { consecutiveFailures: 0 }, $unset: { lastError: 1 } });
       this.deps.onRunFinished?.(finished!.toObject());
@@ -148,8 +148,8 @@ export class BankSyncService {
         kind: err instanceof SnapError ? err.kind : undefined,
         message: err instanceof AppError ? err.message : 'sync failed unexpectedly',
       };
-      const failed = await runs.findOneAndUpdate({ _id: runId }, { $set: { status: 'failed', finishedAt: this.now(), errors: 1, error } }, { new: true });
-      const updated = await connections.findOneAndUpdate({ _id: connection._id }, { $inc: { consecutiveFailures: 1 }, $set: { lastError: error.message } }, { new: true });
+      const failed = await runs.findOneAndUpdate({ _id: runId }, { $set: { status: 'failed', finishedAt: this.now(), errors: 1, error } }, { returnDocument: 'after' });
+      const updated = await connections.findOneAndUpdate({ _id: connection._id }, { $inc: { consecutiveFailures: 1 }, $set: { lastError: error.message } }, { returnDocument: 'after' });
       this.deps.onRunFinished?.(failed!.toObject());
       if (updated?.consecutiveFailures === REPEATED_FAILURES) await this.deps.onRepeatedFailure?.(failed!.toObject(), updated.consecutiveFailures);
       return toSyncRunView(failed!.toObject());

@@ -85,9 +85,13 @@ export class DataService {
     if (query.type) filter.amountMinor = query.type === 'credit' ? { $gte: 0 } : { $lt: 0 };
     if (query.category) filter.category = query.category;
     // A stream as long as the user's history: a cursor's maxTimeMS would count all of it (src/db/limits.ts).
+    // The Account column names each row's account (its display name, number masked), so an export of several
+    // accounts (a synced bank, an imported statement, cash) can be told apart. A user has a handful of accounts.
+    const accounts = await this.deps.models.BankAccount.find({ userId: new Types.ObjectId(actor.userId) }, { name: 1 }).lean();
+    const accountNames = new Map(accounts.map((a) => [String(a._id), a.name]));
     const cursor = this.deps.models.BankTransaction.find(filter).sort({ bookedAt: 1, _id: 1 }).maxTimeMS(NO_MAX_TIME).lean().cursor({ batchSize: 1000 });
     for await (const t of cursor) {
-      yield { date: t.date, description: t.description, amountMinor: t.amountMinor, currency: t.currency, balanceMinor: t.balanceMinor, category: t.category, tags: t.tags, source: t.source, externalId: t.externalId };
+      yield { date: t.date, description: t.description, amountMinor: t.amountMinor, currency: t.currency, balanceMinor: t.balanceMinor, category: t.category, tags: t.tags, account: accountNames.get(String(t.accountId)), source: t.source, externalId: t.externalId };
     }
   }
 }

@@ -17,6 +17,7 @@ import type { ModuleDeps } from '../../contract.js';
 import type { Actor } from '../../../services/actor.js';
 import { maskAccountNumber } from '../../../lib/crypto.js';
 import { AppError, isDuplicateKeyError, notFound } from '../../../lib/errors.js';
+import { toJakartaIso } from '../../../lib/time.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { LedgerBatchWriter } from './ledger-writer.js';
 import type { MappingService } from './mapping-service.js';
@@ -415,7 +416,14 @@ export class ImportService {
     const job = await this.deps.models.ImportJob.findOne({ _id: id, userId: actor.userId }, { parse: 0, checkpoint: 0 }).lean();
     if (!job) throw notFound('import');
     const { _id, userId: _u, __v: _v, ...rest } = job as typeof job & { __v?: number };
-    return { id: String(_id), ...rest, accountId: String(job.accountId) };
+    // Times in Asia/Jakarta like every other answer, not the UTC `Z` strings a Date would serialise to.
+    const times = Object.fromEntries(
+      (['createdAt', 'updatedAt', 'startedAt', 'finishedAt'] as const).flatMap((k) => {
+        const v = (job as Record<string, unknown>)[k];
+        return v instanceof Date ? [[k, toJakartaIso(v)]] : [];
+      }),
+    );
+    return { id: String(_id), ...rest, ...times, accountId: String(job.accountId) };
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Models } from '../../../db/models/index.js';
 import type { FieldCipher } from '../../../lib/crypto.js';
 import { AppError, notFound, validationFailed } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/logger.js';
+import { toJakartaIso } from '../../../lib/time.js';
 import type { Actor } from '../../../services/actor.js';
 import type { AuditService } from '../../../services/audit.js';
 import type { NotificationService } from '../../../services/notifications.js';
@@ -275,7 +276,8 @@ function toView(doc: LinkedAccountDoc): LinkedAccountView {
     status: doc.status,
     ...(doc.accountLabel ? { accountLabel: doc.accountLabel } : {}),
     ...(nextStep ? { nextStep } : {}),
-    createdAt: new Date(doc.createdAt).toISOString(),
-    ...(doc.activatedAt ? { activatedAt: new Date(doc.activatedAt).toISOString() } : {}),
+    // Shown in Asia/Jakarta like every other answer's times (payments, banks, data).
+    createdAt: toJakartaIso(new Date(doc.createdAt)),
+    ...(doc.activatedAt ? { activatedAt: toJakartaIso(new Date(doc.activatedAt)) } : {}),
   };
 }
