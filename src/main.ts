@@ -16,13 +16,8 @@ import { printBanner } from './banner.js';
 function loadDotEnv(): void {
   const file = path.resolve('.env');
   if (!existsSync(file)) return;
-  // process.loadEnvFile arrived in Node 20.12; package.json allows 20.10.
-  const node = process as { loadEnvFile?: (path: string) => void };
-  if (typeof node.loadEnvFile !== 'function') {
-    console.warn(`${file} is not read: this Node (${process.version}) has no process.loadEnvFile (20.12+); set the variables in the environment`);
-    return;
-  }
-  node.loadEnvFile(file);
+  // process.loadEnvFile arrived in Node 20.12; package.json asks for 20.15.
+  process.loadEnvFile(file);
 }
 
 async function main() {
