@@ -29,6 +29,8 @@ export class JobScheduler implements JobQueue {
   readonly agenda: Agenda;
   private readonly definitions = new Map<string, JobDefinition>();
   private started = false;
+  /** Set once stop() begins: from then on a closed client is expected. */
+  private stopping = false;
 
   constructor(private readonly options: JobSchedulerOptions) {
     this.agenda = new Agenda({
@@ -38,7 +40,12 @@ export class JobScheduler implements JobQueue {
       maxConcurrency: 20,
       defaultConcurrency: 5,
     });
-    this.agenda.on('error', (err: Error) => options.logger.error({ err }, 'agenda error'));
+    this.agenda.on('error', (err: Error) => {
+      // A lookup for the next job still on its way when shutdown closes the client fails with MongoClientClosedError:
+      // our own stop cut it short, so it is not an error to page anyone about (it was logged 13 times per stop).
+      if (this.stopping && err?.name === 'MongoClientClosedError') options.logger.debug({ err }, 'agenda query cut short by shutdown');
+      else options.logger.error({ err }, 'agenda error');
+    });
     this.clock = options.clock ?? systemClock;
     // Agenda runs jobs by the real time; when a test's manual clock jumps ahead, queued jobs come due as much sooner.
     this.clock.onAdvance?.((ms) => this.moveQueuedJobsEarlier(ms));
@@ -137,6 +144,7 @@ export class JobScheduler implements JobQueue {
    * releasing it would let another process start it while this one is still in it.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
     if (!this.started) {
       // Agenda connects its backend (building indexes) from its constructor and nothing awaits that when the
       // scheduler never started (runJobs: false); the caller closing the client under it would surface as an
