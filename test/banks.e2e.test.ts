@@ -162,6 +162,10 @@ describe('banks over HTTP', () => {
     const after = await eventually(() => user.client.get(`/api/bank/transactions/${id}?limit=1`), (r) => r.body.transactions[0]?.description?.includes('GAJI PT MAJU JAYA'), 5000);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(after.body.transactions[0]).toMatchObject({ amountMinor: 250_000_00, source: 'notification', category: 'income:salary' });
+    // The stored available balance moves with the ledger balance the notification states (this account has no holds).
+    const stored = (await t.hub.models.BankAccount.findById(id).lean())!;
+    expect(stored.balanceMinor).toBe(tx.balanceAfterMinor);
+    expect(stored.availableBalanceMinor).toBe(tx.balanceAfterMinor);
     expect((await user.client.get(`/api/bank/balance/${id}`)).body.balanceMinor).toBe(tx.balanceAfterMinor);
     expect(await txCount(user.client, id)).toBe(before + 1);
     // The sync after it brings the same entry: still one row.

@@ -186,9 +186,20 @@ export class BankSyncService {
       if (entry.balanceMinor !== undefined) {
         // A late, older notification must not put an old balance back. Banks print whole seconds, so an entry booked
         // in the same second as the last balance inquiry counts as after it.
+        // The notification states the ledger balance only: the available balance moves by the same amount (the holds
+        // between them are unchanged as far as we know), so it never stays above a balance a large debit lowered.
         await this.deps.accounts.updateOne(
           { _id: target.accountId, $or: [{ balanceAt: { $exists: false } }, { balanceAt: { $lt: new Date(entry.bookedAt.getTime() + 1000) } }] },
-          { $set: { balanceMinor: entry.balanceMinor, balanceAt: entry.bookedAt } },
+          [
+            {
+              $set: {
+                availableBalanceMinor: { $cond: [{ $isNumber: '$availableBalanceMinor' }, { $add: ['$availableBalanceMinor', { $subtract: [entry.balanceMinor, '$balanceMinor'] }] }, '$availableBalanceMinor'] },
+                balanceMinor: entry.balanceMinor,
+                balanceAt: entry.bookedAt,
+              },
+            },
+          ],
+          { updatePipeline: true },
         );
       }
       if (written.inserted) await this.markOwnTransfers(target.userId, new Date(entry.bookedAt.getTime() - 3 * 86_400_000));
