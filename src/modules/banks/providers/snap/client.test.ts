@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSnapBankSandbox, type SimAccount, type SnapBankSandbox } from '../../../../../sandbox/snap-bank/index.js';
 import { BANK_PROFILES } from '../profiles.js';
-import { SnapClient, type SnapClientOptions } from './client.js';
+import { SnapClient, readStatementEntry, type SnapClientOptions } from './client.js';
 import { SnapError, parseResponseCode } from './errors.js';
 import type { BankCode } from './types.js';
 
@@ -278,5 +278,22 @@ describe('circuit breaker', () => {
     const client = clientFor('MANDIRI', { retries: 0, breaker: { volumeThreshold: 2, errorThresholdPercentage: 10 } });
     for (let i = 0; i < 5; i++) await client.bindAccount({ accountNo: `00000000${i}` }).catch(() => undefined);
     expect(client.circuitOpen).toBe(false);
+  });
+});
+
+describe('statement entry dates', () => {
+  const entry = (transactionDate: string) => readStatementEntry(BANK_PROFILES.BCA, { amount: { value: '15000.00', currency: 'IDR' }, type: 'DEBIT', transactionDate, remark: 'BIAYA ADM', transactionId: undefined, endAmount: undefined, detailBalance: undefined });
+
+  it('reads a date-time or date without an offset as Jakarta time, not the server zone', () => {
+    // 23:30 in Jakarta on the last day of the month is 16:30 UTC that same day: it stays in January.
+    expect(entry('2025-01-31T23:30:00').bookedAt.toISOString()).toBe('2025-01-31T16:30:00.000Z');
+    expect(entry('2025-01-31 23:30:00').bookedAt.toISOString()).toBe('2025-01-31T16:30:00.000Z');
+    expect(entry('2025-01-31').bookedAt.toISOString()).toBe('2025-01-30T17:00:00.000Z');
+  });
+
+  it('keeps an offset the bank gave, and refuses a date it cannot read', () => {
+    expect(entry('2025-01-31T23:30:00+07:00').bookedAt.toISOString()).toBe('2025-01-31T16:30:00.000Z');
+    expect(entry('2025-01-31T16:30:00Z').bookedAt.toISOString()).toBe('2025-01-31T16:30:00.000Z');
+    expect(() => entry('31/01/2025')).toThrow(/unreadable transactionDate/);
   });
 });

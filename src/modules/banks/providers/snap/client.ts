@@ -415,7 +415,7 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
   const magnitude = Math.abs(decimalToMinor(raw.amount.value, currency));
   const debit = /^(d|db|dr|debit|debet)$/i.test((raw.type ?? '').trim());
   const end = raw.endAmount ?? (Array.isArray(raw.detailBalance?.endAmount) ? raw.detailBalance?.endAmount[0] : raw.detailBalance?.endAmount);
-  const bookedAt = new Date(raw.transactionDate);
+  const bookedAt = bankInstant(raw.transactionDate);
   if (Number.isNaN(bookedAt.getTime())) throw new SnapError('general_error', profile.code, `${profile.code}: statement entry with an unreadable transactionDate`);
   return {
     externalId: profile.entryId(raw),
@@ -425,6 +425,18 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
     description: profile.description(raw),
     balanceMinor: end?.value ? decimalToMinor(end.value, end.currency || currency) : undefined,
   };
+}
+
+/**
+ * A statement date as the bank meant it. SNAP asks for ISO 8601 with an offset (+07:00), but a date-time or date
+ * without one is Jakarta time at an Indonesian bank, not the server's zone: read as UTC, an evening entry or a
+ * month-end fee would move to the next day, or month.
+ */
+function bankInstant(text: string | undefined): Date {
+  const value = (text ?? '').trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00+07:00`);
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return new Date(`${value.replace(' ', 'T')}+07:00`);
+  return new Date(value);
 }
 
 /** Two statement pages holding the same entries: same length, same first and same last entry as the bank wrote them. */
