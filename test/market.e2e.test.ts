@@ -34,6 +34,8 @@ describe('currency', () => {
     const ecb = await alice.client.get('/api/external/currency?base=USD&symbols=IDR,JPY');
     expect(ecb.status).toBe(200);
     expect(ecb.body).toMatchObject({ base: 'USD', source: 'frankfurter', stale: false });
+    // When the table was fetched, in Jakarta time as every instant the API shows.
+    expect(ecb.body.fetchedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+07:00$/);
     expect(Number(ecb.body.rates.IDR)).toBeGreaterThan(15_000);
     expect(Number(ecb.body.rates.IDR)).toBeLessThan(17_500);
 

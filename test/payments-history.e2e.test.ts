@@ -143,5 +143,7 @@ describe('analytics', () => {
 
     const ranged = await user.client.get(`/api/payment/analytics?period=day&from=${encodeURIComponent('2026-11-25T00:00:00Z')}`);
     expect(ranged.body.totals[0]).toMatchObject({ count: 4, successCount: 2 });
+    // The range is answered in Jakarta time, like every other instant the API shows.
+    expect(ranged.body.from).toBe('2026-11-25T07:00:00+07:00');
   });
 });

@@ -24,6 +24,7 @@ import type { SnapClient } from '../providers/snap/client.js';
 import { BANK_CODES, type BankCode } from '../providers/snap/types.js';
 import { accountNumberHash } from '../../ledger/services/account-number.js';
 import { sealedTokenFields, TOKEN_FIELDS_UNSET } from './customer-tokens.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 export interface BankConnectDeps {
   accounts: AccountModel;
@@ -113,7 +114,7 @@ export class BankConnectService {
       const ours = new Date(this.now().getTime() + REDIRECT_CONSENT_MS);
       const expiresAt = bankSays && !Number.isNaN(bankSays.getTime()) && bankSays < ours ? bankSays : ours;
       const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'redirect', bindingReference: binding.referenceNo, bindingExpiresAt: expiresAt, bindingStateHash: stateHash(state), requested });
-      return { status: 'redirect_required', connectionId: String(connection._id), bank, accountNumberMasked: maskAccountNumber(accountNo), authorizationUrl: binding.redirectUrl, expiresAt: expiresAt.toISOString() };
+      return { status: 'redirect_required', connectionId: String(connection._id), bank, accountNumberMasked: maskAccountNumber(accountNo), authorizationUrl: binding.redirectUrl, expiresAt: toJakartaIso(expiresAt) };
     }
     const connection = await this.deps.connections.create({ ...base, status: 'pending_consent', consentKind: 'otp', bindingReference: binding.referenceNo, bindingExpiresAt: binding.otpExpiresAt ? new Date(binding.otpExpiresAt) : new Date(this.now().getTime() + 5 * 60_000), requested });
     return { status: 'otp_required', connectionId: String(connection._id), bank, accountNumberMasked: maskAccountNumber(accountNo), expiresAt: binding.otpExpiresAt };

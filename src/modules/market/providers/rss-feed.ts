@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { badData, type SourceResponse } from './source-client.js';
 import { clientFor, type AdapterOptions } from './common.js';
 import type { NewsFeed, NewsItem, NewsProvider, SourceDescriptor } from './types.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 /** Indonesian market news first, then international; URLs from public feed lists (reference §f). */
 export const NEWS_FEEDS: readonly NewsFeed[] = [
@@ -88,7 +89,7 @@ export function createRssFeedProvider(feed: NewsFeed, options: RssOptions = {}):
         title,
         link,
         ...(guid ? { guid } : {}),
-        publishedAt: Number.isFinite(published) ? new Date(published).toISOString() : null,
+        publishedAt: Number.isFinite(published) ? toJakartaIso(new Date(published)) : null,
         summary: plainText(text(raw.description)).slice(0, 400),
         feed: feed.id,
         feedTitle: feed.title,

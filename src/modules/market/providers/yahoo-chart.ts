@@ -13,6 +13,7 @@ import { UnknownTickerError } from '../errors.js';
 import { badData, badShape, parseJson, type SourceResponse } from './source-client.js';
 import { clientFor, decimalFromJson, joinUrl, type AdapterOptions } from './common.js';
 import type { HistoryRange, PriceBar, SourceDescriptor, StockProvider, StockQuote } from './types.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 export const yahooChartDescriptor: SourceDescriptor = {
   id: 'yahoo-chart',
@@ -83,7 +84,7 @@ export function createYahooChartProvider(options: AdapterOptions = {}): StockPro
       ...(chart.meta.longName || chart.meta.shortName ? { name: chart.meta.longName ?? chart.meta.shortName } : {}),
       price: decimalFromJson(chart.meta.regularMarketPrice),
       previousClose: decimalFromJson(previous),
-      marketTime: new Date(chart.meta.regularMarketTime * 1000).toISOString(),
+      marketTime: toJakartaIso(new Date(chart.meta.regularMarketTime * 1000)),
     };
     const q = chart.indicators.quote[0];
     const timestamps = chart.timestamp ?? [];

@@ -12,6 +12,7 @@
  */
 import type { MarketCacheModel } from '../models/market-cache.js';
 import { SourceUnavailableError, isDefinitiveAnswer } from '../errors.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 export interface StoredEntry {
   key: string;
@@ -191,7 +192,7 @@ export class MarketCache {
       source: entry.source,
       stale,
       ageSeconds: Math.max(0, Math.floor((this.now() - entry.fetchedAt.getTime()) / 1000)),
-      fetchedAt: entry.fetchedAt.toISOString(),
+      fetchedAt: toJakartaIso(entry.fetchedAt),
     };
   }
 }

@@ -102,7 +102,9 @@ export class NewsService {
       throw new SourceUnavailableError('news', 'no news feed could be read and none is cached', 'down');
     }
     // Newest first before deduplicating, so the kept copy of a story is its most recent telling.
-    all.sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
+    // By instant, not by text: items cached before publishedAt was written in Jakarta time end in Z.
+    const at = (item: { publishedAt: string | null }) => (item.publishedAt ? Date.parse(item.publishedAt) : 0) || 0;
+    all.sort((a, b) => at(b) - at(a));
     let stories = dedupe(all);
     if (ticker) {
       const pattern = new RegExp(`(^|[^A-Z0-9])${ticker}([^A-Z0-9]|$)`);

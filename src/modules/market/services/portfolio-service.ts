@@ -10,6 +10,7 @@ import { SHARES_PER_LOT, type PortfolioHoldingModel } from '../models/portfolio-
 import { div, ratio, toDecimalString } from '../decimal.js';
 import { parseMajorToMinor } from './currencies.js';
 import { normaliseTicker, type QuoteView, type StocksService } from './stocks-service.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 export interface HoldingValuation {
   ticker: string;
@@ -108,7 +109,7 @@ export class PortfolioService {
       holdings: rows,
       totals: { costMinor, valueMinor, gainLossMinor: valueMinor - costMinor, gainLossPercent: percent(valueMinor - costMinor, costMinor), dayChangeMinor: sum((r) => r.dayChangeMinor) },
       stale: rows.some((r) => r.stale),
-      valuedAt: this.deps.now().toISOString(),
+      valuedAt: toJakartaIso(this.deps.now()),
     };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState, SourceCallObserver, SourceCallOutcome } from '../providers/source-client.js';
+import { toJakartaIso } from '../../../lib/time.js';
 
 export type SourceHealth = 'up' | 'degraded' | 'down' | 'unknown';
 
@@ -123,7 +124,7 @@ export class SourceStatusService implements SourceCallObserver {
     else if (!recent.length) state = entry.lastSuccessAt !== undefined ? 'up' : 'unknown';
     else if (errorRate > this.degradedErrorRate || (latencyMs.p95 ?? 0) > this.slowMs || entry.consecutiveFailures > 0) state = 'degraded';
     else state = 'up';
-    const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
+    const iso = (t?: number) => (t === undefined ? null : toJakartaIso(new Date(t)));
     return {
       source: entry.source,
       kind: entry.kind,

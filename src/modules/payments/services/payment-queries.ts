@@ -6,7 +6,7 @@ import type { Models } from '../../../db/models/index.js';
 import { STORED_PAYMENT_STATUSES } from '../models/payment.js';
 import { LONG_QUERY_MAX_TIME_MS } from '../../../db/limits.js';
 import { afterCursorDesc, pageOf } from '../../../lib/cursor.js';
-import { JAKARTA } from '../../../lib/time.js';
+import { JAKARTA, toJakartaIso } from '../../../lib/time.js';
 import { PAYMENT_METHODS, PAYMENT_PROVIDERS } from '../providers/types.js';
 import { z } from 'zod';
 import type { Actor } from '../../../services/actor.js';
@@ -103,8 +103,8 @@ export class PaymentQueries {
     return {
       period: query.period,
       timezone: JAKARTA,
-      from: query.from?.toISOString() ?? null,
-      to: query.to?.toISOString() ?? null,
+      from: query.from ? toJakartaIso(query.from) : null,
+      to: query.to ? toJakartaIso(query.to) : null,
       totals: shape(result?.totals ?? []),
       byPeriod: shape(result?.byPeriod ?? []),
       byMethod: shape(result?.byMethod ?? []),
