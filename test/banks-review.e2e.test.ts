@@ -56,6 +56,29 @@ describe('statement paging', () => {
     expect(ok.status).toBe(200);
     expect((await allTransactions(user.client, id)).length).toBe(account.transactions.length);
   });
+
+  it('a bank whose paging stops advancing (empty pages that say more follows) fails the sync after three, not a thousand', async () => {
+    const user = await t.createUser();
+    const account = sim('danamon').createAccount('DANAMON', { days: 10, perDay: 8, seed: 'review:empty-pages', startingBalanceMinor: 50_000_000_000 });
+    const id = (await user.client.post('/api/bank/connect', { bank: 'DANAMON', accountNumber: account.accountNo })).body.account.id;
+    const before = sim('danamon').stats.serviceRequests;
+    sim('danamon').injectFaults({ mode: 'empty_page', count: 50, bank: 'DANAMON' });
+    let failed;
+    try {
+      failed = await user.client.post(`/api/bank/sync/${id}`);
+    } finally {
+      sim('danamon').clearFaults();
+    }
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.message).toMatch(/3 empty statement pages in a row/);
+    // The first page of each window up to the stuck one, then three empty pages: a handful of requests, not the
+    // thousand of maxPages.
+    expect(sim('danamon').stats.serviceRequests - before).toBeLessThan(12);
+
+    const ok = await user.client.post(`/api/bank/sync/${id}`);
+    expect(ok.status).toBe(200);
+    expect((await allTransactions(user.client, id)).length).toBe(account.transactions.length);
+  });
 });
 
 describe('disconnect, then connect again', () => {

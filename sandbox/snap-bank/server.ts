@@ -62,9 +62,14 @@ export interface SnapBankSandboxOptions {
 /**
  * `expire_customer_token`: the bank's holder tokens from redirect consent end at that request (as time would end them
  * mid-sync). `repeat_page`: a statement request for a page after the first is answered with the page before it again,
- * `hasMore` and continuation key as they were then (a bank's paging cache or retry gone wrong).
+ * `hasMore` and continuation key as they were then (a bank's paging cache or retry gone wrong). `empty_page`: a
+ * statement request for a page after the first is answered with no entries, `hasMore: "Y"` and a continuation key
+ * pointing at the same place (a bank's paging that stopped advancing).
  */
-export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'expire_customer_token' | 'bad_json' | 'repeat_page';
+export type SnapFaultMode = 'slow' | 'hang' | 'http500' | 'http503' | 'http504' | 'http429' | 'expire_token' | 'expire_customer_token' | 'bad_json' | 'repeat_page' | 'empty_page';
+
+/** Faults a statement takes itself, for a page after the first, rather than a request of any kind. */
+const LATER_PAGE_FAULTS: ReadonlySet<SnapFaultMode> = new Set(['repeat_page', 'empty_page']);
 
 export interface SimAccount {
   bank: SimBankCode;
@@ -210,9 +215,9 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     return account;
   }
 
-  /** `repeat_page` is a statement's own fault, taken only by a request for a page after the first. */
+  /** `repeat_page` and `empty_page` are a statement's own faults, taken only by a request for a page after the first. */
   function takeFault(bank: SimBankCode, path: string, kind: 'request' | 'later_page' = 'request') {
-    const f = faults.find((x) => x.remaining > 0 && (x.mode === 'repeat_page') === (kind === 'later_page') && (!x.bank || x.bank === bank) && (!x.path || x.path.test(path)));
+    const f = faults.find((x) => x.remaining > 0 && LATER_PAGE_FAULTS.has(x.mode) === (kind === 'later_page') && (!x.bank || x.bank === bank) && (!x.path || x.path.test(path)));
     if (f?.after) {
       f.after--;
       return undefined;
@@ -501,13 +506,15 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
     let offset = 0;
     if (paging.kind === 'page') offset = (Math.max(Number(info[paging.page]) || 1, 1) - 1) * size;
     else if (info[paging.requestKey]) offset = Number(Buffer.from(info[paging.requestKey], 'base64url').toString()) || 0;
-    if (offset > 0 && takeFault(bank, path, 'later_page')) offset = Math.max(0, offset - size);
+    const pageFault = offset > 0 ? takeFault(bank, path, 'later_page') : undefined;
+    if (pageFault?.mode === 'repeat_page') offset = Math.max(0, offset - size);
     // The journal is in time order: the window is found by binary search, and its totals are computed once per
     // window and journal length rather than on every page (a 10,000-entry statement is 100 pages).
     const summary = windowSummary(account, from, to);
     const inWindow = account.transactions.slice(summary.first, summary.end);
-    const page = inWindow.slice(offset, offset + size);
-    const hasMore = offset + size < inWindow.length;
+    const stalled = pageFault?.mode === 'empty_page';
+    const page = stalled ? [] : inWindow.slice(offset, offset + size);
+    const hasMore = stalled || offset + size < inWindow.length;
     const { starting, ending } = summary;
     return c.json({
       responseCode: '2001400',
@@ -520,7 +527,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       hasMore: hasMore ? 'Y' : 'N',
       lastRecordDateTime: page.length ? jakarta(page[page.length - 1].at) : undefined,
       detailData: page.map((t) => entryJson(bank, t, account.withoutIds)),
-      additionalInfo: paging.kind === 'key' && hasMore ? { [paging.answerKey]: Buffer.from(String(offset + size)).toString('base64url') } : {},
+      additionalInfo: paging.kind === 'key' && hasMore ? { [paging.answerKey]: Buffer.from(String(stalled ? offset : offset + size)).toString('base64url') } : {},
     });
   });
 
@@ -625,7 +632,7 @@ export async function startSnapBankSandbox(options: SnapBankSandboxOptions): Pro
       .join('');
     const otps = [...pendingBindings.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: OTP <b>${p.otp}</b> (ref ${ref})</li>`).join('');
     const pages = [...pendingRedirects.entries()].map(([ref, p]) => `<li>${p.bank} ${escapeHtml(p.accountNo)}: <a href="${escapeHtml(`${api.baseUrlFor(p.bank)}/consent/${ref}`)}">consent page</a></li>`).join('');
-    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'expire_customer_token', 'bad_json', 'repeat_page'];
+    const modes: SnapFaultMode[] = ['slow', 'hang', 'http500', 'http503', 'http504', 'http429', 'expire_token', 'expire_customer_token', 'bad_json', 'repeat_page', 'empty_page'];
     return `<p>Banks: ${SIM_BANKS.map((b) => `${b} → <code>${escapeHtml(api.baseUrlFor(b))}</code>`).join(', ')}. Binding mode: <b>${bindingMode}</b>.</p>
 <h2>Accounts</h2><table><tr><th>bank</th><th>account</th><th>name</th><th>status</th><th>balance</th><th>entries</th><th></th></tr>${rows}</table>
 <h2>Pending OTPs</h2><ul>${otps || '<li>none</li>'}</ul>

@@ -156,6 +156,7 @@ export class SnapClient {
       const fromDateTime = toJakartaIso(new Date(windowStart));
       const toDateTime = toJakartaIso(new Date(windowEnd));
       let previous: z.output<typeof StatementAnswer> | undefined;
+      let emptyPagesInARow = 0;
       for (let page = 1; ; page++) {
         if (++pages > maxPages) throw new SnapError('general_error', this.profile.code, `${this.profile.code}: statement still has more after ${maxPages} pages`);
         const body = await this.call(
@@ -183,11 +184,19 @@ export class SnapClient {
           this.options.logger?.warn({ provider: this.provider, page, fromDateTime }, 'bank answered the same statement page again');
           throw new SnapError('bad_response', this.profile.code, `${this.profile.code} answered the same statement page again (page ${page} of the window from ${fromDateTime}); nothing of it was stored`);
         }
+        // An empty page that says more follows is paging that stopped advancing; a few in a row are not a sparse
+        // statement but a loop that would otherwise run to maxPages (a thousand requests each sync).
+        const more = body.hasMore === 'Y' || body.hasMore === true;
+        emptyPagesInARow = !body.detailData?.length && more ? emptyPagesInARow + 1 : 0;
+        if (emptyPagesInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+          this.options.logger?.warn({ provider: this.provider, page, fromDateTime }, 'bank answered empty statement pages that say more follows');
+          throw new SnapError('bad_response', this.profile.code, `${this.profile.code} answered ${emptyPagesInARow} empty statement pages in a row that say more follows (window from ${fromDateTime}); the sync stopped there`);
+        }
         const pageEntries = (body.detailData ?? []).map((raw) => this.readEntry(raw));
         count += pageEntries.length;
         if (input.onPage) await input.onPage(pageEntries);
         else entries.push(...pageEntries);
-        if (body.hasMore !== 'Y' && body.hasMore !== true) break;
+        if (!more) break;
         previous = body;
       }
     }
@@ -438,6 +447,9 @@ function bankInstant(text: string | undefined): Date {
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return new Date(`${value.replace(' ', 'T')}+07:00`);
   return new Date(value);
 }
+
+/** Empty statement pages in a row, each saying more follows, after which the bank's paging is taken as stuck. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 3;
 
 /** Two statement pages holding the same entries: same length, same first and same last entry as the bank wrote them. */
 function samePage(before: RawStatementEntry[] | undefined, now: RawStatementEntry[] | undefined): boolean {
