@@ -27,6 +27,9 @@ import { sourceFromFile } from './source.js';
 import { checkTotals, RowTotals } from './statement-checks.js';
 import type { Mapping } from './templates/generic.js';
 
+/** Imports a user may have queued or running at once (see refuseWhenBusy). */
+export const MAX_PENDING_IMPORTS = 5;
+
 export const IMPORT_JOB = 'data.import';
 const MAX_STORED_ERRORS = 500;
 const PROGRESS_EVERY_MS = 500;
@@ -93,6 +96,8 @@ export class ImportService {
 
   /** For callers holding a stream (chat file downloads): spools it under importsDir() and starts the import. */
   async startFromStream(actor: Actor, stream: Readable, request: ImportRequest, maxBytes = 100 * 1024 * 1024): Promise<{ id: string; accountId: string }> {
+    // Before the upload is spooled: a refused one never reaches the disk.
+    await this.refuseWhenBusy(actor);
     const incoming = await this.incomingPath();
     let bytes = 0;
     try {
@@ -122,6 +127,7 @@ export class ImportService {
   async start(actor: Actor, incomingPath: string, request: ImportRequest): Promise<{ id: string; accountId: string }> {
     const { models } = this.deps;
     try {
+      await this.refuseWhenBusy(actor);
       const parse = await this.parseOptions(actor, request);
       const opened = await openStatement(await sourceFromFile(incomingPath), parse);
       const info = await this.statementInfo(opened);
@@ -155,6 +161,20 @@ export class ImportService {
     } catch (err) {
       await rm(incomingPath, { force: true });
       throw err;
+    }
+  }
+
+  /**
+   * Each upload waits on disk (up to 100 MB) until its import runs, so one key sending file after file could fill the
+   * disk faster than imports drain it: a user has at most MAX_PENDING_IMPORTS queued or running at once.
+   */
+  private async refuseWhenBusy(actor: Actor): Promise<void> {
+    const pending = await this.deps.models.ImportJob.countDocuments({ userId: actor.userId, status: { $in: ['queued', 'running'] } });
+    if (pending >= MAX_PENDING_IMPORTS) {
+      throw new AppError('RATE_LIMITED', `you already have ${pending} imports waiting or running; send this file again once one of them has finished (GET /api/data/import/:id)`, {
+        retryable: true,
+        retryAfterSeconds: 30,
+      });
     }
   }
 
