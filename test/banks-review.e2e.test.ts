@@ -28,6 +28,15 @@ const allTransactions = async (client: TestHub['admin'], accountId: string) => {
   } while (cursor);
   return rows;
 };
+/** A sync of a Danamon account while the simulator holds `mode` for statement pages after the first. */
+async function syncWithPageFault(client: TestHub['admin'], accountId: string, mode: 'repeat_page' | 'empty_page', count: number) {
+  sim('danamon').injectFaults({ mode, count, bank: 'DANAMON' });
+  try {
+    return await client.post(`/api/bank/sync/${accountId}`);
+  } finally {
+    sim('danamon').clearFaults();
+  }
+}
 const pendingSyncJobs = (accountId: string) => jobs.find({ name: 'banks.sync-account', 'data.accountId': accountId, nextRunAt: { $ne: null }, lastFinishedAt: null }).toArray();
 
 describe('statement paging', () => {
@@ -38,13 +47,7 @@ describe('statement paging', () => {
     expect(account.transactions.length).toBeGreaterThan(60);
     const id = (await user.client.post('/api/bank/connect', { bank: 'DANAMON', accountNumber: account.accountNo })).body.account.id;
     // Page 2 of the first window with entries comes back as page 1 again; page 3 onwards as they should.
-    sim('danamon').injectFaults({ mode: 'repeat_page', count: 1, bank: 'DANAMON' });
-    let failed;
-    try {
-      failed = await user.client.post(`/api/bank/sync/${id}`);
-    } finally {
-      sim('danamon').clearFaults();
-    }
+    const failed = await syncWithPageFault(user.client, id, 'repeat_page', 1);
     expect(failed.status).toBe(503);
     expect(failed.body.error.message).toMatch(/same statement page/);
     const stored = await allTransactions(user.client, id);
@@ -62,13 +65,7 @@ describe('statement paging', () => {
     const account = sim('danamon').createAccount('DANAMON', { days: 10, perDay: 8, seed: 'review:empty-pages', startingBalanceMinor: 50_000_000_000 });
     const id = (await user.client.post('/api/bank/connect', { bank: 'DANAMON', accountNumber: account.accountNo })).body.account.id;
     const before = sim('danamon').stats.serviceRequests;
-    sim('danamon').injectFaults({ mode: 'empty_page', count: 50, bank: 'DANAMON' });
-    let failed;
-    try {
-      failed = await user.client.post(`/api/bank/sync/${id}`);
-    } finally {
-      sim('danamon').clearFaults();
-    }
+    const failed = await syncWithPageFault(user.client, id, 'empty_page', 50);
     expect(failed.status).toBe(503);
     expect(failed.body.error.message).toMatch(/3 empty statement pages in a row/);
     // The first page of each window up to the stuck one, then three empty pages: a handful of requests, not the
