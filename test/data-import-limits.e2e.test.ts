@@ -39,6 +39,27 @@ it('refuses a sixth queued import with 429 and stores nothing of it; another use
   expect(await t.hub.models.ImportJob.countDocuments({})).toBe(jobs);
   expect(spooled()).toBe(onDisk);
 
+  // Refused before the body is read: an upload whose body never finishes still gets its 429 (and so the hub never
+  // wrote it to disk). Had the route read the body first, this request would hang.
+  const boundary = 'limit-test-boundary';
+  let hold: () => void = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n${'x'.repeat(64 * 1024)}`));
+      hold = () => controller.close();
+    },
+  });
+  const unfinished = await fetch(`${t.url}/api/data/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+    duplex: 'half',
+    signal: AbortSignal.timeout(10_000),
+  } as RequestInit);
+  hold();
+  expect(unfinished.status).toBe(429);
+  expect(spooled()).toBe(onDisk);
+
   const other = await t.createUser();
   expect((await upload(other.apiKey, 'mandiri-livin.csv')).status).toBe(202);
 

@@ -166,9 +166,11 @@ export class ImportService {
 
   /**
    * Each upload waits on disk (up to 100 MB) until its import runs, so one key sending file after file could fill the
-   * disk faster than imports drain it: a user has at most MAX_PENDING_IMPORTS queued or running at once.
+   * disk faster than imports drain it: a user has at most MAX_PENDING_IMPORTS queued or running at once. Callers that
+   * spool an upload ask first (the REST route, startFromStream), so a refused one never reaches the disk; start()
+   * asks again for the imports that raced it and for files already staged (chat).
    */
-  private async refuseWhenBusy(actor: Actor): Promise<void> {
+  async refuseWhenBusy(actor: Actor): Promise<void> {
     const pending = await this.deps.models.ImportJob.countDocuments({ userId: actor.userId, status: { $in: ['queued', 'running'] } });
     if (pending >= MAX_PENDING_IMPORTS) {
       throw new AppError('RATE_LIMITED', `you already have ${pending} imports waiting or running; send this file again once one of them has finished (GET /api/data/import/:id)`, {

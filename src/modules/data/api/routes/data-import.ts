@@ -18,6 +18,8 @@ const route = createRoute({
 export const registerDataImport = (app: OpenAPIHono<HubEnv>) =>
   app.openapi(route, async (c) => {
     const imports = c.var.services.dataImports;
+    // Before reading the body: an upload refused for too many imports waiting is never written to disk.
+    await imports.refuseWhenBusy(c.var.actor);
     // Spooled straight under DATA_DIR/imports: the job that reads it may run after a restart or in another process.
     const upload = await receiveUpload(c.req.raw, { spoolTo: await imports.incomingPath() });
     let options;
