@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { JAKARTA, jakartaDate, jakartaEndOfDay, jakartaStartOfDay, toJakartaIso } from './time.js';
+import { JAKARTA, fromJakartaWallClock, jakartaDate, jakartaEndOfDay, jakartaStartOfDay, toJakartaIso } from './time.js';
 
 // The arithmetic fast path must agree with the zone database (luxon over Intl) everywhere, and hand over to it
 // where Jakarta's offset was not +07:00.
@@ -42,5 +42,18 @@ describe('Jakarta time', () => {
     expect(toJakartaIso(new Date('2026-12-02T05:21:41Z'))).toBe('2026-12-02T12:21:41+07:00');
     expect(toJakartaIso(new Date('2026-12-02T05:21:41.050Z'))).toBe('2026-12-02T12:21:41.050+07:00');
     expect(toJakartaIso(new Date('1950-06-01T12:00:00Z'))).toBe('1950-06-01T19:30:00+07:30');
+  });
+});
+
+describe('fromJakartaWallClock', () => {
+  it('reads a date or date-time without an offset as the instant it names in Jakarta, and nothing else', () => {
+    for (const text of ['2026-12-02 23:30:00', '2026-12-02T23:30:00', '2026-12-02T23:30', '2026-12-02T23:30:00.250']) {
+      const at = fromJakartaWallClock(text)!;
+      expect(viaZone(at.getTime()).toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2026-12-02T23:30');
+    }
+    expect(fromJakartaWallClock('2026-12-02')!.toISOString()).toBe('2026-12-01T17:00:00.000Z');
+    expect(fromJakartaWallClock('2026-12-02T23:30:00+07:00')).toBeUndefined();
+    expect(fromJakartaWallClock('2026-12-02T16:30:00Z')).toBeUndefined();
+    expect(fromJakartaWallClock('02/12/2026')).toBeUndefined();
   });
 });

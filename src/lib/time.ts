@@ -25,6 +25,18 @@ export function toJakartaIso(date: Date): string {
   return DateTime.fromJSDate(date, { zone: JAKARTA }).toISO({ suppressMilliseconds: true }) ?? date.toISOString();
 }
 
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
+
+/**
+ * A date or date-time without an offset, as an Indonesian bank or provider prints it ('YYYY-MM-DD',
+ * 'YYYY-MM-DD HH:mm:ss', with T or a space), read as Jakarta wall-clock time (+07:00): the instant it names.
+ * Undefined for any other form (one with its own offset is read as given, by the caller).
+ */
+export function fromJakartaWallClock(text: string): Date | undefined {
+  if (!WALL_CLOCK.test(text)) return undefined;
+  return new Date(`${text.length === 10 ? `${text}T00:00:00` : text.replace(' ', 'T')}+07:00`);
+}
+
 /** The Jakarta calendar date of an instant, 'YYYY-MM-DD'. */
 export function jakartaDate(date: Date | number): string {
   const t = typeof date === 'number' ? date : date.getTime();

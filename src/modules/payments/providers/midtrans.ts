@@ -22,6 +22,7 @@ import type {
   RefundRequest,
   RefundResult,
 } from './types.js';
+import { fromJakartaWallClock } from '../../../lib/time.js';
 
 export interface MidtransOptions {
   serverKey: string;
@@ -43,8 +44,8 @@ const SUPPORTED: PaymentMethod[] = ['qris', 'gopay', 'shopeepay', 'va_bca', 'va_
  */
 export function parseMidtransTime(value: string | undefined): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value.replace(' ', 'T')}+07:00`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const date = fromJakartaWallClock(value);
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 /** Midtrans transaction_status (+ fraud_status) → our payment status. */

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { describeIssues, type FieldIssue } from '../../../../lib/errors.js';
 import type { Logger } from '../../../../lib/logger.js';
 import { decimalToMinor } from '../../../../lib/money.js';
-import { toJakartaIso } from '../../../../lib/time.js';
+import { toJakartaIso, fromJakartaWallClock } from '../../../../lib/time.js';
 import { acknowledged, answerIssues } from '../../../../providers/answer.js';
 import { SnapError, snapErrorFromAnswer } from './errors.js';
 import { AccessTokenAnswer, BalanceAnswer, BindingAnswer, CustomerTokenAnswer, OtpAnswer, SnapEnvelope, StatementAnswer } from './schemas.js';
@@ -443,9 +443,7 @@ export function readStatementEntry(profile: SnapBankProfile, raw: RawStatementEn
  */
 function bankInstant(text: string | undefined): Date {
   const value = (text ?? '').trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00+07:00`);
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return new Date(`${value.replace(' ', 'T')}+07:00`);
-  return new Date(value);
+  return fromJakartaWallClock(value) ?? new Date(value);
 }
 
 /** Empty statement pages in a row, each saying more follows, after which the bank's paging is taken as stuck. */
